@@ -1,0 +1,51 @@
+"""An in-memory catalog: the resources a recommendation is drawn from, in a stable order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from bot.catalog.schema import Resource
+
+
+class Catalog:
+    """An ordered, read-only collection of resources, looked up by id."""
+
+    __slots__ = ("_by_id",)
+
+    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+        by_id: dict[str, Resource] = {}
+        for resource in resources:
+            if resource.id in by_id:
+                raise ValueError(f"duplicate resource id {resource.id!r}")
+            by_id[resource.id] = resource
+        self._by_id = by_id
+
+    def get(self, resource_id: str) -> Resource | None:
+        """The resource with this id, or None."""
+        return self._by_id.get(resource_id)
+
+    def __getitem__(self, resource_id: str) -> Resource:
+        return self._by_id[resource_id]
+
+    def __contains__(self, resource_id: object) -> bool:
+        return resource_id in self._by_id
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    @property
+    def ids(self) -> list[str]:
+        """Every resource id, in catalog order."""
+        return list(self._by_id)
+
+    def merged(self, overrides: Iterable[Resource] = (), hidden: Iterable[str] = ()) -> Catalog:
+        """A new catalog: these resources replace or extend ours, and the hidden ids are left out."""
+        by_id = dict(self._by_id)
+        for resource in overrides:
+            by_id[resource.id] = resource
+        for resource_id in hidden:
+            by_id.pop(resource_id, None)
+        return Catalog(by_id.values())
