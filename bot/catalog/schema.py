@@ -98,8 +98,5 @@ class Resource(BaseModel):
     @property
     def byline(self) -> str:
         """'Title by A, B and C' as one line."""
-        if len(self.authors) == 1:
-            names = self.authors[0]
-        else:
-            names = ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
+        names = self.authors[0] if len(self.authors) == 1 else ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
         return f"{self.title} by {names}"

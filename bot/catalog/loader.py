@@ -1,0 +1,315 @@
+"""Reading catalog files: YAML in, validated resources out, every problem reported with file and line.
+
+A curator edits YAML by hand and a moderator uploads it from Discord, so errors are written for
+people: all of them at once, each with the file and line it comes from and a plain-English message
+(with a "did you mean" where a word is close to an allowed one).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.schema import Length, Resource
+from bot.catalog.vocabulary import Background, Cost, Kind, LengthUnit, Level, Topic
+from bot.errors import InvalidInputError
+
+# Field name → the vocabulary it draws from, for friendly "not a known topic" messages.
+_VOCABULARIES: dict[str, type[StrEnum]] = {
+    "topics": Topic,
+    "backgrounds": Background,
+    "level": Level,
+    "kind": Kind,
+    "cost": Cost,
+    "unit": LengthUnit,
+}
+_FIELDS = tuple(Resource.model_fields) + tuple(Length.model_fields)
+
+
+@dataclass(frozen=True, order=True)
+class CatalogIssue:
+    """One problem in a catalog file, located by file and line."""
+
+    source: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}"
+
+
+class CatalogError(InvalidInputError):
+    """A catalog file has problems; `issues` lists every one of them."""
+
+    def __init__(self, issues: Sequence[CatalogIssue]) -> None:
+        self.issues = sorted(issues)
+        count = len(self.issues)
+        heading = f"The catalog has {count} problem{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([heading, *(f"  {issue}" for issue in self.issues)]))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A resource mapping as read from YAML, with the node that locates its parts."""
+
+    source: str
+    node: yaml.MappingNode
+    data: dict[str, Any]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys, which plain YAML silently lets the last one win."""
+
+
+def _line(node: yaml.Node) -> int:
+    """The 1-based line a node starts on."""
+    return node.start_mark.line + 1
+
+
+def _locate(node: yaml.Node, loc: Iterable[int | str]) -> yaml.Node:
+    """The deepest node found along a pydantic error location, for the most precise line."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    node = value
+                    break
+            else:
+                return node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            return node
+    return node
+
+
+def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node:
+    """The node of a mapping's key, so an unknown field points at its own line."""
+    for key_node, _ in node.value:
+        if key_node.value == key:
+            return key_node
+    return node
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    """' (did you mean X?)' when one option is close to the word, else ''."""
+    close = difflib.get_close_matches(str(word).lower(), list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    """The last named field of a pydantic location: ('topics', 2) → 'topics'."""
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else "entry"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """A pydantic error as one plain-English sentence."""
+    loc = tuple(error["loc"])
+    field = _field_name(loc)
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown field '{field}'{_did_you_mean(field, _FIELDS)}"
+    if kind == "missing":
+        return f"missing required field '{field}'"
+    if kind == "enum" and field in _VOCABULARIES:
+        allowed = [member.value for member in _VOCABULARIES[field]]
+        what = {"topics": "topic", "backgrounds": "background"}.get(field, field)
+        return f"'{value}' is not a known {what}{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
+    if kind == "string_pattern_mismatch" and field in ("id", "prerequisites"):
+        return f"{field}: '{value}' must be a slug of lowercase letters, digits and hyphens, like 'linear-algebra'"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}"
+
+
+def _compose(text: str, source: str) -> tuple[list[_Entry], list[CatalogIssue]]:
+    """Parse one file's text into resource entries, or the issues that stop it being read."""
+    try:
+        root = yaml.compose(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        return [], [CatalogIssue(source, line, f"not valid YAML: {problem}")]
+    if root is None:
+        return [], []
+    if not isinstance(root, yaml.MappingNode) or [k.value for k, _ in root.value] != ["resources"]:
+        message = "the file must hold one top-level key, 'resources:', with a list"
+        return [], [CatalogIssue(source, _line(root), message)]
+    items = root.value[0][1]
+    if not isinstance(items, yaml.SequenceNode):
+        message = "'resources:' must be a list of resources (each starting with '- ')"
+        return [], [CatalogIssue(source, _line(items), message)]
+    entries: list[_Entry] = []
+    issues: list[CatalogIssue] = []
+    for item in items.value:
+        if not isinstance(item, yaml.MappingNode):
+            message = "each resource must be a mapping of fields (id:, title:, …)"
+            issues.append(CatalogIssue(source, _line(item), message))
+            continue
+        seen: set[str] = set()
+        for key, _ in item.value:
+            if key.value in seen:
+                issues.append(CatalogIssue(source, _line(key), f"field '{key.value}' appears twice in one resource"))
+            seen.add(key.value)
+        try:
+            data = yaml.load(yaml.serialize(item), Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        except yaml.YAMLError as exc:
+            issues.append(CatalogIssue(source, _line(item), f"not valid YAML: {exc}"))
+            continue
+        entries.append(_Entry(source, item, data))
+    return entries, issues
+
+
+def _validate(entries: list[_Entry]) -> tuple[list[tuple[_Entry, Resource]], list[CatalogIssue]]:
+    """Validate every entry against the schema, collecting all errors."""
+    valid: list[tuple[_Entry, Resource]] = []
+    issues: list[CatalogIssue] = []
+    for entry in entries:
+        try:
+            valid.append((entry, Resource.model_validate(entry.data)))
+        except ValidationError as exc:
+            errors = exc.errors()
+            missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing" and len(e["loc"]) == 1]
+            if missing:
+                plural = "s" if len(missing) > 1 else ""
+                message = f"missing required field{plural}: {', '.join(missing)}"
+                issues.append(CatalogIssue(entry.source, _line(entry.node), message))
+            for error in errors:
+                loc = tuple(error["loc"])
+                if error["type"] == "missing" and len(loc) == 1:
+                    continue
+                if error["type"] == "extra_forbidden" and len(loc) == 1:
+                    node = _key_node(entry.node, str(loc[0]))
+                else:
+                    node = _locate(entry.node, loc)
+                issues.append(CatalogIssue(entry.source, _line(node), _describe(error)))
+    return valid, issues
+
+
+def _cross_check(
+    entries: list[_Entry], valid: list[tuple[_Entry, Resource]], known_ids: frozenset[str]
+) -> list[CatalogIssue]:
+    """Checks across resources: unique ids, prerequisites that exist, no prerequisite cycles.
+
+    Ids are taken from every entry, valid or not, so one broken entry does not hide a duplicate id or
+    turn prerequisites that point at it into false "not in the catalog" errors.
+    """
+    issues: list[CatalogIssue] = []
+    first_seen: dict[str, _Entry] = {}
+    for entry in entries:
+        resource_id = entry.data.get("id")
+        if not isinstance(resource_id, str):
+            continue
+        if resource_id in first_seen:
+            other = first_seen[resource_id]
+            where = f"{other.source}:{_line(_locate(other.node, ('id',)))}"
+            line = _line(_locate(entry.node, ("id",)))
+            issues.append(CatalogIssue(entry.source, line, f"id '{resource_id}' is already used at {where}"))
+        else:
+            first_seen[resource_id] = entry
+    ids = set(first_seen) | known_ids
+    for entry, resource in valid:
+        for index, prerequisite in enumerate(resource.prerequisites):
+            line = _line(_locate(entry.node, ("prerequisites", index)))
+            if prerequisite == resource.id:
+                issues.append(CatalogIssue(entry.source, line, f"'{resource.id}' lists itself as a prerequisite"))
+            elif prerequisite not in ids:
+                hint = _did_you_mean(prerequisite, ids)
+                message = f"prerequisite '{prerequisite}' is not in the catalog{hint}"
+                issues.append(CatalogIssue(entry.source, line, message))
+    graph = {res.id: [p for p in res.prerequisites if p in first_seen and p != res.id] for _, res in valid}
+    located = {res.id: entry for entry, res in valid}
+    for cycle in find_cycles(graph):
+        entry = located[cycle[0]]
+        chain = " → ".join([*cycle, cycle[0]])
+        line = _line(_locate(entry.node, ("prerequisites",)))
+        issues.append(CatalogIssue(entry.source, line, f"prerequisite cycle: {chain}"))
+    return issues
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each prerequisite cycle once, as the list of ids along it (iterative DFS, so deep chains are fine)."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
+    cycles: list[list[str]] = []
+    for start in graph:
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                colour[node] = grey
+                path.append(node)
+            children = graph.get(node, [])
+            if index < len(children):
+                stack.append((node, index + 1))
+                child = children[index]
+                if colour.get(child, black) == white:
+                    stack.append((child, 0))
+                elif colour.get(child) == grey:
+                    cycles.append(path[path.index(child) :])
+            else:
+                colour[node] = black
+                path.pop()
+    return cycles
+
+
+def parse_resources(documents: Sequence[tuple[str, str]], known_ids: Iterable[str] = ()) -> list[Resource]:
+    """Validate catalog documents given as (source name, YAML text); raise CatalogError with every issue.
+
+    `known_ids` are resources that exist elsewhere (the curated catalog, for a moderator's import), so
+    prerequisites may point at them.
+    """
+    entries: list[_Entry] = []
+    issues: list[CatalogIssue] = []
+    for source, text in documents:
+        found, problems = _compose(text, source)
+        entries.extend(found)
+        issues.extend(problems)
+    valid, problems = _validate(entries)
+    issues.extend(problems)
+    issues.extend(_cross_check(entries, valid, frozenset(known_ids)))
+    if issues:
+        raise CatalogError(issues)
+    return [resource for _, resource in valid]
+
+
+def catalog_files(path: Path) -> list[Path]:
+    """The YAML files a catalog path stands for: the file itself, or every *.yaml / *.yml in a folder."""
+    if path.is_dir():
+        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    return [path]
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    """Load and validate the curated catalog from a file or a folder; raise CatalogError with every issue."""
+    path = Path(path)
+    if not path.exists():
+        raise CatalogError([CatalogIssue(str(path), 0, "no such file or folder")])
+    documents = []
+    for file in catalog_files(path):
+        try:
+            documents.append((str(file), file.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CatalogError([CatalogIssue(str(file), 0, f"cannot be read: {exc}")]) from exc
+    if not documents:
+        raise CatalogError([CatalogIssue(str(path), 0, "holds no *.yaml files")])
+    return Catalog(parse_resources(documents))
+
+
+def dump_resources(resources: Iterable[Resource]) -> str:
+    """Resources as catalog YAML, in the same format the curated files use (for moderator export)."""
+    items = [resource.model_dump(mode="json", exclude_defaults=True) for resource in resources]
+    return yaml.safe_dump({"resources": items}, sort_keys=False, allow_unicode=True, width=100)
