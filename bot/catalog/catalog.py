@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from bot.catalog.schema import Resource
 
@@ -10,7 +10,7 @@ from bot.catalog.schema import Resource
 class Catalog:
     """An ordered, read-only collection of resources, looked up by id."""
 
-    __slots__ = ("_by_id",)
+    __slots__ = ("_by_id", "_search_keys")
 
     def __init__(self, resources: Iterable[Resource] = ()) -> None:
         by_id: dict[str, Resource] = {}
@@ -19,6 +19,7 @@ class Catalog:
                 raise ValueError(f"duplicate resource id {resource.id!r}")
             by_id[resource.id] = resource
         self._by_id = by_id
+        self._search_keys: list[tuple[str, Resource]] | None = None
 
     def get(self, resource_id: str) -> Resource | None:
         """The resource with this id, or None."""
@@ -40,6 +41,12 @@ class Catalog:
     def ids(self) -> list[str]:
         """Every resource id, in catalog order."""
         return list(self._by_id)
+
+    def search_keys(self, key_of: Callable[[Resource], str]) -> list[tuple[str, Resource]]:
+        """(search text, resource) pairs, computed once per catalog: autocomplete runs on every keystroke."""
+        if self._search_keys is None:
+            self._search_keys = [(key_of(resource), resource) for resource in self._by_id.values()]
+        return self._search_keys
 
     def merged(self, overrides: Iterable[Resource] = (), hidden: Iterable[str] = ()) -> Catalog:
         """A new catalog: these resources replace or extend ours, and the hidden ids are left out."""

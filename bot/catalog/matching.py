@@ -1,0 +1,269 @@
+"""Forgiving matching of what members type: topics, free-text questions, resource titles.
+
+Members write "linalg", "probabilty" or "I'm a developer with no calculus, any free book on backprop?".
+This module turns such text into vocabulary words, suggests close words for what it cannot place, and
+ranks resources for search and autocomplete. It is the one place that does fuzzy matching.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.schema import Resource
+from bot.catalog.vocabulary import Background, Kind, Level, Topic, topic_words
+
+# How close a misspelling must be to count as the word (difflib ratio); below it we only suggest.
+ACCEPT_RATIO = 0.84
+SUGGEST_RATIO = 0.6
+# Words shorter than this only match exactly, so "la" or "ml" never fuzzily match something else.
+MIN_FUZZY_LENGTH = 4
+
+BACKGROUND_WORDS: dict[str, Background] = {
+    "software engineer": Background.SOFTWARE_ENGINEER,
+    "software engineering": Background.SOFTWARE_ENGINEER,
+    "software developer": Background.SOFTWARE_ENGINEER,
+    "developer": Background.SOFTWARE_ENGINEER,
+    "programmer": Background.SOFTWARE_ENGINEER,
+    "coder": Background.SOFTWARE_ENGINEER,
+    "swe": Background.SOFTWARE_ENGINEER,
+    "no calculus": Background.NO_CALCULUS_YET,
+    "no calculus yet": Background.NO_CALCULUS_YET,
+    "without calculus": Background.NO_CALCULUS_YET,
+    "never took calculus": Background.NO_CALCULUS_YET,
+    "high school": Background.HIGH_SCHOOL_MATH,
+    "high school math": Background.HIGH_SCHOOL_MATH,
+    "highschool": Background.HIGH_SCHOOL_MATH,
+    "undergrad": Background.UNDERGRADUATE_STEM,
+    "undergraduate": Background.UNDERGRADUATE_STEM,
+    "stem": Background.UNDERGRADUATE_STEM,
+    "engineering student": Background.UNDERGRADUATE_STEM,
+    "data scientist": Background.DATA_SCIENTIST,
+    "data science": Background.DATA_SCIENTIST,
+    "analyst": Background.DATA_SCIENTIST,
+    "researcher": Background.RESEARCHER,
+    "research": Background.RESEARCHER,
+    "phd": Background.RESEARCHER,
+    "grad student": Background.RESEARCHER,
+    "graduate student": Background.RESEARCHER,
+}
+for _background in Background:
+    BACKGROUND_WORDS.setdefault(_background.label, _background)
+
+KIND_WORDS: dict[str, Kind] = {
+    "book": Kind.BOOK,
+    "books": Kind.BOOK,
+    "textbook": Kind.BOOK,
+    "textbooks": Kind.BOOK,
+    "course": Kind.COURSE,
+    "courses": Kind.COURSE,
+    "mooc": Kind.COURSE,
+    "lecture": Kind.LECTURE_SERIES,
+    "lectures": Kind.LECTURE_SERIES,
+    "video": Kind.VIDEO_SERIES,
+    "videos": Kind.VIDEO_SERIES,
+    "youtube": Kind.VIDEO_SERIES,
+    "article": Kind.ARTICLE,
+    "articles": Kind.ARTICLE,
+    "blog": Kind.ARTICLE,
+    "post": Kind.ARTICLE,
+    "interactive": Kind.INTERACTIVE,
+}
+
+LEVEL_WORDS: dict[str, Level] = {
+    "beginner": Level.BEGINNER,
+    "beginners": Level.BEGINNER,
+    "intro": Level.BEGINNER,
+    "introductory": Level.BEGINNER,
+    "gentle": Level.BEGINNER,
+    "easy": Level.BEGINNER,
+    "intermediate": Level.INTERMEDIATE,
+    "advanced": Level.ADVANCED,
+    "rigorous": Level.ADVANCED,
+}
+
+FREE_WORDS = frozenset({"free", "open access", "no cost", "without paying"})
+
+# Words that carry no topic; an unknown word outside this list earns a "did you mean".
+STOPWORDS = frozenset(
+    """a an and any are as at be best but by can could do does for from get good great have help hi hello how i
+    i'm im in into is it its just know learn learning like looking math maths mathematics me more my need of on
+    one or please recommend recommendation recommendations resource resources should some something start
+    starting study studying teach that the there thanks thing this to understand want what where which who
+    with would you your about really new also got am been behind better theory basics basic fundamentals
+    foundation foundations ones someone anyone suggest suggestions material materials read reading""".split()
+)
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-cased words of a text, punctuation and markup dropped."""
+    return _WORD.findall(text.lower().replace("-", " "))
+
+
+@dataclass
+class Interpretation:
+    """What a piece of free text asks for, and what of it could not be placed."""
+
+    topics: list[Topic] = field(default_factory=list)
+    backgrounds: list[Background] = field(default_factory=list)
+    kinds: list[Kind] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)
+    free_only: bool = False
+    unknown: list[str] = field(default_factory=list)
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def understood_anything(self) -> bool:
+        """Whether any word of the text mapped to the vocabulary."""
+        return bool(self.topics or self.backgrounds or self.kinds or self.levels or self.free_only)
+
+
+_TOPIC_WORDS = topic_words()
+_VOCABULARY: list[tuple[dict, str]] = [
+    (BACKGROUND_WORDS, "backgrounds"),
+    (_TOPIC_WORDS, "topics"),
+    (KIND_WORDS, "kinds"),
+    (LEVEL_WORDS, "levels"),
+]
+_LONGEST_PHRASE = 4
+
+
+def _fuzzy(phrase: str, words: dict) -> object | None:
+    """The vocabulary entry a misspelt phrase stands for, when it is unambiguously close."""
+    if len(phrase) < MIN_FUZZY_LENGTH:
+        return None
+    close = difflib.get_close_matches(phrase, list(words), n=1, cutoff=ACCEPT_RATIO)
+    return words[close[0]] if close else None
+
+
+def _suggestion_index() -> dict[str, Topic]:
+    """Every topic word, and each single word of a longer one ("algebra" → linear algebra), for suggestions."""
+    index = dict(_TOPIC_WORDS)
+    for phrase, topic in _TOPIC_WORDS.items():
+        for word in phrase.split():
+            if len(word) >= MIN_FUZZY_LENGTH and word not in STOPWORDS:
+                index.setdefault(word, topic)
+    return index
+
+
+def suggest_words(word: str, limit: int = 3) -> list[str]:
+    """Topic labels close to an unknown word, for "did you mean…"."""
+    labels: list[str] = []
+    for match in difflib.get_close_matches(word.lower(), list(_SUGGESTIONS), n=limit * 3, cutoff=SUGGEST_RATIO):
+        label = _SUGGESTIONS[match].label
+        if label not in labels:
+            labels.append(label)
+    return labels[:limit]
+
+
+_SUGGESTIONS = _suggestion_index()
+
+
+def interpret(text: str) -> Interpretation:
+    """Read free text into topics, backgrounds, kinds, levels and 'free', longest phrases first."""
+    result = Interpretation()
+    words = words_of(text)
+    used = [False] * len(words)
+
+    def add(bucket: list, value: object) -> None:
+        if value not in bucket:
+            bucket.append(value)
+
+    for size in range(_LONGEST_PHRASE, 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(used[start : start + size]):
+                continue
+            phrase = " ".join(words[start : start + size])
+            if phrase in FREE_WORDS:
+                result.free_only = True
+                used[start : start + size] = [True] * size
+                continue
+            for vocabulary, attribute in _VOCABULARY:
+                value = vocabulary.get(phrase)
+                if value is None and attribute == "topics" and phrase not in STOPWORDS:
+                    value = _fuzzy(phrase, vocabulary)
+                if value is not None:
+                    add(getattr(result, attribute), value)
+                    used[start : start + size] = [True] * size
+                    break
+    for word, was_used in zip(words, used, strict=True):
+        if was_used or word in STOPWORDS or word.isdigit() or len(word) < 3:
+            continue
+        if word not in result.unknown:
+            result.unknown.append(word)
+            close = suggest_words(word)
+            if close:
+                result.suggestions[word] = close
+    return result
+
+
+def resolve_topic(text: str) -> Topic | None:
+    """The topic a typed value names (slug, label, synonym or close misspelling), or None."""
+    key = " ".join(words_of(text))
+    if not key:
+        return None
+    if key in _TOPIC_WORDS:
+        return _TOPIC_WORDS[key]
+    found = interpret(text).topics
+    return found[0] if len(found) == 1 else None
+
+
+def topic_choices(prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+    """Autocomplete for a topic option: (shown name, topic slug), labels first, synonyms after."""
+    typed = " ".join(words_of(prefix))
+    labelled: list[tuple[str, str]] = []
+    synonyms: list[tuple[str, str]] = []
+    for word, topic in _TOPIC_WORDS.items():
+        if typed and not word.startswith(typed) and f" {typed}" not in f" {word}":
+            continue
+        if word == topic.label:
+            labelled.append((topic.label, topic.value))
+        elif word != topic.value:
+            synonyms.append((f"{word} → {topic.label}", topic.value))
+    if not labelled and not synonyms and typed:
+        for label in suggest_words(typed):
+            topic = _SUGGESTIONS[label]
+            labelled.append((f"{label} (did you mean?)", topic.value))
+    return (labelled + synonyms)[:limit]
+
+
+def _search_key(resource: Resource) -> str:
+    """The lower-cased text a resource is found by: title, authors and id."""
+    return " ".join([resource.title.lower(), *(a.lower() for a in resource.authors), resource.id])
+
+
+def resource_choices(catalog: Catalog, typed: str, limit: int = 25) -> list[Resource]:
+    """Autocomplete for a resource option: titles starting with the text first, then any containing it."""
+    needle = typed.strip().lower()
+    if not needle:
+        return list(catalog)[:limit]
+    starts: list[Resource] = []
+    contains: list[Resource] = []
+    for key, resource in catalog.search_keys(_search_key):
+        if key.startswith(needle):
+            starts.append(resource)
+            if len(starts) >= limit:
+                break
+        elif len(contains) < limit and needle in key:
+            contains.append(resource)
+    return (starts + contains)[:limit]
+
+
+def search_resources(catalog: Catalog, text: str, limit: int = 10) -> list[Resource]:
+    """Resources whose title, authors or topics match the words of a search, best first."""
+    words = [w for w in words_of(text) if w not in STOPWORDS]
+    topics = set(interpret(text).topics)
+    if not words and not topics:
+        return []
+    scored: list[tuple[float, int, Resource]] = []
+    for index, (key, resource) in enumerate(catalog.search_keys(_search_key)):
+        score = sum(2.0 for w in words if w in key)
+        score += sum(1.5 for topic in resource.topics if topic in topics)
+        if score:
+            scored.append((-score, index, resource))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [resource for _, _, resource in scored[:limit]]
