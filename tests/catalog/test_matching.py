@@ -1,0 +1,79 @@
+"""Forgiving matching: typos, abbreviations and synonyms find the right topics; nonsense is not guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog.matching import interpret, resolve_topic, resource_choices, search_resources, topic_choices
+from bot.catalog.vocabulary import Background, Kind, Topic
+from tests.factories import make_catalog, make_resource
+
+
+@pytest.mark.parametrize(
+    ("typed", "topic"),
+    [
+        ("probabilty", Topic.PROBABILITY),
+        ("linear algebr", Topic.LINEAR_ALGEBRA),
+        ("linalg", Topic.LINEAR_ALGEBRA),
+        ("stats", Topic.STATISTICS),
+        ("calc", Topic.CALCULUS),
+        ("backprop", Topic.NEURAL_NETWORKS),
+        ("gradient descent", Topic.GRADIENT_DESCENT),
+        ("Multivariable Calculus", Topic.MULTIVARIATE_CALCULUS),
+        ("optimisaton", Topic.OPTIMIZATION),
+        ("linear-algebra", Topic.LINEAR_ALGEBRA),
+    ],
+)
+def test_typed_words_resolve_to_topics(typed: str, topic: Topic) -> None:
+    assert resolve_topic(typed) is topic
+
+
+def test_nonsense_resolves_to_nothing() -> None:
+    assert resolve_topic("quantum chromodynamics") is None
+    assert resolve_topic("") is None
+
+
+def test_a_question_is_read_into_topic_background_kind_and_cost() -> None:
+    meaning = interpret("I'm a software engineer with no calculus yet, any free book on backprop?")
+    assert meaning.topics == [Topic.NEURAL_NETWORKS]
+    assert set(meaning.backgrounds) == {Background.SOFTWARE_ENGINEER, Background.NO_CALCULUS_YET}
+    assert meaning.kinds == [Kind.BOOK]
+    assert meaning.free_only
+
+
+def test_unknown_words_get_did_you_mean_suggestions() -> None:
+    meaning = interpret("topolgy of algebrra")
+    assert not meaning.topics
+    assert "linear algebra" in meaning.suggestions["algebrra"]
+
+
+def test_topic_autocomplete_offers_labels_then_synonyms_within_limits() -> None:
+    choices = topic_choices("lin")
+    assert choices[0] == ("linear algebra", "linear-algebra")
+    assert ("linalg → linear algebra", "linear-algebra") in choices
+    assert len(topic_choices("")) <= 25
+    assert all(1 <= len(name) <= 100 for name, _ in topic_choices(""))
+
+
+def test_topic_autocomplete_suggests_for_a_misspelling() -> None:
+    assert topic_choices("lnear") == [("linear algebra (did you mean?)", "linear-algebra")]
+
+
+def test_resource_autocomplete_prefers_title_prefixes() -> None:
+    catalog = make_catalog(
+        make_resource("deep-dive", title="A Deep Dive into Linear Maps"),
+        make_resource("linear-first", title="Linear Algebra First"),
+    )
+    assert [r.id for r in resource_choices(catalog, "lin")] == ["linear-first", "deep-dive"]
+    assert [r.id for r in resource_choices(catalog, "")] == ["deep-dive", "linear-first"]
+    assert resource_choices(catalog, "zzz") == []
+
+
+def test_search_finds_by_author_and_topic() -> None:
+    catalog = make_catalog(
+        make_resource("axler", title="Linear Algebra Done Right", authors=["Sheldon Axler"]),
+        make_resource("blitz", title="Introduction to Probability", topics=["probability"]),
+    )
+    assert [r.id for r in search_resources(catalog, "axler")] == ["axler"]
+    assert [r.id for r in search_resources(catalog, "probabilty")] == ["blitz"]
+    assert search_resources(catalog, "the") == []

@@ -1,0 +1,136 @@
+"""The recommender: explainable, deterministic picks that respect the member's history."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog.vocabulary import Background, Level, Topic
+from bot.reading import ReadingStatus
+from bot.recommend import Query, learning_path, recommend
+from tests.factories import make_catalog, make_resource
+
+
+@pytest.fixture
+def catalog():
+    """A small catalog with a clear best pick for each kind of member."""
+    return make_catalog(
+        make_resource(
+            "proof-linear-algebra",
+            topics=["linear-algebra"],
+            level="advanced",
+            backgrounds=["researcher"],
+            cost="paid",
+        ),
+        make_resource(
+            "friendly-linear-algebra",
+            topics=["linear-algebra"],
+            level="beginner",
+            backgrounds=["software-engineer", "high-school-math"],
+            cost="free",
+            kind="video-series",
+            length={"amount": 16, "unit": "videos"},
+        ),
+        make_resource(
+            "matrix-course",
+            topics=["linear-algebra", "optimization"],
+            level="intermediate",
+            backgrounds=["undergraduate-stem"],
+            cost="free",
+            kind="course",
+            prerequisites=["friendly-linear-algebra"],
+        ),
+        make_resource("probability-book", topics=["probability", "statistics"], level="beginner", cost="paid"),
+        make_resource("optimizer", topics=["optimization"], level="advanced", backgrounds=["researcher"]),
+    )
+
+
+def ids(answer) -> list[str]:
+    """The ids of an answer's picks, in order."""
+    return [pick.resource.id for pick in answer.picks]
+
+
+def test_a_software_engineer_gets_the_friendly_pick_first_with_reasons(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,), background=Background.SOFTWARE_ENGINEER))
+    assert ids(answer)[0] == "friendly-linear-algebra"
+    assert answer.picks[0].reasons == ("covers linear algebra", "written for software engineers", "free")
+
+
+def test_a_researcher_gets_the_rigorous_pick_first(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,), background=Background.RESEARCHER))
+    assert ids(answer)[0] == "proof-linear-algebra"
+
+
+def test_resources_off_topic_are_not_picked(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.PROBABILITY,)), limit=10)
+    assert ids(answer) == ["probability-book"]
+
+
+def test_free_only_and_kind_filter(catalog) -> None:
+    free = recommend(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,), free_only=True), limit=10)
+    assert set(ids(free)) == {"friendly-linear-algebra", "matrix-course"}
+    from bot.catalog.vocabulary import Kind
+
+    course = recommend(catalog, Query(kind=Kind.COURSE), limit=10)
+    assert ids(course) == ["matrix-course"]
+
+
+def test_a_level_two_steps_away_is_excluded(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,), level=Level.BEGINNER), limit=10)
+    assert "proof-linear-algebra" not in ids(answer)
+    assert ids(answer)[0] == "friendly-linear-algebra"
+
+
+def test_finished_and_dropped_are_not_recommended_again_and_reading_comes_first(catalog) -> None:
+    history = {
+        "friendly-linear-algebra": ReadingStatus.FINISHED,
+        "proof-linear-algebra": ReadingStatus.DROPPED,
+        "matrix-course": ReadingStatus.READING,
+    }
+    answer = recommend(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,)), history, limit=10)
+    assert ids(answer) == ["matrix-course"]
+    assert answer.picks[0].continuing and answer.picks[0].reasons[0] == "continue: you are reading it"
+    assert "you finished what it builds on" in answer.picks[0].reasons
+
+
+def test_free_text_typos_find_the_topic(catalog) -> None:
+    answer = recommend(catalog, Query(text="probabilty please"))
+    assert ids(answer) == ["probability-book"]
+
+
+def test_unknown_free_text_asks_did_you_mean_instead_of_returning_everything(catalog) -> None:
+    answer = recommend(catalog, Query(text="algebrra"))
+    assert answer.picks == () and answer.needs_clarification
+    assert "linear algebra" in answer.suggestions["algebrra"]
+
+
+def test_paging_continues_the_same_ranking(catalog) -> None:
+    everything = recommend(catalog, Query(), limit=10)
+    first = recommend(catalog, Query(), limit=2)
+    second = recommend(catalog, Query(), limit=2, offset=2)
+    assert ids(first) + ids(second) == ids(everything)[:4]
+    assert first.total == len(catalog)
+
+
+def test_same_input_same_answer(catalog) -> None:
+    query = Query(topics=(Topic.OPTIMIZATION, Topic.LINEAR_ALGEBRA), background=Background.UNDERGRADUATE_STEM)
+    assert recommend(catalog, query) == recommend(catalog, query)
+
+
+def test_as_dict_has_the_json_shape(catalog) -> None:
+    pick = recommend(catalog, Query(topics=(Topic.PROBABILITY,))).picks[0]
+    assert pick.as_dict() == {
+        "id": "probability-book",
+        "title": "Probability Book",
+        "score": pick.as_dict()["score"],
+        "reasons": ["covers probability", "beginner friendly"],
+    }
+    assert pick.as_dict()["score"] == 4.5
+
+
+def test_learning_path_puts_prerequisites_first_and_marks_done(catalog) -> None:
+    steps = learning_path(catalog, Topic.OPTIMIZATION, {"friendly-linear-algebra": ReadingStatus.FINISHED})
+    order = [step.resource.id for step in steps]
+    assert order.index("friendly-linear-algebra") < order.index("matrix-course")
+    assert order[-1] == "optimizer"  # advanced comes after intermediate
+    groundwork = steps[order.index("friendly-linear-algebra")]
+    assert groundwork.done and not groundwork.for_topic
