@@ -1,0 +1,128 @@
+"""What the store hands back: plain, frozen records with no database or Discord types in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.catalog.vocabulary import LengthUnit
+from bot.reading import ReadingStatus
+
+
+@dataclass(frozen=True)
+class ShelfEntry:
+    """Where one member stands with one resource: the current read-through."""
+
+    user_id: int
+    resource_id: str
+    status: ReadingStatus
+    position: int | None
+    unit: LengthUnit
+    total: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    read_count: int  # read-throughs so far, this one included; a re-read makes it 2
+    note: str | None
+    updated_at: datetime
+
+    @property
+    def fraction(self) -> float:
+        """How far along, 0.0 to 1.0; a finished resource is 1.0 whatever its last position."""
+        if self.status is ReadingStatus.FINISHED:
+            return 1.0
+        return min(1.0, (self.position or 0) / self.total) if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One update a member logged, kept forever (until they delete their data) for history and streaks."""
+
+    user_id: int
+    resource_id: str
+    status: ReadingStatus
+    position: int | None
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReadingStats:
+    """A member's totals."""
+
+    want_to_read: int
+    reading: int
+    finished: int
+    dropped: int
+    rereads: int
+    updates: int
+    active_days: int
+    current_streak: int  # consecutive days with an update, ending today or yesterday
+    longest_streak: int
+    finished_this_year: int
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    """One member's line on a server's leaderboard."""
+
+    user_id: int
+    finished: int
+    updates: int
+
+
+class SuggestionStatus(StrEnum):
+    """Where a member's suggestion stands in the moderators' queue."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A resource a member proposed, waiting for (or decided by) a moderator."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    title: str
+    url: str
+    note: str | None
+    status: SuggestionStatus
+    created_at: datetime
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One moderator action: who did what to which thing, when, and the before/after."""
+
+    id: int
+    guild_id: int
+    moderator_id: int
+    action: str  # "add", "edit", "retire", "restore", "import", "approve", "reject", "settings", "reload"
+    target: str | None  # a resource id, a suggestion id, a setting name
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    """Per-server settings; every field has a safe default for a server that set nothing."""
+
+    guild_id: int
+    moderator_role_id: int | None = None
+    announce_channel_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What a moderator's import did (or, in a dry run, would do)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
