@@ -20,7 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bot.catalog.catalog import Catalog
+from bot.catalog.columns import CatalogColumns
 from bot.catalog.matching import interpret
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Kind, Level, Topic
@@ -182,6 +185,55 @@ def score_resource(
     return score, reasons
 
 
+def _score_all(columns: CatalogColumns, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    """Every resource's score for a query, and whether it is a pick at all: `score_resource` over arrays.
+
+    The member's history is left out: it touches a handful of resources, adjusted one by one in `recommend`.
+    """
+    size = len(columns.ids)
+    score = np.zeros(size)
+    eligible = np.ones(size, dtype=bool)
+    level = columns.level.astype(np.int64)
+    if query.kind is not None:
+        eligible &= columns.kind[query.kind]
+    if query.free_only:
+        eligible &= columns.free
+    if query.level is not None:
+        eligible &= np.abs(level - query.level.rank) < 2
+    if query.topics:
+        covered = np.zeros(size, dtype=bool)
+        related = np.zeros(size, dtype=bool)
+        for topic in query.topics:
+            score += np.where(columns.main[topic], 4.0, np.where(columns.covers[topic], 2.5, 0.0))
+            covered |= columns.covers[topic]
+            for other in RELATED_TOPICS.get(topic, ()):
+                related |= columns.covers[other]
+        score += ~covered & related
+        eligible &= covered | related
+    if query.background is not None:
+        suits = columns.suits[query.background]
+        score += 3.0 * suits
+        gap = level - BACKGROUND_LEVEL[query.background].rank
+        score -= np.where((gap > 0) & ~suits, 2.0 * gap, 0.0)
+    if query.level is not None:
+        score += np.where(level == query.level.rank, 2.0, -1.0)
+    elif query.background is None:
+        score += 0.5 * (level == Level.BEGINNER.rank)
+    score += 0.5 * columns.free
+    return score, eligible
+
+
+def _best_positions(score: np.ndarray, candidates: np.ndarray, count: int) -> list[int]:
+    """The `count` best candidate positions, by score and then catalog order, without sorting them all."""
+    if count <= 0 or not len(candidates):
+        return []
+    # Scores are multiples of 0.5, so (−2·score, position) packs into one exact integer sort key.
+    keys = (-2 * score[candidates]).astype(np.int64) * (len(score) + 1) + candidates
+    if count < len(keys):
+        keys = keys[np.argpartition(keys, count - 1)[:count]]
+    return [int(key % (len(score) + 1)) for key in np.sort(keys)]
+
+
 def recommend(
     catalog: Catalog,
     query: Query,
@@ -195,25 +247,38 @@ def recommend(
     resolved, unknown, suggestions = resolve_query(query)
     if query.text.strip() and resolved.asks_nothing:
         return Recommendation(picks=(), total=0, query=resolved, unknown_words=unknown, suggestions=suggestions)
-    continuing: list[Pick] = []
-    ranked: list[tuple[float, int, Pick]] = []
-    for index, resource in enumerate(catalog):
-        status = history.get(resource.id)
+    columns = CatalogColumns.of(catalog)
+    score, eligible = _score_all(columns, resolved)
+    reading = np.zeros(len(columns.ids), dtype=bool)
+    finished = [rid for rid, status in history.items() if status is ReadingStatus.FINISHED]
+    for resource_id, status in history.items():
+        position = columns.position.get(resource_id)
+        if position is None:
+            continue
         if status in (ReadingStatus.FINISHED, ReadingStatus.DROPPED):
-            continue
-        scored = score_resource(resource, resolved, history)
-        if scored is None:
-            continue
-        score, reasons = scored
-        if status is ReadingStatus.READING:
-            continuing.append(Pick(resource, score, ("continue: you are reading it", *reasons), continuing=True))
+            eligible[position] = False
+        elif status is ReadingStatus.WANT_TO_READ:
+            score[position] += 1.0
+        elif status is ReadingStatus.READING:
+            reading[position] = True
+    built_on = {p for rid in finished for p in columns.dependents.get(rid, ())}
+    for position in built_on:
+        if all(history.get(p) is ReadingStatus.FINISHED for p in catalog[columns.ids[position]].prerequisites):
+            score[position] += 1.0
+    continuing = np.flatnonzero(eligible & reading).tolist()
+    wanted = offset + limit - len(continuing)
+    ranked = _best_positions(score, np.flatnonzero(eligible & ~reading), wanted)
+    picks: list[Pick] = []
+    for position in [*continuing, *ranked][offset : offset + limit]:
+        resource = catalog[columns.ids[position]]
+        points, reasons = score_resource(resource, resolved, history) or (0.0, [])
+        if reading[position]:
+            picks.append(Pick(resource, points, ("continue: you are reading it", *reasons), continuing=True))
         else:
-            ranked.append((-score, index, Pick(resource, score, tuple(reasons))))
-    ranked.sort(key=lambda item: (item[0], item[1]))
-    ordered = [*continuing, *(pick for _, _, pick in ranked)]
+            picks.append(Pick(resource, points, tuple(reasons)))
     return Recommendation(
-        picks=tuple(ordered[offset : offset + limit]),
-        total=len(ordered),
+        picks=tuple(picks),
+        total=int(np.count_nonzero(eligible)),
         query=resolved,
         unknown_words=unknown,
         suggestions=suggestions,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from typing import TypeVar
 
 from bot.catalog.schema import Resource
+
+T = TypeVar("T")
 
 
 class Catalog:
     """An ordered, read-only collection of resources, looked up by id."""
 
-    __slots__ = ("_by_id", "_search_keys")
+    __slots__ = ("_by_id", "_derived")
 
     def __init__(self, resources: Iterable[Resource] = ()) -> None:
         by_id: dict[str, Resource] = {}
@@ -19,7 +22,7 @@ class Catalog:
                 raise ValueError(f"duplicate resource id {resource.id!r}")
             by_id[resource.id] = resource
         self._by_id = by_id
-        self._search_keys: list[tuple[str, Resource]] | None = None
+        self._derived: dict[Hashable, object] = {}
 
     def get(self, resource_id: str) -> Resource | None:
         """The resource with this id, or None."""
@@ -42,11 +45,18 @@ class Catalog:
         """Every resource id, in catalog order."""
         return list(self._by_id)
 
+    def derived(self, key: Hashable, build: Callable[[Catalog], T]) -> T:
+        """A value computed from this catalog once and kept with it (search keys, ranking columns).
+
+        A catalog never changes, so what is derived from it never goes stale; a changed catalog is a new one.
+        """
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]  # type: ignore[return-value]
+
     def search_keys(self, key_of: Callable[[Resource], str]) -> list[tuple[str, Resource]]:
         """(search text, resource) pairs, computed once per catalog: autocomplete runs on every keystroke."""
-        if self._search_keys is None:
-            self._search_keys = [(key_of(resource), resource) for resource in self._by_id.values()]
-        return self._search_keys
+        return self.derived(("search-keys", key_of), lambda catalog: [(key_of(r), r) for r in catalog])
 
     def merged(self, overrides: Iterable[Resource] = (), hidden: Iterable[str] = ()) -> Catalog:
         """A new catalog: these resources replace or extend ours, and the hidden ids are left out."""

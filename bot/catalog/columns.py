@@ -1,0 +1,58 @@
+"""The catalog as columns: one array per attribute, so a query scores every resource at once.
+
+Ranking 10,000 resources one Python call at a time takes tens of milliseconds; the same arithmetic over
+numpy arrays takes a fraction of one. Built once per catalog (catalogs are immutable) and kept with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.vocabulary import Background, Kind, Topic
+
+
+@dataclass(frozen=True)
+class CatalogColumns:
+    """Per-resource attributes as arrays indexed by catalog position."""
+
+    ids: tuple[str, ...]
+    position: dict[str, int]
+    covers: dict[Topic, np.ndarray]  # bool: the resource lists the topic
+    main: dict[Topic, np.ndarray]  # bool: the topic is the resource's first (main) topic
+    suits: dict[Background, np.ndarray]  # bool: the resource lists the background
+    level: np.ndarray  # int8: Level.rank
+    kind: dict[Kind, np.ndarray]  # bool
+    free: np.ndarray  # bool
+    dependents: dict[str, tuple[int, ...]]  # resource id → positions of resources that list it as a prerequisite
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> CatalogColumns:
+        """The columns of a catalog, computed once and cached on it."""
+        return catalog.derived("columns", cls._build)
+
+    @classmethod
+    def _build(cls, catalog: Catalog) -> CatalogColumns:
+        resources = list(catalog)
+        size = len(resources)
+
+        def flags(predicate) -> np.ndarray:
+            return np.fromiter((predicate(r) for r in resources), dtype=bool, count=size)
+
+        dependents: dict[str, list[int]] = {}
+        for index, resource in enumerate(resources):
+            for prerequisite in resource.prerequisites:
+                dependents.setdefault(prerequisite, []).append(index)
+        return cls(
+            ids=tuple(r.id for r in resources),
+            position={r.id: index for index, r in enumerate(resources)},
+            covers={t: flags(lambda r, t=t: t in r.topics) for t in Topic},
+            main={t: flags(lambda r, t=t: r.topics[0] is t) for t in Topic},
+            suits={b: flags(lambda r, b=b: b in r.backgrounds) for b in Background},
+            level=np.fromiter((r.level.rank for r in resources), dtype=np.int8, count=size),
+            kind={k: flags(lambda r, k=k: r.kind is k) for k in Kind},
+            free=flags(lambda r: r.is_free),
+            dependents={rid: tuple(found) for rid, found in dependents.items()},
+        )
