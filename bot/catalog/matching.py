@@ -8,6 +8,7 @@ ranks resources for search and autocomplete. It is the one place that does fuzzy
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -132,12 +133,22 @@ _VOCABULARY: list[tuple[dict, str]] = [
 _LONGEST_PHRASE = 4
 
 
-def _fuzzy(phrase: str, words: dict) -> object | None:
-    """The vocabulary entry a misspelt phrase stands for, when it is unambiguously close."""
-    if len(phrase) < MIN_FUZZY_LENGTH:
+_TOPIC_WORD_LIST = list(_TOPIC_WORDS)
+# Stopwords that no topic phrase contains ("for", "a"): a phrase starting or ending with one is no misspelt
+# topic, which spares most of a sentence's phrases the fuzzy comparison.
+_EDGE_NOISE = STOPWORDS - {word for phrase in _TOPIC_WORDS for word in phrase.split()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzzy_topic(phrase: str) -> Topic | None:
+    """The topic a misspelt phrase stands for, when it is unambiguously close (memoised: the words are fixed)."""
+    if len(phrase) < MIN_FUZZY_LENGTH or phrase in STOPWORDS:
         return None
-    close = difflib.get_close_matches(phrase, list(words), n=1, cutoff=ACCEPT_RATIO)
-    return words[close[0]] if close else None
+    words = phrase.split()
+    if words[0] in _EDGE_NOISE or words[-1] in _EDGE_NOISE:
+        return None
+    close = difflib.get_close_matches(phrase, _TOPIC_WORD_LIST, n=1, cutoff=ACCEPT_RATIO)
+    return _TOPIC_WORDS[close[0]] if close else None
 
 
 def _suggestion_index() -> dict[str, Topic]:
@@ -152,12 +163,18 @@ def _suggestion_index() -> dict[str, Topic]:
 
 def suggest_words(word: str, limit: int = 3) -> list[str]:
     """Topic labels close to an unknown word, for "did you mean…"."""
+    return list(_suggestions_for(word.lower(), limit))
+
+
+@functools.lru_cache(maxsize=4096)
+def _suggestions_for(word: str, limit: int) -> tuple[str, ...]:
+    """`suggest_words`, memoised: the vocabulary is fixed and members repeat their typos."""
     labels: list[str] = []
-    for match in difflib.get_close_matches(word.lower(), list(_SUGGESTIONS), n=limit * 3, cutoff=SUGGEST_RATIO):
+    for match in difflib.get_close_matches(word, list(_SUGGESTIONS), n=limit * 3, cutoff=SUGGEST_RATIO):
         label = _SUGGESTIONS[match].label
         if label not in labels:
             labels.append(label)
-    return labels[:limit]
+    return tuple(labels[:limit])
 
 
 _SUGGESTIONS = _suggestion_index()
@@ -182,14 +199,13 @@ def interpret(text: str) -> Interpretation:
                 result.free_only = True
                 used[start : start + size] = [True] * size
                 continue
-            for vocabulary, attribute in _VOCABULARY:
-                value = vocabulary.get(phrase)
-                if value is None and attribute == "topics" and phrase not in STOPWORDS:
-                    value = _fuzzy(phrase, vocabulary)
-                if value is not None:
-                    add(getattr(result, attribute), value)
-                    used[start : start + size] = [True] * size
-                    break
+            # Exact words of every vocabulary before a fuzzy topic, so "book" is a kind, not a near-topic.
+            found = next(((v[phrase], a) for v, a in _VOCABULARY if phrase in v), None)
+            if found is None and (topic := _fuzzy_topic(phrase)) is not None:
+                found = (topic, "topics")
+            if found is not None:
+                add(getattr(result, found[1]), found[0])
+                used[start : start + size] = [True] * size
     for word, was_used in zip(words, used, strict=True):
         if was_used or word in STOPWORDS or word.isdigit() or len(word) < 3:
             continue
