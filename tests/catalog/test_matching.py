@@ -77,3 +77,25 @@ def test_search_finds_by_author_and_topic() -> None:
     assert [r.id for r in search_resources(catalog, "axler")] == ["axler"]
     assert [r.id for r in search_resources(catalog, "probabilty")] == ["blitz"]
     assert search_resources(catalog, "the") == []
+
+
+@pytest.mark.parametrize("typed", ["gra", "vector te", "author 12", "synthetic-4", "Linear", "zzz", "  bayes  "])
+def test_resource_autocomplete_finds_every_word_start_match_and_title_prefixes_first(typed: str) -> None:
+    from benchmarks.synthetic import synthetic_catalog
+
+    catalog = synthetic_catalog(400)
+    needle = " ".join(typed.lower().split())
+
+    def key(resource) -> str:
+        return " ".join([resource.title.lower(), *(a.lower() for a in resource.authors), resource.id])
+
+    def word_starts(resource) -> bool:
+        text = key(resource)
+        return any(text[i:].startswith(needle) for i in range(len(text)) if i == 0 or not text[i - 1].isalnum())
+
+    expected = [r.id for r in catalog if word_starts(r)]
+    found = resource_choices(catalog, typed, limit=1000)
+    assert sorted(r.id for r in found) == sorted(expected)
+    prefixed = [key(r).startswith(needle) for r in found]
+    assert prefixed == sorted(prefixed, reverse=True)  # every title-prefix match before any other
+    assert len(resource_choices(catalog, typed)) == min(25, len(expected))
