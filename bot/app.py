@@ -1,0 +1,159 @@
+"""The Bot subclass: `setup_hook` loads the catalog, opens the store, loads the extensions and syncs.
+
+Attributes the extensions use: `bot.settings` (the `Settings`), `bot.store` (the open `Store`) and
+`bot.write_limiter` (the per-member write cooldown, see `bot.exts._checks.write_command`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+import sys
+from pathlib import Path
+
+import discord
+from discord.ext import commands
+
+import bot.exts
+from bot.catalog.loader import CatalogError, load_catalog
+from bot.config import ConfigError, Settings
+from bot.cooldown import WriteLimiter
+from bot.errors import PillarsError
+from bot.exts._errors import PillarsTree
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why, for the person running it."""
+
+
+def extension_names() -> list[str]:
+    """Every feature module in bot/exts, skipping private helpers ('_checks', '_errors')."""
+    return [
+        module.name
+        for module in pkgutil.iter_modules(bot.exts.__path__, f"{bot.exts.__name__}.")
+        if not module.name.rsplit(".", 1)[-1].startswith("_")
+    ]
+
+
+def intents() -> discord.Intents:
+    """Guilds for the servers, members for the server leaderboard; no message content (commands only)."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.members = True  # privileged: enable "Server Members Intent" in the Developer Portal
+    return chosen
+
+
+class PillarsBot(commands.Bot):
+    """Pillars: slash commands, persistent buttons, the store behind them."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=PillarsTree,
+            guild_ready_timeout=settings.guild_ready_timeout,
+        )
+        self.settings = settings
+        self.write_limiter = WriteLimiter(settings.write_cooldown_rate, settings.write_cooldown_seconds)
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The open store; only after `setup_hook`."""
+        if self._store is None:
+            raise RuntimeError("the store is opened in setup_hook; the bot has not started")
+        return self._store
+
+    async def setup_hook(self) -> None:
+        """Load the catalog, open the store, load every extension, then sync the commands if they changed."""
+        try:
+            curated = load_catalog(self.settings.catalog_path)
+        except CatalogError as exc:
+            raise StartupError(f"The curated catalog is invalid, so the bot will not start.\n{exc.message}") from None
+        self._store = await Store.open(self.settings.database_path, curated)
+        log.info("Catalog: %d resources from %s", len(curated), self.settings.catalog_path)
+        for name in extension_names():
+            await self.load_extension(name)
+        await self.sync_commands()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync the command tree (to the dev guild when set) if its definition changed; True when synced."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [command.to_dict(self.tree) for command in self.tree._get_all_commands(guild=guild)]
+        target = f"guild:{guild.id}" if guild else "global"
+        digest = hashlib.sha256(
+            json.dumps([self.application_id, target, payload], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        hash_file = self._hash_file()
+        if not force and hash_file is not None and hash_file.exists() and hash_file.read_text().strip() == digest:
+            log.info("Commands unchanged since the last sync (%s); not syncing", target)
+            return False
+        synced = await self.tree.sync(guild=guild)
+        log.info("Synced %d commands (%s)", len(synced), target)
+        if hash_file is not None:
+            hash_file.write_text(digest + "\n")
+        return True
+
+    def _hash_file(self) -> Path | None:
+        """Where the last synced definition's hash is kept: beside the database (none for in-memory)."""
+        database = str(self.settings.database_path)
+        if database in ("", ":memory:"):
+            return None
+        return Path(database + ".commands-hash")
+
+    async def close(self) -> None:
+        """Close the gateway, then the store, so acknowledged writes are on disk."""
+        try:
+            await super().close()
+        finally:
+            if self._store is not None:
+                store, self._store = self._store, None
+                await store.close()
+
+
+def create_bot(settings: Settings) -> PillarsBot:
+    """A bot configured from the settings, not yet started."""
+    return PillarsBot(settings)
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the bot until it is stopped; print one clear sentence instead of a traceback when it cannot start."""
+    try:
+        token = settings.token()
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    level = logging.getLevelNamesMapping()[settings.log_level]
+    discord.utils.setup_logging(level=level)
+    client = create_bot(settings)
+    try:
+        client.run(token, log_handler=None)
+    except discord.LoginFailure:
+        print(
+            "Discord refused the token (401 Unauthorized): reset it in the Developer Portal and set DISCORD_TOKEN.",
+            file=sys.stderr,
+        )
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "Discord refused the Server Members intent: enable it under Bot → Privileged Gateway Intents "
+            "in the Developer Portal.",
+            file=sys.stderr,
+        )
+        return 1
+    except StartupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except PillarsError as exc:  # the database cannot be opened (read-only, disk full)
+        print(f"The bot cannot start: {exc.message}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,131 @@
+"""The one error handler: every failure of a command, autocomplete, button or modal ends here.
+
+Installed by `PillarsBot` as the command tree's error handler; `bot.ui.views` routes the errors of
+views, modals and persistent buttons here too. What the member sees, in the order errors are examined
+(a `CommandInvokeError` is first unwrapped to the error the command raised):
+
+1. `PillarsError` (not found, invalid input, conflict, storage unavailable…): its own message, which is
+   written for the member.
+2. `WriteCooldown` / `CommandOnCooldown`: "You're going a little fast. Try again in N s."
+3. `MemberFacingCheckFailure` (not a moderator, server only): its message. Other `CheckFailure`s
+   (discord.py's permission checks): a sentence naming what is missing.
+4. `TransformerError` (an option value that could not be read: an unknown member, a bad number): which
+   value, and what was expected.
+5. `CommandSignatureMismatch` / `CommandNotFound` (Discord still shows an older version of a command):
+   "this command was just updated, try again in a minute".
+6. Anything else is a bug: logged in full with the command or component and its options, and the member
+   sees a short apology. A traceback never reaches the member.
+
+The answer is always ephemeral, sent as a follow-up when the interaction was already answered, and
+mentions nobody. An interaction Discord no longer knows (answered too late) cannot be answered; it is
+logged and dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import PillarsError
+from bot.exts._checks import MemberFacingCheckFailure, WriteCooldown
+from bot.ui import limits
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on my side while doing that. It has been logged; please try again later."
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction answered too late or twice
+OUTDATED = "This command was just updated and Discord still shows the old version. Try again in a minute."
+
+
+def _seconds(value: float) -> int:
+    """Whole seconds to wait, never 0."""
+    return max(1, int(value + 0.999))
+
+
+def member_message(error: Exception) -> str | None:
+    """The sentence a member sees for an expected failure, or None when the error is a bug."""
+    if isinstance(error, PillarsError):
+        return error.message
+    if isinstance(error, WriteCooldown):
+        return error.message
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"You're going a little fast. Try again in {_seconds(error.retry_after)} s."
+    if isinstance(error, MemberFacingCheckFailure):
+        return error.message
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "That works in a server, not in direct messages."
+    if isinstance(error, app_commands.MissingPermissions):
+        return f"You need the {_permissions(error.missing_permissions)} permission to do that."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return f"I need the {_permissions(error.missing_permissions)} permission here to do that."
+    if isinstance(error, app_commands.MissingRole | app_commands.MissingAnyRole):
+        return "You don't have the role that command needs."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use that here."
+    if isinstance(error, app_commands.TransformerError):
+        expected = error.type.name.replace("_", " ")
+        return f"I couldn't read {str(error.value)[:100]!r} as a {expected}. Pick one of the suggestions, or check it."
+    if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
+        return OUTDATED
+    return None
+
+
+def _permissions(names: list[str]) -> str:
+    """'Manage Server and Embed Links' from discord.py's permission names."""
+    words = [name.replace("_", " ").replace("guild", "server").title() for name in names]
+    return " and ".join(words) if words else "right"
+
+
+def _describe(interaction: discord.Interaction) -> str:
+    """What the member was doing, for the log: the command and its options, or the component's id."""
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name} options={interaction.namespace.__dict__!r}"
+    if "custom_id" in data:
+        return f"component/modal custom_id={data['custom_id']!r} values={data.get('values')!r}"
+    return f"interaction type={interaction.type!r} data={data!r}"
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """Answer the member privately, as a follow-up when the interaction was already answered."""
+    text = limits.content(text)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+    except discord.NotFound:
+        log.warning("Could not answer %s: Discord no longer knows the interaction", _describe(interaction))
+    except discord.HTTPException:
+        log.exception("Could not send the error answer for %s", _describe(interaction))
+
+
+async def handle_error(interaction: discord.Interaction, error: Exception) -> None:
+    """Turn any failure of an interaction into the right ephemeral answer (see the module docstring)."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if interaction.type is discord.InteractionType.autocomplete:
+        # An autocomplete cannot show a message; the member just sees no suggestions.
+        log.error("Autocomplete failed for %s", _describe(interaction), exc_info=error)
+        return
+    if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
+        log.warning("Interaction expired before it was answered: %s", _describe(interaction))
+        return
+    message = member_message(error)
+    if message is None:
+        log.error("Unexpected error in %s (user %s)", _describe(interaction), interaction.user.id, exc_info=error)
+        message = APOLOGY
+    await send_ephemeral(interaction, message)
+
+
+class PillarsTree(app_commands.CommandTree):
+    """The command tree, with every command's errors going to `handle_error`."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """Route every command failure to the one handler."""
+        await handle_error(interaction, error)

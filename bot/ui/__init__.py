@@ -1,0 +1,1 @@
+"""Everything the bot shows: embeds, views, modals. Every Discord limit is enforced here (see `limits`)."""

@@ -1,0 +1,50 @@
+"""Base classes for views, modals and persistent buttons, with their errors routed to the one handler.
+
+A persistent button keeps working after a restart because everything it needs is in its `custom_id`
+(`pillars:<action>:<arguments>`, at most 100 characters). To add one: subclass `PersistentButton` with a
+`template` regex, build the custom id with `bot.ui.limits.custom_id`, implement `from_custom_id` and
+`pressed`, and register the class in the extension's `setup` with `bot.add_dynamic_items(MyButton)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.exts._errors import handle_error
+
+
+class PillarsView(discord.ui.View):
+    """A view whose item errors go to `handle_error` instead of only the log."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        """Answer the member as a command failure would be answered."""
+        await handle_error(interaction, error)
+
+
+class PillarsModal(discord.ui.Modal):
+    """A modal whose errors go to `handle_error`."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        """Answer the member as a command failure would be answered."""
+        await handle_error(interaction, error)
+
+
+class PersistentButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!)"):
+    """A button that survives restarts; subclasses give a `template` and implement `pressed`.
+
+    discord.py only logs the errors of a dynamic item's callback, so `callback` routes them to the
+    handler itself: a member who presses a button always gets an answer.
+    """
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Run `pressed`, answering any failure through `handle_error`."""
+        try:
+            await self.pressed(interaction)
+        except Exception as error:  # noqa: BLE001 - every failure gets an answer; bugs are logged there
+            await handle_error(interaction, error)
+
+    async def pressed(self, interaction: discord.Interaction) -> None:
+        """What the button does."""
+        raise NotImplementedError

@@ -1,0 +1,92 @@
+"""The error handler: each failure kind becomes the right ephemeral sentence; bugs become an apology."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.errors import NotFoundError, StorageUnavailableError
+from bot.exts._checks import NotModerator, WriteCooldown
+from bot.exts._errors import APOLOGY, handle_error, member_message
+
+
+class FakeResponse:
+    """Records the first answer, like InteractionResponse."""
+
+    def __init__(self, done: bool) -> None:
+        self.done = done
+        self.sent: list[dict[str, Any]] = []
+
+    def is_done(self) -> bool:
+        return self.done
+
+    async def send_message(self, content: str, **kwargs: Any) -> None:
+        self.sent.append({"content": content, **kwargs})
+
+
+class FakeFollowup:
+    """Records follow-ups, like the interaction's Webhook."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    async def send(self, content: str, **kwargs: Any) -> None:
+        self.sent.append({"content": content, **kwargs})
+
+
+def interaction(*, answered: bool = False) -> Any:
+    """A stand-in interaction for a slash command."""
+    return SimpleNamespace(
+        type=discord.InteractionType.application_command,
+        response=FakeResponse(answered),
+        followup=FakeFollowup(),
+        command=SimpleNamespace(qualified_name="progress log"),
+        namespace=SimpleNamespace(resource="sicp", status="reading"),
+        data={},
+        user=SimpleNamespace(id=42),
+    )
+
+
+def test_expected_failures_have_member_sentences() -> None:
+    assert member_message(NotFoundError("No resource 'sicpp'. Did you mean 'sicp'?")) == (
+        "No resource 'sicpp'. Did you mean 'sicp'?"
+    )
+    assert "moderators" in (member_message(NotModerator()) or "")
+    assert member_message(WriteCooldown(6.2)) == "You're going a little fast. Try again in 7 s."
+    assert member_message(RuntimeError("boom")) is None
+
+
+async def test_a_pillars_error_inside_a_command_shows_its_message_ephemerally() -> None:
+    fake = interaction()
+    error = app_commands.CommandInvokeError(
+        SimpleNamespace(name="x", qualified_name="x"), StorageUnavailableError("Disk full.")
+    )  # type: ignore[arg-type]
+    await handle_error(fake, error)
+    assert fake.response.sent == [
+        {"content": "Disk full.", "ephemeral": True, "allowed_mentions": fake.response.sent[0]["allowed_mentions"]}
+    ]
+    assert fake.response.sent[0]["allowed_mentions"].to_dict() == {"parse": []}
+
+
+async def test_an_answered_interaction_gets_a_follow_up() -> None:
+    fake = interaction(answered=True)
+    await handle_error(fake, NotModerator())
+    assert not fake.response.sent
+    assert fake.followup.sent[0]["ephemeral"] is True
+
+
+async def test_a_bug_is_logged_with_the_command_and_options_and_the_member_sees_an_apology(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = interaction()
+    with caplog.at_level(logging.ERROR):
+        await handle_error(fake, ZeroDivisionError("division by zero"))
+    assert fake.response.sent[0]["content"] == APOLOGY
+    assert "Traceback" not in fake.response.sent[0]["content"]
+    assert "/progress log" in caplog.text and "sicp" in caplog.text
+    assert "ZeroDivisionError" in caplog.text
