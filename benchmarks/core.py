@@ -1,0 +1,111 @@
+"""The pure core: one recommendation and one autocomplete, at growing catalog sizes.
+
+Baselines, measured in the same run: the recommender's own one-by-one reference ranking (what the ranking
+cost before it went columnar) and, for autocomplete, a plain linear scan of the titles.
+"""
+
+from __future__ import annotations
+
+import random
+
+from benchmarks.measure import Figure, percentile, time_calls
+from benchmarks.synthetic import synthetic_catalog
+from bot.catalog.catalog import Catalog
+from bot.catalog.matching import resource_choices
+from bot.catalog.vocabulary import Background, Kind, Level, Topic
+from bot.reading import ReadingStatus
+from bot.recommend import Query, recommend, score_resource
+
+PROGRESS_ROWS = 100_000
+QUERIES = [
+    Query(topics=(Topic.LINEAR_ALGEBRA,)),
+    Query(topics=(Topic.PROBABILITY,), background=Background.SOFTWARE_ENGINEER),
+    Query(background=Background.RESEARCHER, free_only=True),
+    Query(topics=(Topic.OPTIMIZATION, Topic.GRADIENT_DESCENT), level=Level.INTERMEDIATE),
+    Query(kind=Kind.BOOK),
+    Query(text="free probability book for a developer"),
+    Query(text="gentle linear algebra for someone with no calculus yet"),
+    Query(),
+]
+
+
+def _histories(catalog: Catalog, rows: int, members: int = 2_000, seed: int = 3) -> list[dict[str, ReadingStatus]]:
+    """`rows` progress rows spread over `members` members: the histories recommendations are made against."""
+    rng = random.Random(seed)
+    ids, statuses = catalog.ids, list(ReadingStatus)
+    histories: list[dict[str, ReadingStatus]] = [{} for _ in range(members)]
+    for row in range(rows):
+        histories[row % members][rng.choice(ids)] = rng.choice(statuses)
+    return histories
+
+
+def _reference(catalog: Catalog, query: Query, history: dict[str, ReadingStatus]) -> list[str]:
+    """The slow, obvious ranking: every resource scored one by one (the baseline)."""
+    scored = []
+    for index, resource in enumerate(catalog):
+        if history.get(resource.id) in (ReadingStatus.FINISHED, ReadingStatus.DROPPED):
+            continue
+        found = score_resource(resource, query, history)
+        if found is not None:
+            scored.append((-found[0], index, resource.id))
+    return [rid for _, _, rid in sorted(scored)[:3]]
+
+
+def bench_recommend(sizes: tuple[int, ...], runs: int) -> list[Figure]:
+    """p50/p99 of one recommendation per catalog size, with 100,000 progress rows behind the histories."""
+    figures = []
+    for size in sizes:
+        catalog = synthetic_catalog(size)
+        histories = _histories(catalog, PROGRESS_ROWS)
+        recommend(catalog, Query())  # builds the catalog's columns once, as the bot does at start
+        turn = iter(range(10**9))
+
+        def one(catalog=catalog, histories=histories, turn=turn) -> None:
+            n = next(turn)
+            recommend(catalog, QUERIES[n % len(QUERIES)], histories[n % len(histories)])
+
+        samples = time_calls(one, runs)
+        base_runs = max(5, runs // 20) if size >= 10_000 else runs // 4
+        base = time_calls(lambda c=catalog, h=histories: _reference(c, QUERIES[0], h[0]), base_runs, warmup=1)
+        p99 = percentile(samples, 0.99) * 1e3
+        figures.append(
+            Figure(
+                name=f"recommend p99 @ {size:,} resources",
+                value=p99,
+                unit="ms",
+                baseline=percentile(base, 0.99) * 1e3,
+                baseline_name="one-by-one ranking p99",
+                goal="≤ 2 ms at 10,000" if size == 10_000 else "",
+                met=(p99 <= 2.0) if size == 10_000 else None,
+                details={"p50_ms": percentile(samples, 0.5) * 1e3},
+            )
+        )
+    return figures
+
+
+def bench_autocomplete(size: int, runs: int) -> Figure:
+    """p99 of resource autocomplete for 3-letter prefixes at `size` resources."""
+    catalog = synthetic_catalog(size)
+    prefixes = ["lin", "pro", "cal", "opt", "neu", "sta", "gra", "syn", "zzz", "deep"[:3]]
+    titles = [r.title.lower() for r in catalog]
+    resource_choices(catalog, "x")  # builds the search keys once, as the first keystroke does
+    turn = iter(range(10**9))
+    samples = time_calls(lambda: resource_choices(catalog, prefixes[next(turn) % len(prefixes)]), runs)
+    scan_turn = iter(range(10**9))
+
+    def scan() -> list[str]:
+        prefix = prefixes[next(scan_turn) % len(prefixes)]
+        return [t for t in titles if prefix in t][:25]
+
+    base = time_calls(scan, runs)
+    p99 = percentile(samples, 0.99) * 1e3
+    return Figure(
+        name=f"autocomplete p99 @ {size:,} resources",
+        value=p99,
+        unit="ms",
+        baseline=percentile(base, 0.99) * 1e3,
+        baseline_name="plain substring scan p99",
+        goal="≤ 1 ms",
+        met=p99 <= 1.0,
+        details={"p50_ms": percentile(samples, 0.5) * 1e3},
+    )
