@@ -317,7 +317,8 @@ def learning_path(
         resource_id, for_topic = pending.pop()
         if resource_id in chosen or resource_id not in catalog:
             continue
-        chosen[resource_id] = for_topic
+        # A step on the asked topic is never "groundwork", even when another step's prerequisites reach it first.
+        chosen[resource_id] = for_topic or topic in catalog[resource_id].topics
         pending.extend((p, False) for p in catalog[resource_id].prerequisites)
     # Kahn's algorithm over the chosen resources, choosing the gentlest ready step each time.
     waiting = {rid: {p for p in catalog[rid].prerequisites if p in chosen} for rid in chosen}

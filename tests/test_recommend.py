@@ -134,3 +134,17 @@ def test_learning_path_puts_prerequisites_first_and_marks_done(catalog) -> None:
     assert order[-1] == "optimizer"  # advanced comes after intermediate
     groundwork = steps[order.index("friendly-linear-algebra")]
     assert groundwork.done and not groundwork.for_topic
+
+
+def test_a_step_on_the_topic_is_never_called_groundwork_even_when_reached_as_a_prerequisite() -> None:
+    # Regression: the on-topic intro was first reached through the advanced book's prerequisites, and
+    # the path labelled it "groundwork" although it is exactly what the member asked for.
+    catalog = make_catalog(
+        make_resource("intro-probability", topics=["probability"], level="beginner"),
+        make_resource("bayesian-book", topics=["probability"], level="advanced", prerequisites=["intro-probability"]),
+    )
+    steps = learning_path(catalog, Topic.PROBABILITY)
+    assert [(step.resource.id, step.for_topic) for step in steps] == [
+        ("intro-probability", True),
+        ("bayesian-book", True),
+    ]
