@@ -1,0 +1,232 @@
+"""The shipped catalog in data/: it carries the seed's five books with what the seed says about them,
+and the real recommender, run on it, gives each kind of member the pick the seed would give.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import Catalog
+from bot.catalog.loader import catalog_files, load_catalog
+from bot.catalog.vocabulary import Background, Cost, Level, Topic
+from bot.recommend import Query, learning_path, recommend
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+# The five resources of the seed post, "5 Books That Will Teach You the Math Behind Machine Learning".
+AXLER = "linear-algebra-done-right"
+MIT_18_02 = "mit-18-02-multivariable-calculus"
+TRASK = "grokking-deep-learning"
+GOODFELLOW = "deep-learning-goodfellow"
+DANKA = "mathematics-of-machine-learning-danka"
+SEED_FIVE = (AXLER, MIT_18_02, TRASK, GOODFELLOW, DANKA)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    """The catalog exactly as the bot loads it at start-up."""
+    return load_catalog(DATA)
+
+
+def ids(answer) -> list[str]:
+    """The ids of an answer's picks, in order."""
+    return [pick.resource.id for pick in answer.picks]
+
+
+def reasons_of(answer, resource_id: str) -> tuple[str, ...]:
+    """The reasons given for one pick of an answer."""
+    return next(pick.reasons for pick in answer.picks if pick.resource.id == resource_id)
+
+
+def run_check(path: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot catalog check PATH`, as a curator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "check", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+# --- The seed's five, with the seed's facts ---------------------------------------------------------
+
+
+def test_the_seed_five_are_shipped_alongside_at_least_twenty_more(catalog) -> None:
+    for resource_id in SEED_FIVE:
+        assert resource_id in catalog
+    assert len(catalog) >= len(SEED_FIVE) + 20
+
+
+def test_goodfellow_is_free_online_and_the_hardest_of_the_five(catalog) -> None:
+    deep_learning = catalog[GOODFELLOW]
+    assert deep_learning.cost is Cost.FREE_ONLINE_PAID_PRINT and deep_learning.is_free
+    assert deep_learning.url == "https://www.deeplearningbook.org/"
+    assert deep_learning.level is Level.ADVANCED
+    others = [catalog[resource_id].level.rank for resource_id in SEED_FIVE if resource_id != GOODFELLOW]
+    assert all(rank < deep_learning.level.rank for rank in others)
+
+
+def test_danka_is_written_for_software_engineers_from_high_school_math(catalog) -> None:
+    danka = catalog[DANKA]
+    assert Background.SOFTWARE_ENGINEER in danka.backgrounds
+    assert Background.HIGH_SCHOOL_MATH in danka.backgrounds
+    assert danka.level is Level.BEGINNER
+    assert {Topic.LINEAR_ALGEBRA, Topic.MULTIVARIATE_CALCULUS, Topic.PROBABILITY} <= set(danka.topics)
+
+
+def test_18_02_needs_no_calculus_and_says_it_does_not_cover_gradient_descent(catalog) -> None:
+    course = catalog[MIT_18_02]
+    assert course.topics[0] is Topic.MULTIVARIATE_CALCULUS
+    assert Background.NO_CALCULUS_YET in course.backgrounds
+    assert course.cost is Cost.FREE
+    assert any("gradient descent" in gap.lower() for gap in course.not_covered)
+    assert Topic.GRADIENT_DESCENT not in course.topics
+
+
+def test_axler_is_open_access_and_puts_vector_spaces_before_determinants(catalog) -> None:
+    axler = catalog[AXLER]
+    assert axler.url == "https://linear.axler.net/"
+    assert axler.cost is Cost.FREE_ONLINE_PAID_PRINT and axler.is_free
+    assert axler.topics == [Topic.LINEAR_ALGEBRA]
+    assert "determinants" in axler.why.lower() and "vector spaces" in axler.why.lower()
+
+
+def test_grokking_is_hands_on_you_build_a_network_from_scratch(catalog) -> None:
+    grokking = catalog[TRASK]
+    assert grokking.topics[0] is Topic.NEURAL_NETWORKS
+    assert Background.SOFTWARE_ENGINEER in grokking.backgrounds
+    assert grokking.level is Level.BEGINNER
+    assert "from scratch" in grokking.why.lower()
+
+
+# --- What the recommender makes of it ----------------------------------------------------------------
+
+
+def test_a_software_engineer_asking_for_linear_algebra_gets_an_engineer_friendly_pick_first(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,), background=Background.SOFTWARE_ENGINEER))
+    assert "written for software engineers" in answer.picks[0].reasons
+    assert DANKA in ids(answer)
+    assert "written for software engineers" in reasons_of(answer, DANKA)
+    assert AXLER not in ids(answer)  # proof-based, not where an engineer should start
+
+
+def test_a_software_engineer_asking_for_the_math_of_ml_gets_danka_first(catalog) -> None:
+    answer = recommend(catalog, Query(text="math of ML", background=Background.SOFTWARE_ENGINEER))
+    assert ids(answer)[0] == DANKA
+    assert answer.picks[0].reasons == ("covers machine learning", "written for software engineers")
+
+
+def test_a_researcher_asking_for_deep_learning_gets_goodfellow(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.DEEP_LEARNING,), background=Background.RESEARCHER))
+    assert ids(answer)[0] == GOODFELLOW
+    assert answer.picks[0].reasons == ("covers deep learning", "suits researchers", "free online (print is paid)")
+
+
+def test_an_undergraduate_asking_for_deep_learning_is_not_sent_to_the_hardest_book_first(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.DEEP_LEARNING,), background=Background.UNDERGRADUATE_STEM))
+    assert ids(answer)[0] != GOODFELLOW
+    assert catalog[ids(answer)[0]].level.rank < Level.ADVANCED.rank
+
+
+def test_a_member_without_calculus_asking_for_multivariate_calculus_gets_18_02(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.MULTIVARIATE_CALCULUS,), background=Background.NO_CALCULUS_YET))
+    assert ids(answer)[0] == MIT_18_02
+    assert "needs no calculus to start" in answer.picks[0].reasons
+
+
+def test_asking_for_gradient_descent_finds_an_optimization_resource_not_18_02(catalog) -> None:
+    answer = recommend(catalog, Query(text="gradient descent"), limit=10)
+    top = catalog[ids(answer)[0]]
+    assert top.topics[0] is Topic.GRADIENT_DESCENT and Topic.OPTIMIZATION in top.topics
+    assert MIT_18_02 not in ids(answer)
+
+
+def test_free_only_never_offers_a_paid_book(catalog) -> None:
+    answer = recommend(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,), free_only=True), limit=len(catalog))
+    assert answer.picks and all(pick.resource.is_free for pick in answer.picks)
+    assert DANKA not in ids(answer)
+
+
+def test_finishing_the_math_earns_goodfellow_the_finished_what_it_builds_on_reason(catalog) -> None:
+    from bot.reading import ReadingStatus
+
+    history = {prerequisite: ReadingStatus.FINISHED for prerequisite in catalog[GOODFELLOW].prerequisites}
+    answer = recommend(catalog, Query(topics=(Topic.DEEP_LEARNING,), background=Background.RESEARCHER), history)
+    assert ids(answer)[0] == GOODFELLOW
+    assert "you finished what it builds on" in answer.picks[0].reasons
+
+
+# --- Learning paths ----------------------------------------------------------------------------------
+
+
+def test_the_deep_learning_path_puts_the_math_before_goodfellow(catalog) -> None:
+    steps = learning_path(catalog, Topic.DEEP_LEARNING)
+    order = [step.resource.id for step in steps]
+    math = catalog[GOODFELLOW].prerequisites
+    assert {AXLER, MIT_18_02} <= set(math)
+    assert any(Topic.PROBABILITY is catalog[p].topics[0] for p in math)
+    for prerequisite in math:
+        assert order.index(prerequisite) < order.index(GOODFELLOW)
+        assert not steps[order.index(prerequisite)].for_topic  # shown as groundwork
+    assert steps[order.index(GOODFELLOW)].for_topic
+
+
+def test_every_step_of_a_path_comes_after_everything_it_builds_on(catalog) -> None:
+    for topic in Topic:
+        order = [step.resource.id for step in learning_path(catalog, topic)]
+        for position, resource_id in enumerate(order):
+            for prerequisite in catalog[resource_id].prerequisites:
+                assert order.index(prerequisite) < position, (topic, resource_id, prerequisite)
+
+
+def test_the_linear_algebra_path_calls_none_of_its_linear_algebra_books_groundwork(catalog) -> None:
+    steps = learning_path(catalog, Topic.LINEAR_ALGEBRA)
+    for step in steps:
+        assert step.for_topic == (Topic.LINEAR_ALGEBRA in step.resource.topics), step.resource.id
+    order = [step.resource.id for step in steps]
+    assert order.index("essence-of-linear-algebra") < order.index(AXLER)
+
+
+# --- Hygiene of the data -----------------------------------------------------------------------------
+
+
+def test_every_url_is_https_and_every_id_and_url_unique(catalog) -> None:
+    urls = [resource.url for resource in catalog]
+    assert all(url.startswith("https://") for url in urls)
+    assert len(set(urls)) == len(urls)
+    assert len(set(catalog.ids)) == len(catalog.ids)
+
+
+def test_every_resource_says_who_it_suits_and_why_it_is_here(catalog) -> None:
+    for resource in catalog:
+        assert resource.backgrounds, resource.id
+        assert len(resource.summary) >= 80 and len(resource.why) >= 80, resource.id
+
+
+def test_the_shipped_files_pass_catalog_check() -> None:
+    result = run_check(DATA)
+    assert result.returncode == 0, result.stderr
+    assert "all valid" in result.stdout
+
+
+def test_catalog_check_fails_with_file_and_line_on_a_broken_copy(tmp_path: Path) -> None:
+    broken = tmp_path / "data"
+    shutil.copytree(DATA, broken)
+    target = broken / "calculus.yaml"
+    lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    line_number = next(n for n, line in enumerate(lines, start=1) if line.strip() == "level: beginner")
+    lines[line_number - 1] = lines[line_number - 1].replace("beginner", "beginer")
+    target.write_text("".join(lines), encoding="utf-8")
+
+    result = run_check(broken)
+
+    assert result.returncode == 1
+    assert f"{target}:{line_number}: 'beginer' is not a known level (did you mean 'beginner'?)" in result.stderr
+    assert len(catalog_files(broken)) == len(catalog_files(DATA))
