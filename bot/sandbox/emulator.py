@@ -1,0 +1,939 @@
+"""A small Discord on 127.0.0.1: REST v10 and the gateway, faithful enough for the real discord.py client.
+
+Point discord.py at it with `Route.BASE = emulator.api_base` and
+`DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emulator.gateway_url)` (the harness does this). The emulator
+keeps what the bot did (messages, interaction responses, synced commands) for tests to read, answers
+Discord's errors where Discord would (40060, 10062, 50035, 429 with Via), and can misbehave on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import logging
+import re
+import secrets
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox import limits
+from bot.sandbox.gateway import Gateway
+from bot.sandbox.world import SnowflakeClock, User, World, build_world
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v10"
+# A token of the shape Discord issues (base64 id . timestamp . hmac); the emulator accepts only this one.
+SANDBOX_TOKEN = "MTE5MTg2MzYwNzA0MjE3OTA3Mg.GsAndB.c2FuZGJveC10b2tlbi1ub3QtYS1yZWFsLW9uZQ"
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+GUILD_MESSAGES_INTENT = 1 << 9
+INTERACTION_DEADLINE = 3.0
+TOKEN_LIFETIME = 15 * 60.0
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+
+
+class ApiError(Exception):
+    """A refusal the emulator answers with Discord's status, code and message."""
+
+    def __init__(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{status} {code} {message}")
+        self.status, self.code, self.message, self.errors = status, code, message, errors
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body Discord sends with this error."""
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        return body
+
+
+def _refuse_if(problems: list[limits.Problem], prefix: tuple[str, ...] = ()) -> None:
+    """Raise Discord's 50035 when a payload breaks a limit."""
+    if problems:
+        problems = [limits.Problem((*prefix, *p.path), p.code, p.message) for p in problems]
+        raise ApiError(400, 50035, "Invalid Form Body", limits.invalid_form_body(problems)["errors"])
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """A JSON response with the header exactly `application/json` (discord.py parses nothing else)."""
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+
+
+@dataclass
+class StoredFile:
+    """An uploaded file, served back at its attachment URL."""
+
+    filename: str
+    data: bytes
+    content_type: str
+
+
+@dataclass
+class InteractionRecord:
+    """An interaction the emulator sent to the bot, and everything the bot answered to it."""
+
+    id: int
+    token: str
+    type: int
+    user_id: int
+    channel_id: int
+    payload: dict[str, Any]
+    created_at: float
+    target_message_id: int | None = None
+    callback_type: int | None = None
+    original_message_id: int | None = None
+    followup_ids: list[int] = field(default_factory=list)
+    edits: int = 0
+    choices: list[dict[str, Any]] | None = None
+    modal: dict[str, Any] | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the member sees an answer: a message, an update, choices, a modal, or a finished deferral."""
+        if self.callback_type in (4, 7, 8, 9):
+            return True
+        return self.callback_type in (5, 6) and (self.edits > 0 or bool(self.followup_ids))
+
+    @property
+    def message_ids(self) -> list[int]:
+        """Every message this interaction's token may address: the original, then follow-ups."""
+        original = self.original_message_id if self.callback_type in (4, 5) else self.target_message_id
+        return ([original] if original is not None else []) + self.followup_ids
+
+
+@dataclass
+class RateLimit:
+    """A planned 429 for the next `remaining` requests matching a route pattern."""
+
+    pattern: str
+    retry_after: float
+    remaining: int
+    is_global: bool
+
+
+Handler = Callable[..., Awaitable[web.StreamResponse]]
+
+
+class Emulator:
+    """The local Discord. Start it with `await emulator.start()` (or `async with`), stop with `await stop()`."""
+
+    def __init__(
+        self,
+        world: World | None = None,
+        *,
+        token: str = SANDBOX_TOKEN,
+        heartbeat_interval: float = 41.25,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.world = world or build_world()
+        self.token = token
+        self.host = host
+        self.port = 0
+        self.ids = SnowflakeClock()
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.allowed_mentions: dict[int, dict[str, Any] | None] = {}
+        self.deleted_message_ids: set[int] = set()
+        self.files: dict[int, StoredFile] = {}
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        self.counters: Counter[str] = Counter()
+        self.requests: list[tuple[str, str, int]] = []
+        self.unknown_routes: list[str] = []
+        self.interaction_deadline = INTERACTION_DEADLINE
+        self.token_lifetime = TOKEN_LIFETIME
+        self.clock_offset = 0.0
+        self._rate_limits: list[RateLimit] = []
+        self._dm_channels: dict[int, int] = {}
+        self._changed = asyncio.Event()
+        self.gateway = Gateway(
+            self.world,
+            token=token,
+            heartbeat_interval=heartbeat_interval,
+            resume_url=lambda: f"ws://{self.host}:{self.port}/resume",
+            changed=self._notify,
+        )
+        self._routes = self._route_table()
+        self._runner: web.AppRunner | None = None
+
+    # -- life --------------------------------------------------------------------------------------------
+
+    async def start(self) -> Emulator:
+        """Serve on an ephemeral port of 127.0.0.1."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/", self.gateway.handle)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/resume", self.gateway.handle)
+        app.router.add_get("/attachments/{channel_id}/{file_id}/{filename}", self._serve_file)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._api)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0)
+        await site.start()
+        server = site._server
+        assert server is not None and server.sockets, "the sandbox server did not open a socket"
+        self.port = server.sockets[0].getsockname()[1]
+        log.info("sandbox Discord listening on %s", self.base_url)
+        return self
+
+    async def stop(self) -> None:
+        """Close every connection and free the port."""
+        if self._runner is not None:
+            await self.gateway.close_all()
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Emulator:
+        return await self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT"""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        """What `discord.http.Route.BASE` must be."""
+        return self.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        """What `DiscordWebSocket.DEFAULT_GATEWAY` must be."""
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    # -- time --------------------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The emulator's clock: monotonic time plus whatever a test advanced it by."""
+        return time.monotonic() + self.clock_offset
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the emulator's clock on (to expire the 3 s deadline or the 15 min token without waiting)."""
+        self.clock_offset += seconds
+
+    # -- waiting -----------------------------------------------------------------------------------------
+
+    def _notify(self) -> None:
+        """Wake everything waiting for a change."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_until(
+        self, condition: Callable[[], bool], within: float, what: str = "the condition", *, poll: float = 0.05
+    ) -> None:
+        """Wait until `condition()` holds, checking on every change and every `poll` s; TimeoutError names `what`."""
+        deadline = asyncio.get_running_loop().time() + within
+        while not condition():
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError(f"Timed out after {within:g} s waiting for {what}.")
+            changed = self._changed
+            try:
+                await asyncio.wait_for(changed.wait(), min(remaining, poll))
+            except TimeoutError:
+                continue
+
+    async def wait_for_gateway(self, entry: str, count: int, within: float = 10.0) -> None:
+        """Wait until the gateway history has `entry` ("resumed", "ready", "identify"…) at least `count` times."""
+        await self.wait_until(lambda: self.gateway.count(entry) >= count, within, f"gateway {entry!r} x{count}")
+
+    # -- faults ------------------------------------------------------------------------------------------
+
+    async def drop_connection(self, *, code: int = 4000, abrupt: bool = False) -> None:
+        """Close the bot's gateway connection (close code 4000, or abruptly with no close frame)."""
+        await self.gateway.drop_connection(code=code, abrupt=abrupt)
+
+    async def send_reconnect(self) -> None:
+        """Send op 7 RECONNECT."""
+        await self.gateway.send_reconnect()
+
+    async def send_invalid_session(self, resumable: bool) -> None:
+        """Send op 9 INVALID_SESSION with d = resumable."""
+        await self.gateway.send_invalid_session(resumable=resumable)
+
+    def stop_heartbeat_acks(self) -> None:
+        """Stop answering the live connection's heartbeats."""
+        self.gateway.stop_heartbeat_acks()
+
+    def rate_limit_next(
+        self, route_pattern: str, retry_after: float = 0.05, *, count: int = 1, is_global: bool = False
+    ) -> None:
+        """Answer the next `count` requests matching `route_pattern` with 429 and a `Via` header.
+
+        The pattern is matched (fnmatch) against "METHOD /path" below /api/v10, e.g.
+        "POST /interactions/*/callback", "POST /webhooks/*", "POST /channels/*/messages".
+        """
+        self._rate_limits.append(RateLimit(route_pattern, retry_after, count, is_global))
+
+    def _take_rate_limit(self, method: str, path: str) -> RateLimit | None:
+        """The planned 429 this request runs into, if any."""
+        for limit in self._rate_limits:
+            if limit.remaining > 0 and fnmatch.fnmatch(f"{method} {path}", limit.pattern):
+                limit.remaining -= 1
+                return limit
+        return None
+
+    # -- the REST dispatcher -----------------------------------------------------------------------------
+
+    def _route_table(self) -> list[tuple[str, re.Pattern[str], Handler, bool]]:
+        """(method, path pattern, handler, needs the bot token) for every route the emulator serves."""
+        snowflake, token, msg = r"(?P<{}>\d+)", r"(?P<token>[^/]+)", r"(?P<message_id>@original|\d+)"
+        s = snowflake.format
+        table: list[tuple[str, str, Handler, bool]] = [
+            ("GET", "/users/@me", self._get_me, True),
+            ("GET", "/oauth2/applications/@me", self._get_application, True),
+            ("GET", "/applications/@me", self._get_application, True),
+            ("GET", "/gateway", self._get_gateway, False),
+            ("GET", "/gateway/bot", self._get_gateway_bot, True),
+            ("GET", f"/applications/{s('app_id')}/commands", self._get_commands, True),
+            ("PUT", f"/applications/{s('app_id')}/commands", self._put_commands, True),
+            ("GET", f"/applications/{s('app_id')}/guilds/{s('guild_id')}/commands", self._get_commands, True),
+            ("PUT", f"/applications/{s('app_id')}/guilds/{s('guild_id')}/commands", self._put_commands, True),
+            ("POST", f"/interactions/{s('interaction_id')}/{token}/callback", self._callback, False),
+            ("POST", f"/webhooks/{s('app_id')}/{token}", self._followup, False),
+            ("GET", f"/webhooks/{s('app_id')}/{token}/messages/{msg}", self._webhook_get, False),
+            ("PATCH", f"/webhooks/{s('app_id')}/{token}/messages/{msg}", self._webhook_edit, False),
+            ("DELETE", f"/webhooks/{s('app_id')}/{token}/messages/{msg}", self._webhook_delete, False),
+            ("GET", f"/channels/{s('channel_id')}", self._get_channel, True),
+            ("GET", f"/channels/{s('channel_id')}/messages", self._get_history, True),
+            ("POST", f"/channels/{s('channel_id')}/messages", self._post_message, True),
+            ("GET", f"/channels/{s('channel_id')}/messages/{s('message_id')}", self._get_message, True),
+            ("PATCH", f"/channels/{s('channel_id')}/messages/{s('message_id')}", self._patch_message, True),
+            ("DELETE", f"/channels/{s('channel_id')}/messages/{s('message_id')}", self._delete_message, True),
+            (
+                "PUT",
+                f"/channels/{s('channel_id')}/messages/{s('message_id')}/reactions/(?P<emoji>[^/]+)/@me",
+                self._no_content,
+                True,
+            ),
+            (
+                "DELETE",
+                f"/channels/{s('channel_id')}/messages/{s('message_id')}/reactions/(?P<emoji>[^/]+)/@me",
+                self._no_content,
+                True,
+            ),
+            ("POST", f"/channels/{s('channel_id')}/typing", self._no_content, True),
+            ("POST", "/users/@me/channels", self._open_dm, True),
+            ("GET", f"/users/{s('user_id')}", self._get_user, True),
+            ("GET", f"/guilds/{s('guild_id')}", self._get_guild, True),
+            ("GET", f"/guilds/{s('guild_id')}/roles", self._get_roles, True),
+            ("GET", f"/guilds/{s('guild_id')}/channels", self._get_channels, True),
+            ("GET", f"/guilds/{s('guild_id')}/members/{s('user_id')}", self._get_member, True),
+        ]
+        return [(method, re.compile(pattern), handler, auth) for method, pattern, handler, auth in table]
+
+    def _find_route(self, method: str, path: str) -> tuple[Handler, bool, re.Match[str]] | None:
+        """The handler for a request, whether it needs the bot token, and the path's parameters."""
+        for route_method, pattern, handler, needs_token in self._routes:
+            match = pattern.fullmatch(path)
+            if route_method == method and match:
+                return handler, needs_token, match
+        return None
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        """Find the route, apply planned faults and the token check, answer errors as Discord does."""
+        path = request.path[len(API_PREFIX) :]
+        method = request.method
+        self.counters["requests"] += 1
+        found = self._find_route(method, path)
+        if found is None:
+            self.unknown_routes.append(f"{method} {path}")
+            log.warning("the sandbox does not serve %s %s", method, path)
+            self.requests.append((method, path, 404))
+            return json_response({"code": 0, "message": "404: Not Found"}, status=404)
+        handler, needs_token, match = found
+        limit = self._take_rate_limit(method, path)
+        if limit is not None:
+            self.counters["rate_limited"] += 1
+            self.requests.append((method, path, 429))
+            body = {
+                "message": "You are being rate limited.",
+                "retry_after": limit.retry_after,
+                "global": limit.is_global,
+            }
+            headers = {"Via": "1.1 google", "Retry-After": str(max(1, round(limit.retry_after)))}
+            headers["X-RateLimit-Scope"] = "global" if limit.is_global else "user"
+            return json_response(body, status=429, headers=headers)
+        if needs_token and request.headers.get("Authorization") != f"Bot {self.token}":
+            self.requests.append((method, path, 401))
+            return json_response({"code": 0, "message": "401: Unauthorized"}, status=401)
+        try:
+            response = await handler(request, **match.groupdict())
+        except ApiError as error:
+            self.counters["refused"] += 1
+            self.requests.append((method, path, error.status))
+            return json_response(error.body(), status=error.status)
+        self.requests.append((method, path, response.status))
+        self._notify()
+        return response
+
+    @staticmethod
+    async def _payload(request: web.Request) -> tuple[dict[str, Any], dict[int, StoredFile]]:
+        """The JSON body, or a multipart body's payload_json and its files[n]."""
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            payload = json.loads(str(form.get("payload_json") or "{}"))
+            uploads: dict[int, StoredFile] = {}
+            for key, value in form.items():
+                match = re.fullmatch(r"files\[(\d+)\]", key)
+                if match and isinstance(value, web.FileField):
+                    uploads[int(match[1])] = StoredFile(
+                        value.filename, value.file.read(), value.content_type or "application/octet-stream"
+                    )
+            return payload, uploads
+        if request.can_read_body:
+            return await request.json(), {}
+        return {}, {}
+
+    # -- identity, gateway, commands ---------------------------------------------------------------------
+
+    async def _get_me(self, request: web.Request) -> web.Response:
+        """The bot user."""
+        return json_response(
+            {**self.world.bot_user.payload(), "verified": True, "mfa_enabled": False, "locale": "en-US"}
+        )
+
+    async def _get_application(self, request: web.Request) -> web.Response:
+        """The application, owned by the guild owner."""
+        owner = self.world.members[self.world.owner_id].user
+        return json_response(
+            {
+                "id": str(self.world.application_id),
+                "name": self.world.bot_user.name,
+                "description": "Pillars in the sandbox.",
+                "icon": None,
+                "bot_public": False,
+                "bot_require_code_grant": False,
+                "owner": owner.payload(),
+                "team": None,
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "summary": "",
+                "rpc_origins": [],
+                "tags": [],
+                "approximate_guild_count": 1,
+                "bot": self.world.bot_user.payload(),
+            }
+        )
+
+    async def _get_gateway(self, request: web.Request) -> web.Response:
+        """The gateway URL."""
+        return json_response({"url": self.gateway_url})
+
+    async def _get_gateway_bot(self, request: web.Request) -> web.Response:
+        """The gateway URL with shards and the session start limit."""
+        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+
+    async def _get_commands(self, request: web.Request, app_id: str, guild_id: str | None = None) -> web.Response:
+        """The synced commands, globally or in a guild."""
+        self._check_application(app_id)
+        return json_response(self.commands.get(int(guild_id) if guild_id else None, []))
+
+    async def _put_commands(self, request: web.Request, app_id: str, guild_id: str | None = None) -> web.Response:
+        """Bulk overwrite: check Discord's limits, then store and return the commands with ids and versions."""
+        self._check_application(app_id)
+        scope = int(guild_id) if guild_id else None
+        if scope is not None and scope != self.world.guild_id:
+            raise ApiError(403, 50001, "Missing Access")
+        commands, _ = await self._payload(request)
+        if not isinstance(commands, list):
+            raise ApiError(
+                400, 50035, "Invalid Form Body", {"_errors": [{"code": "LIST_TYPE", "message": "Not a list"}]}
+            )
+        _refuse_if(limits.check_commands(commands))
+        previous = {(c.get("type", 1), c["name"]): c["id"] for c in self.commands.get(scope, [])}
+        stored = []
+        for command in commands:
+            kind = command.get("type", 1)
+            entry = {
+                "type": kind,
+                "description": "",
+                "options": [],
+                "default_member_permissions": None,
+                "dm_permission": True,
+                "nsfw": False,
+                "contexts": None,
+                "integration_types": [0],
+                **command,
+                "id": previous.get((kind, command["name"])) or str(self.ids.next()),
+                "application_id": str(self.world.application_id),
+                "version": str(self.ids.next()),
+            }
+            if scope is not None:
+                entry["guild_id"] = str(scope)
+            stored.append(entry)
+        self.commands[scope] = stored
+        self.counters["command_syncs"] += 1
+        return json_response(stored)
+
+    def _check_application(self, app_id: str) -> None:
+        """Refuse another application's id."""
+        if int(app_id) != self.world.application_id:
+            raise ApiError(403, 50001, "Missing Access")
+
+    # -- interactions ------------------------------------------------------------------------------------
+
+    def new_interaction(
+        self,
+        *,
+        kind: int,
+        user: User,
+        data: dict[str, Any],
+        channel_id: int | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> InteractionRecord:
+        """Record an interaction and build the INTERACTION_CREATE payload Discord would send."""
+        channel = self.world.channels[channel_id or self.world.default_channel.id]
+        member = self.world.members[user.id]
+        interaction_id = self.ids.next()
+        token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(self.world.application_id),
+            "type": kind,
+            "data": data,
+            "guild_id": str(self.world.guild_id),
+            "guild": self.world.guild_partial(),
+            "channel_id": str(channel.id),
+            "channel": channel.payload(self.world.guild_id),
+            "member": member.payload(permissions=self.world.permissions(user.id)),
+            "token": token,
+            "version": 1,
+            "app_permissions": str(self.world.permissions(self.world.bot_user.id)),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+            "context": 0,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        }
+        if message is not None:
+            payload["message"] = message
+        record = InteractionRecord(
+            id=interaction_id,
+            token=token,
+            type=kind,
+            user_id=user.id,
+            channel_id=channel.id,
+            payload=payload,
+            created_at=self.now(),
+            target_message_id=int(message["id"]) if message is not None else None,
+        )
+        self.interactions[interaction_id] = record
+        return record
+
+    async def send_interaction(self, record: InteractionRecord) -> None:
+        """Dispatch INTERACTION_CREATE for a recorded interaction."""
+        self.counters["interactions"] += 1
+        await self.gateway.dispatch("INTERACTION_CREATE", record.payload)
+
+    def _interaction_by_token(self, app_id: str, token: str) -> InteractionRecord:
+        """The interaction a webhook token belongs to; 404 10015 or 401 50027 as Discord answers."""
+        self._check_application(app_id)
+        for record in self.interactions.values():
+            if record.token == token:
+                break
+        else:
+            raise ApiError(404, 10015, "Unknown Webhook")
+        if self.now() - record.created_at > self.token_lifetime:
+            raise ApiError(401, 50027, "Invalid Webhook Token")
+        return record
+
+    async def _callback(self, request: web.Request, interaction_id: str, token: str) -> web.Response:
+        """The first response to an interaction: message, deferral, update, choices or modal."""
+        record = self.interactions.get(int(interaction_id))
+        if record is None or record.token != token:
+            raise ApiError(404, 10062, "Unknown interaction")
+        if record.callback_type is not None:
+            record.errors.append("second callback refused with 40060")
+            raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+        if self.now() - record.created_at > self.interaction_deadline:
+            record.errors.append(f"callback after {self.interaction_deadline:g} s refused with 10062")
+            raise ApiError(404, 10062, "Unknown interaction")
+        payload, uploads = await self._payload(request)
+        kind = payload.get("type")
+        data = payload.get("data") or {}
+        try:
+            self._check_callback(record, kind, data)
+        except ApiError as error:
+            record.errors.append(f"callback type {kind} refused: {error.code} {error.message} {error.errors}")
+            raise
+        record.callback_type = kind
+        self.counters["callbacks"] += 1
+        message: dict[str, Any] | None = None
+        flags = int(data.get("flags") or 0)
+        if kind == 4:
+            message = self._create_message(record.channel_id, data, uploads, interaction=record)
+            record.original_message_id = int(message["id"])
+        elif kind == 5:
+            loading = {"content": "", "flags": LOADING | (flags & EPHEMERAL)}
+            message = self._create_message(record.channel_id, loading, {}, interaction=record)
+            record.original_message_id = int(message["id"])
+        elif kind == 7:
+            message = self._edit_message(record.target_message_id, data, uploads)
+        elif kind == 8:
+            record.choices = list(data.get("choices") or [])
+        elif kind == 9:
+            record.modal = data
+        message_id = record.original_message_id if kind in (4, 5) else record.target_message_id
+        interaction: dict[str, Any] = {"id": str(record.id), "type": record.type}
+        if message is not None and message_id is not None:
+            interaction.update(
+                response_message_id=str(message_id),
+                response_message_loading=kind == 5,
+                response_message_ephemeral=bool(int(message.get("flags") or 0) & EPHEMERAL),
+            )
+        resource: dict[str, Any] = {"type": kind}
+        if message is not None:
+            resource["message"] = message
+        await self._announce(message, created=kind in (4, 5))
+        return json_response({"interaction": interaction, "resource": resource})
+
+    def _check_callback(self, record: InteractionRecord, kind: Any, data: dict[str, Any]) -> None:
+        """Refuse a callback Discord would refuse: wrong type for the interaction, or over a limit."""
+        allowed = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}[record.type]
+        if record.type == 5 and record.target_message_id is None:
+            allowed = {4, 5}
+        if kind not in allowed:
+            raise ApiError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "type": {
+                        "_errors": [
+                            {
+                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                                "message": f"Interaction response type {kind} is not valid here",
+                            }
+                        ]
+                    }
+                },
+            )
+        if kind in (4, 7):
+            _refuse_if(limits.check_message(data), ("data",))
+        elif kind == 8:
+            _refuse_if(limits.check_choices(data.get("choices") or []), ("data", "choices"))
+        elif kind == 9:
+            _refuse_if(limits.check_modal(data), ("data",))
+
+    async def _followup(self, request: web.Request, app_id: str, token: str) -> web.Response:
+        """A follow-up message after the interaction was answered or deferred."""
+        record = self._interaction_by_token(app_id, token)
+        if record.callback_type is None:
+            raise ApiError(404, 10015, "Unknown Webhook")
+        payload, uploads = await self._payload(request)
+        _refuse_if(limits.check_message(payload))
+        message = self._create_message(record.channel_id, payload, uploads, interaction=record)
+        record.followup_ids.append(int(message["id"]))
+        self.counters["followups"] += 1
+        await self._announce(message, created=True)
+        if request.query.get("wait", "false").lower() in ("true", "1"):
+            return json_response(message)
+        return web.Response(status=204)
+
+    def _webhook_message_id(self, record: InteractionRecord, message_id: str) -> int:
+        """The message id `@original` or a follow-up id means for this interaction."""
+        ids = record.message_ids
+        if message_id == "@original":
+            if record.callback_type is None or not ids or record.callback_type not in (4, 5, 6, 7):
+                raise ApiError(404, 10008, "Unknown Message")
+            return ids[0]
+        if int(message_id) not in ids or int(message_id) in self.deleted_message_ids:
+            raise ApiError(404, 10008, "Unknown Message")
+        return int(message_id)
+
+    async def _webhook_get(self, request: web.Request, app_id: str, token: str, message_id: str) -> web.Response:
+        """Read the original response or a follow-up."""
+        record = self._interaction_by_token(app_id, token)
+        return json_response(self._message(self._webhook_message_id(record, message_id)))
+
+    async def _webhook_edit(self, request: web.Request, app_id: str, token: str, message_id: str) -> web.Response:
+        """Edit the original response (completing a deferral) or a follow-up."""
+        record = self._interaction_by_token(app_id, token)
+        target = self._webhook_message_id(record, message_id)
+        payload, uploads = await self._payload(request)
+        _refuse_if(limits.check_message(payload))
+        message = self._edit_message(target, payload, uploads)
+        if message_id == "@original" or target == record.message_ids[0]:
+            record.edits += 1
+        await self._announce(message, created=False)
+        return json_response(message)
+
+    async def _webhook_delete(self, request: web.Request, app_id: str, token: str, message_id: str) -> web.Response:
+        """Delete the original response or a follow-up."""
+        record = self._interaction_by_token(app_id, token)
+        self._delete(self._webhook_message_id(record, message_id))
+        return web.Response(status=204)
+
+    # -- messages ----------------------------------------------------------------------------------------
+
+    def _message(self, message_id: int | None) -> dict[str, Any]:
+        """A stored message, or 404 10008."""
+        if message_id is None or message_id not in self.messages or message_id in self.deleted_message_ids:
+            raise ApiError(404, 10008, "Unknown Message")
+        return self.messages[message_id]
+
+    def _timestamp(self) -> str:
+        """Now, as Discord writes timestamps."""
+        return datetime.now(UTC).isoformat()
+
+    def _attachments(self, channel_id: int, payload: dict[str, Any], uploads: dict[int, StoredFile]) -> list[dict]:
+        """New attachment objects for uploaded files, served from this emulator."""
+        described = {int(a["id"]): a for a in payload.get("attachments") or [] if int(a["id"]) in uploads}
+        attachments = []
+        for index, upload in sorted(uploads.items()):
+            attachments.append(self.store_file(channel_id, upload, described.get(index, {}).get("description")))
+        return attachments
+
+    def store_file(self, channel_id: int, upload: StoredFile, description: str | None = None) -> dict[str, Any]:
+        """Keep a file and return its attachment object, with a URL on this emulator."""
+        file_id = self.ids.next()
+        self.files[file_id] = upload
+        url = f"{self.base_url}/attachments/{channel_id}/{file_id}/{upload.filename}"
+        attachment = {
+            "id": str(file_id),
+            "filename": upload.filename,
+            "size": len(upload.data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": upload.content_type,
+        }
+        if description:
+            attachment["description"] = description
+        return attachment
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        """The CDN: an attachment's bytes."""
+        stored = self.files.get(int(request.match_info["file_id"]))
+        if stored is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=stored.data, content_type=stored.content_type.split(";")[0])
+
+    def _create_message(
+        self,
+        channel_id: int,
+        payload: dict[str, Any],
+        uploads: dict[int, StoredFile],
+        *,
+        interaction: InteractionRecord | None = None,
+        author: User | None = None,
+    ) -> dict[str, Any]:
+        """Store a new message (the bot's unless `author` says otherwise) and return it."""
+        message_id = self.ids.next()
+        author = author or self.world.bot_user
+        message: dict[str, Any] = {
+            "id": str(message_id),
+            "channel_id": str(channel_id),
+            "author": author.payload(),
+            "content": payload.get("content") or "",
+            "timestamp": self._timestamp(),
+            "edited_timestamp": None,
+            "tts": bool(payload.get("tts")),
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": self._attachments(channel_id, payload, uploads),
+            "embeds": list(payload.get("embeds") or []),
+            "components": list(payload.get("components") or []),
+            "reactions": [],
+            "pinned": False,
+            "type": 0,
+            "flags": int(payload.get("flags") or 0),
+        }
+        if channel_id in self.world.channels:
+            message["guild_id"] = str(self.world.guild_id)
+        if interaction is not None:
+            command_type = (interaction.payload.get("data") or {}).get("type", 1)
+            message["type"] = {2: 20 if command_type == 1 else 23}.get(interaction.type, 0)
+            message["webhook_id"] = str(self.world.application_id)
+            message["application_id"] = str(self.world.application_id)
+            message["interaction_metadata"] = {
+                "id": str(interaction.id),
+                "type": interaction.type,
+                "user": self.world.members[interaction.user_id].user.payload(),
+                "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+            }
+        self.messages[message_id] = message
+        self.allowed_mentions[message_id] = payload.get("allowed_mentions")
+        if author.id == self.world.bot_user.id:
+            self.counters["messages"] += 1
+        return message
+
+    def _edit_message(self, message_id: int | None, payload: dict[str, Any], uploads: dict[int, StoredFile]) -> dict:
+        """Apply an edit: the fields given, attachments kept by id plus new uploads; a deferral stops loading."""
+        message = self._message(message_id)
+        for key in ("content", "embeds", "components"):
+            if key in payload:
+                message[key] = payload[key] if payload[key] is not None else ([] if key != "content" else "")
+        if "attachments" in payload:
+            keep = {str(a["id"]) for a in payload["attachments"] or []}
+            message["attachments"] = [a for a in message["attachments"] if a["id"] in keep]
+        message["attachments"] = message["attachments"] + self._attachments(
+            int(message["channel_id"]), payload, uploads
+        )
+        flags = int(message.get("flags") or 0) & ~LOADING
+        if payload.get("flags") is not None:
+            flags = (int(payload["flags"]) & ~EPHEMERAL) | (flags & EPHEMERAL)
+        message["flags"] = flags
+        if "allowed_mentions" in payload:
+            self.allowed_mentions[int(message["id"])] = payload["allowed_mentions"]
+        message["edited_timestamp"] = self._timestamp()
+        self.counters["edits"] += 1
+        return message
+
+    def _delete(self, message_id: int) -> None:
+        """Delete a message."""
+        self._message(message_id)
+        self.deleted_message_ids.add(message_id)
+        self.counters["deletes"] += 1
+
+    async def _announce(self, message: dict[str, Any] | None, *, created: bool) -> None:
+        """MESSAGE_CREATE / MESSAGE_UPDATE for a visible guild message, when the bot asked for message events."""
+        session = self.gateway.session
+        if message is None or session is None or not session.intents & GUILD_MESSAGES_INTENT:
+            return
+        if "guild_id" not in message or int(message.get("flags") or 0) & (EPHEMERAL | LOADING):
+            return
+        await self.gateway.dispatch("MESSAGE_CREATE" if created else "MESSAGE_UPDATE", message)
+
+    async def post_user_message(self, author: User, content: str, channel_id: int | None = None) -> dict[str, Any]:
+        """A member writes a message in a channel (#study by default); the bot receives MESSAGE_CREATE."""
+        channel_id = channel_id or self.world.default_channel.id
+        message = self._create_message(channel_id, {"content": content}, {}, author=author)
+        message["member"] = {k: v for k, v in self.world.members[author.id].payload().items() if k != "user"}
+        await self._announce(message, created=True)
+        return message
+
+    async def _post_message(self, request: web.Request, channel_id: str) -> web.Response:
+        """The bot sends a message to a channel."""
+        channel = int(channel_id)
+        if channel not in self.world.channels and channel not in self._dm_channels.values():
+            raise ApiError(404, 10003, "Unknown Channel")
+        payload, uploads = await self._payload(request)
+        _refuse_if(limits.check_message(payload))
+        if not (payload.get("content") or payload.get("embeds") or uploads or payload.get("components")):
+            raise ApiError(400, 50006, "Cannot send an empty message")
+        message = self._create_message(channel, payload, uploads)
+        self.counters["channel_messages"] += 1
+        await self._announce(message, created=True)
+        return json_response(message)
+
+    async def _get_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+        """One message of a channel."""
+        message = self._message(int(message_id))
+        if message["channel_id"] != channel_id:
+            raise ApiError(404, 10008, "Unknown Message")
+        return json_response(message)
+
+    async def _patch_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+        """The bot edits one of its messages."""
+        message = self._message(int(message_id))
+        if message["author"]["id"] != str(self.world.bot_user.id):
+            raise ApiError(403, 50005, "Cannot edit a message authored by another user")
+        payload, uploads = await self._payload(request)
+        _refuse_if(limits.check_message(payload))
+        message = self._edit_message(int(message_id), payload, uploads)
+        await self._announce(message, created=False)
+        return json_response(message)
+
+    async def _delete_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+        """The bot deletes a message."""
+        self._delete(int(message_id))
+        return web.Response(status=204)
+
+    async def _get_history(self, request: web.Request, channel_id: str) -> web.Response:
+        """The newest messages of a channel, newest first."""
+        limit = int(request.query.get("limit", "50"))
+        found = [
+            m
+            for i, m in sorted(self.messages.items(), reverse=True)
+            if m["channel_id"] == channel_id and i not in self.deleted_message_ids and not int(m["flags"]) & EPHEMERAL
+        ]
+        return json_response(found[:limit])
+
+    async def _no_content(self, request: web.Request, **_: str) -> web.Response:
+        """Accepted, nothing to say (reactions, typing)."""
+        return web.Response(status=204)
+
+    # -- people and places -------------------------------------------------------------------------------
+
+    async def _get_channel(self, request: web.Request, channel_id: str) -> web.Response:
+        """A channel."""
+        channel = self.world.channels.get(int(channel_id))
+        if channel is None:
+            raise ApiError(404, 10003, "Unknown Channel")
+        return json_response(channel.payload(self.world.guild_id))
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        """Open (or reuse) a DM channel with a member."""
+        payload, _ = await self._payload(request)
+        user = self.world.user(int(payload["recipient_id"]))
+        channel_id = self._dm_channels.setdefault(user.id, self.ids.next())
+        return json_response(
+            {"id": str(channel_id), "type": 1, "last_message_id": None, "recipients": [user.payload()], "flags": 0}
+        )
+
+    async def _get_user(self, request: web.Request, user_id: str) -> web.Response:
+        """A user."""
+        try:
+            return json_response(self.world.user(int(user_id)).payload())
+        except KeyError:
+            raise ApiError(404, 10013, "Unknown User") from None
+
+    def _check_guild(self, guild_id: str) -> None:
+        """Refuse any guild but the sandbox's."""
+        if int(guild_id) != self.world.guild_id:
+            raise ApiError(404, 10004, "Unknown Guild")
+
+    async def _get_guild(self, request: web.Request, guild_id: str) -> web.Response:
+        """The guild (without members, as REST returns it)."""
+        self._check_guild(guild_id)
+        guild = self.world.guild_payload()
+        for key in ("members", "channels", "threads", "presences", "voice_states"):
+            guild.pop(key, None)
+        return json_response(guild)
+
+    async def _get_roles(self, request: web.Request, guild_id: str) -> web.Response:
+        """The guild's roles."""
+        self._check_guild(guild_id)
+        return json_response([role.payload() for role in self.world.roles.values()])
+
+    async def _get_channels(self, request: web.Request, guild_id: str) -> web.Response:
+        """The guild's channels."""
+        self._check_guild(guild_id)
+        return json_response([channel.payload(self.world.guild_id) for channel in self.world.channels.values()])
+
+    async def _get_member(self, request: web.Request, guild_id: str, user_id: str) -> web.Response:
+        """A guild member."""
+        self._check_guild(guild_id)
+        member = self.world.members.get(int(user_id))
+        if member is None:
+            raise ApiError(404, 10007, "Unknown Member")
+        return json_response(member.payload())
+
+    # -- what tests read ---------------------------------------------------------------------------------
+
+    @property
+    def synced_commands(self) -> list[dict[str, Any]]:
+        """Every command the bot synced: global ones, then the sandbox guild's."""
+        return self.commands.get(None, []) + self.commands.get(self.world.guild_id, [])
+
+    def file(self, attachment: dict[str, Any]) -> bytes:
+        """The bytes behind an attachment object."""
+        return self.files[int(attachment["id"])].data

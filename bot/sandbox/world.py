@@ -1,0 +1,360 @@
+"""The emulated world: one guild, its roles, channels and members, and the payloads Discord sends for them.
+
+World objects get snowflakes from a fixed instant, so their ids are the same in every run (a test or a
+settings file may name the guild id); messages and interactions get snowflakes from the clock, because
+discord.py computes an interaction token's expiry from the interaction id.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+DISCORD_EPOCH_MS = 1420070400000
+# 2024-01-01T00:00:00Z: the world "was created" then, so its ids never change.
+WORLD_CREATED_MS = 1704067200000
+
+
+class Permission:
+    """The permission bits the emulator computes with (Discord's values)."""
+
+    CREATE_INSTANT_INVITE = 1 << 0
+    KICK_MEMBERS = 1 << 1
+    BAN_MEMBERS = 1 << 2
+    ADMINISTRATOR = 1 << 3
+    MANAGE_CHANNELS = 1 << 4
+    MANAGE_GUILD = 1 << 5
+    ADD_REACTIONS = 1 << 6
+    VIEW_CHANNEL = 1 << 10
+    SEND_MESSAGES = 1 << 11
+    MANAGE_MESSAGES = 1 << 13
+    EMBED_LINKS = 1 << 14
+    ATTACH_FILES = 1 << 15
+    READ_MESSAGE_HISTORY = 1 << 16
+    MENTION_EVERYONE = 1 << 17
+    USE_EXTERNAL_EMOJIS = 1 << 18
+    CONNECT = 1 << 20
+    SPEAK = 1 << 21
+    CHANGE_NICKNAME = 1 << 26
+    MANAGE_ROLES = 1 << 28
+    USE_APPLICATION_COMMANDS = 1 << 31
+    MANAGE_THREADS = 1 << 34
+    CREATE_PUBLIC_THREADS = 1 << 35
+    SEND_MESSAGES_IN_THREADS = 1 << 38
+    MODERATE_MEMBERS = 1 << 40
+    ALL = (1 << 51) - 1
+
+
+EVERYONE_PERMISSIONS = (
+    Permission.CREATE_INSTANT_INVITE
+    | Permission.ADD_REACTIONS
+    | Permission.VIEW_CHANNEL
+    | Permission.SEND_MESSAGES
+    | Permission.EMBED_LINKS
+    | Permission.ATTACH_FILES
+    | Permission.READ_MESSAGE_HISTORY
+    | Permission.USE_EXTERNAL_EMOJIS
+    | Permission.CONNECT
+    | Permission.SPEAK
+    | Permission.CHANGE_NICKNAME
+    | Permission.USE_APPLICATION_COMMANDS
+    | Permission.CREATE_PUBLIC_THREADS
+    | Permission.SEND_MESSAGES_IN_THREADS
+)
+MODERATOR_PERMISSIONS = Permission.MANAGE_MESSAGES | Permission.KICK_MEMBERS | Permission.MODERATE_MEMBERS
+ADMIN_PERMISSIONS = Permission.MANAGE_GUILD | Permission.MANAGE_CHANNELS | Permission.MANAGE_ROLES
+
+
+def snowflake_at(ms: int, sequence: int = 0) -> int:
+    """A Discord snowflake for this Unix time in milliseconds."""
+    return ((ms - DISCORD_EPOCH_MS) << 22) | (sequence & 0xFFF)
+
+
+def snowflake_time_ms(snowflake: int) -> int:
+    """The Unix time in milliseconds a snowflake was made at."""
+    return (snowflake >> 22) + DISCORD_EPOCH_MS
+
+
+class SnowflakeClock:
+    """Fresh, increasing snowflakes from the wall clock (messages, interactions, attachments)."""
+
+    def __init__(self) -> None:
+        self._sequence = itertools.count()
+        self._last = 0
+
+    def next(self) -> int:
+        """A snowflake for now, larger than every one given before."""
+        candidate = snowflake_at(int(time.time() * 1000), next(self._sequence))
+        self._last = max(candidate, self._last + 1)
+        return self._last
+
+
+@dataclass
+class Role:
+    """A guild role; `permissions` is the bit set."""
+
+    id: int
+    name: str
+    permissions: int
+    position: int
+    color: int = 0
+    managed: bool = False
+    mentionable: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        """The role as Discord sends it (permissions as a string)."""
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "permissions": str(self.permissions),
+            "position": self.position,
+            "color": self.color,
+            "colors": {"primary_color": self.color, "secondary_color": None, "tertiary_color": None},
+            "hoist": False,
+            "managed": self.managed,
+            "mentionable": self.mentionable,
+            "icon": None,
+            "unicode_emoji": None,
+            "flags": 0,
+        }
+
+
+@dataclass
+class User:
+    """A Discord user."""
+
+    id: int
+    name: str
+    bot: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        """The user as Discord sends it."""
+        return {
+            "id": str(self.id),
+            "username": self.name,
+            "discriminator": "0",
+            "global_name": None if self.bot else self.name.title(),
+            "avatar": None,
+            "bot": self.bot,
+            "system": False,
+            "public_flags": 0,
+            "flags": 0,
+        }
+
+
+@dataclass
+class Member:
+    """A guild member: a user and the roles they hold (the @everyone role is implied)."""
+
+    user: User
+    role_ids: list[int]
+    joined_at: str = "2024-01-01T00:00:00+00:00"
+
+    def payload(self, *, permissions: int | None = None) -> dict[str, Any]:
+        """The member as Discord sends it; with `permissions` as in an interaction."""
+        data: dict[str, Any] = {
+            "user": self.user.payload(),
+            "roles": [str(role_id) for role_id in self.role_ids],
+            "nick": None,
+            "avatar": None,
+            "joined_at": self.joined_at,
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "pending": False,
+            "flags": 0,
+            "communication_disabled_until": None,
+        }
+        if permissions is not None:
+            data["permissions"] = str(permissions)
+        return data
+
+
+@dataclass
+class Channel:
+    """A guild text channel."""
+
+    id: int
+    name: str
+    position: int
+    type: int = 0
+    topic: str | None = None
+
+    def payload(self, guild_id: int) -> dict[str, Any]:
+        """The channel as Discord sends it."""
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(guild_id),
+            "name": self.name,
+            "position": self.position,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "topic": self.topic,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "parent_id": None,
+            "flags": 0,
+        }
+
+
+@dataclass
+class World:
+    """Everything the emulated Discord knows about: one guild, its people, roles and channels."""
+
+    application_id: int
+    bot_user: User
+    guild_id: int
+    guild_name: str
+    owner_id: int
+    users: dict[str, User] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+    roles: dict[int, Role] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+
+    # -- lookups -------------------------------------------------------------------------------------
+
+    def user(self, name_or_id: str | int) -> User:
+        """A user by name (alice, bob, carol, mod, admin, owner) or id; KeyError names the known ones."""
+        if isinstance(name_or_id, int) or (isinstance(name_or_id, str) and name_or_id.isdigit()):
+            for user in self.users.values():
+                if user.id == int(name_or_id):
+                    return user
+        elif name_or_id.lstrip("@").lower() in self.users:
+            return self.users[name_or_id.lstrip("@").lower()]
+        raise KeyError(f"No user {name_or_id!r} in the sandbox; there are: {', '.join(self.users)}.")
+
+    def member(self, name_or_id: str | int) -> Member:
+        """The guild member for a user name or id."""
+        return self.members[self.user(name_or_id).id]
+
+    def channel(self, name_or_id: str | int) -> Channel:
+        """A channel by name (`study` or `#study`) or id."""
+        for channel in self.channels.values():
+            if str(name_or_id).lstrip("#") in (channel.name, str(channel.id)):
+                return channel
+        raise KeyError(f"No channel {name_or_id!r}; there are: {', '.join(c.name for c in self.channels.values())}.")
+
+    def role(self, name_or_id: str | int) -> Role:
+        """A role by name or id."""
+        for role in self.roles.values():
+            if str(name_or_id).lstrip("@") in (role.name, str(role.id)):
+                return role
+        raise KeyError(f"No role {name_or_id!r}; there are: {', '.join(r.name for r in self.roles.values())}.")
+
+    @property
+    def default_channel(self) -> Channel:
+        """The channel commands are typed in unless a test says otherwise: #study."""
+        return self.channel("study")
+
+    @property
+    def everyone_role(self) -> Role:
+        """The @everyone role, whose id is the guild id."""
+        return self.roles[self.guild_id]
+
+    def permissions(self, user_id: int) -> int:
+        """The member's computed permissions (no channel overwrites exist in the sandbox)."""
+        if user_id == self.owner_id:
+            return Permission.ALL
+        member = self.members[user_id]
+        bits = self.everyone_role.permissions
+        for role_id in member.role_ids:
+            bits |= self.roles[role_id].permissions
+        return Permission.ALL if bits & Permission.ADMINISTRATOR else bits
+
+    # -- payloads ------------------------------------------------------------------------------------
+
+    def guild_payload(self) -> dict[str, Any]:
+        """The GUILD_CREATE payload: the guild with roles, channels and members."""
+        return {
+            "id": str(self.guild_id),
+            "name": self.guild_name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "banner": None,
+            "description": None,
+            "owner_id": str(self.owner_id),
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "en-US",
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "public_updates_channel_id": None,
+            "max_members": 500000,
+            "vanity_url_code": None,
+            "features": [],
+            "roles": [role.payload() for role in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "channels": [channel.payload(self.guild_id) for channel in self.channels.values()],
+            "threads": [],
+            "members": [member.payload() for member in self.members.values()],
+            "member_count": len(self.members),
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "large": False,
+            "unavailable": False,
+            "lazy": True,
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "application_id": None,
+            "premium_progress_bar_enabled": False,
+        }
+
+    def guild_partial(self) -> dict[str, Any]:
+        """The partial guild an interaction carries."""
+        return {"id": str(self.guild_id), "locale": "en-US", "features": []}
+
+
+def build_world() -> World:
+    """The sandbox world: "Pillars Study Hall" with #study, five people, a moderator and an admin role, the bot."""
+    ids = (snowflake_at(WORLD_CREATED_MS + n) for n in itertools.count())
+    application_id = next(ids)
+    bot_user = User(id=application_id, name="Pillars", bot=True)
+    guild_id = next(ids)
+    people = {name: User(id=next(ids), name=name) for name in ("alice", "bob", "carol", "mod", "admin", "owner")}
+    world = World(
+        application_id=application_id,
+        bot_user=bot_user,
+        guild_id=guild_id,
+        guild_name="Pillars Study Hall",
+        owner_id=people["owner"].id,
+        users={**people, "pillars": bot_user},
+    )
+    everyone = Role(id=guild_id, name="@everyone", permissions=EVERYONE_PERMISSIONS, position=0)
+    moderator = Role(id=next(ids), name="Moderator", permissions=MODERATOR_PERMISSIONS, position=1, color=0x3498DB)
+    admin = Role(id=next(ids), name="Admin", permissions=ADMIN_PERMISSIONS, position=2, color=0xE74C3C)
+    bot_role = Role(
+        id=next(ids),
+        name="Pillars",
+        permissions=EVERYONE_PERMISSIONS | Permission.MANAGE_MESSAGES,
+        position=3,
+        managed=True,
+    )
+    world.roles = {role.id: role for role in (everyone, moderator, admin, bot_role)}
+    study = Channel(id=next(ids), name="study", position=0, topic="Study together.")
+    general = Channel(id=next(ids), name="general", position=1)
+    world.channels = {channel.id: channel for channel in (study, general)}
+    role_ids = {"mod": [moderator.id], "admin": [admin.id]}
+    world.members = {user.id: Member(user=user, role_ids=role_ids.get(name, [])) for name, user in people.items()}
+    world.members[bot_user.id] = Member(user=bot_user, role_ids=[bot_role.id])
+    return world
+
+
+# The world is the same in every run: these are safe to use in settings and tests.
+SANDBOX_WORLD = build_world()
+SANDBOX_GUILD_ID = SANDBOX_WORLD.guild_id
+SANDBOX_APPLICATION_ID = SANDBOX_WORLD.application_id
