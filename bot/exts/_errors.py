@@ -9,8 +9,9 @@ views, modals and persistent buttons here too. What the member sees, in the orde
 2. `WriteCooldown` / `CommandOnCooldown`: "You're going a little fast. Try again in N s."
 3. `MemberFacingCheckFailure` (not a moderator, server only): its message. Other `CheckFailure`s
    (discord.py's permission checks): a sentence naming what is missing.
-4. `TransformerError` (an option value that could not be read: an unknown member, a bad number): which
-   value, and what was expected.
+4. `TransformerError` (an option value that could not be read: an unknown topic or member, a bad number):
+   the message of the `PillarsError` our transformer raised (with "did you mean"), else which value and
+   what was expected.
 5. `CommandSignatureMismatch` / `CommandNotFound` (Discord still shows an older version of a command):
    "this command was just updated, try again in a minute".
 6. Anything else is a bug: logged in full with the command or component and its options, and the member
@@ -66,6 +67,8 @@ def member_message(error: Exception) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use that here."
     if isinstance(error, app_commands.TransformerError):
+        if isinstance(error.__cause__, PillarsError):  # our transformers explain themselves
+            return error.__cause__.message
         expected = error.type.name.replace("_", " ")
         return f"I couldn't read {str(error.value)[:100]!r} as a {expected}. Pick one of the suggestions, or check it."
     if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
 from bot.catalog.schema import Resource
 from bot.reading import ReadingStatus
-from bot.recommend import Pick
-from bot.store.models import ShelfEntry
+from bot.recommend import PathStep, Pick
+from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 from bot.ui import limits
 
 COLOUR = discord.Colour(0x3B82F6)
@@ -97,3 +97,102 @@ def notice_embed(title: str, text: str, *, warning: bool = False) -> discord.Emb
     """A short titled message (nothing found, did you mean…)."""
     embed = discord.Embed(title=title, description=text, colour=WARNING_COLOUR if warning else COLOUR)
     return limits.fit_embed(embed)
+
+
+# Reasons the recommender words for the member asking; for someone else they read in the third person.
+_THIRD_PERSON = {
+    "continue: you are reading it": "continue: they are reading it",
+    "on your want-to-read shelf": "on their want-to-read shelf",
+    "you finished what it builds on": "they finished what it builds on",
+}
+
+
+def for_someone_else(pick: Pick) -> Pick:
+    """The pick with its reasons worded for a member who is not the one asking."""
+    reasons = tuple(_THIRD_PERSON.get(reason, reason) for reason in pick.reasons)
+    return Pick(pick.resource, pick.score, reasons, pick.continuing)
+
+
+def path_embed(topic_label: str, steps: Sequence[PathStep]) -> discord.Embed:
+    """A learning path, in order, each step marked with where the member stands (✅ done, 📖 reading)."""
+    lines: list[str] = []
+    for number, step in enumerate(steps, start=1):
+        icon = STATUS_ICONS.get(step.status, "▫️") if step.status is not None else "▫️"
+        groundwork = "" if step.for_topic else " · groundwork"
+        lines.append(
+            f"{number}. {icon} [{step.resource.title}]({step.resource.url}) — {step.resource.level.value}{groundwork}"
+        )
+    done = sum(1 for step in steps if step.done)
+    embed = discord.Embed(
+        title=f"Learning path: {topic_label}",
+        description="\n".join(lines) or "No resource in this server's catalog covers that topic yet.",
+        colour=COLOUR,
+    )
+    if steps:
+        embed.set_footer(text=f"{done} of {len(steps)} done · ✅ finished · 📖 reading · 🔖 want to read")
+    return limits.fit_embed(embed)
+
+
+def shelf_embed(
+    title: str, entries: Sequence[ShelfEntry], titles: Mapping[str, str], *, show_notes: bool
+) -> discord.Embed:
+    """A member's shelves, reading first, each with its progress; notes only for the member themself."""
+    embed = discord.Embed(title=title, colour=COLOUR)
+    order = (ReadingStatus.READING, ReadingStatus.WANT_TO_READ, ReadingStatus.FINISHED, ReadingStatus.DROPPED)
+    for status in order:
+        on_shelf = [entry for entry in entries if entry.status is status]
+        if not on_shelf:
+            continue
+        lines = []
+        for entry in on_shelf:
+            line = entry_line(entry, titles.get(entry.resource_id, entry.resource_id))
+            if show_notes and entry.note:
+                line += f"\n  ✎ {limits.cut(entry.note, 200)}"
+            lines.append(line)
+        value = limits.cut("\n".join(lines), limits.EMBED_FIELD_VALUE)
+        embed.add_field(name=f"{STATUS_ICONS[status]} {status.label.capitalize()} ({len(on_shelf)})", value=value)
+    if not entries:
+        embed.description = "Nothing on the shelf yet. `/recommend` finds something, `/progress log` records it."
+    return limits.fit_embed(embed)
+
+
+def history_embed(events: Sequence[ProgressEvent], titles: Mapping[str, str]) -> discord.Embed:
+    """The member's recent updates, newest first, with their notes."""
+    lines = []
+    for event in events:
+        when = discord.utils.format_dt(event.at, "R")
+        where = f" at {event.position}" if event.position is not None else ""
+        line = f"{when} {STATUS_ICONS[event.status]} **{titles.get(event.resource_id, event.resource_id)}**"
+        line += f" — {event.status.label}{where}"
+        if event.note:
+            line += f"\n  ✎ {limits.cut(event.note, 150)}"
+        lines.append(line)
+    description = "\n".join(lines) or "No updates yet. `/progress log` records one."
+    return limits.fit_embed(discord.Embed(title="Your reading history", description=description, colour=COLOUR))
+
+
+def stats_embed(stats: ReadingStats) -> discord.Embed:
+    """The member's totals and streaks."""
+    embed = discord.Embed(title="Your reading stats", colour=COLOUR)
+    embed.add_field(name="✅ Finished", value=f"{stats.finished} ({stats.finished_this_year} this year)")
+    embed.add_field(name="📖 Reading", value=str(stats.reading))
+    embed.add_field(name="🔖 Want to read", value=str(stats.want_to_read))
+    embed.add_field(name="⏸️ Dropped", value=str(stats.dropped))
+    embed.add_field(name="🔁 Re-reads", value=str(stats.rereads))
+    embed.add_field(name="✎ Updates", value=f"{stats.updates} on {stats.active_days} days")
+    day = "day" if stats.current_streak == 1 else "days"
+    embed.add_field(
+        name="🔥 Streak", value=f"{stats.current_streak} {day} now · longest {stats.longest_streak}", inline=False
+    )
+    return limits.fit_embed(embed)
+
+
+def leaderboard_embed(server_name: str, rows: Sequence[tuple[str, LeaderboardRow]]) -> discord.Embed:
+    """The server's most diligent readers by finished resources, then updates; names, never pings."""
+    medals = {1: "🥇", 2: "🥈", 3: "🥉"}
+    lines = [
+        f"{medals.get(rank, f'{rank}.')} **{limits.cut(name, 64)}** — {row.finished} finished · {row.updates} updates"
+        for rank, (name, row) in enumerate(rows, start=1)
+    ]
+    description = "\n".join(lines) or "Nobody has logged any reading here yet. `/progress log` starts it."
+    return limits.fit_embed(discord.Embed(title=f"Leaderboard · {server_name}", description=description, colour=COLOUR))

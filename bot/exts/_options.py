@@ -1,0 +1,100 @@
+"""Options shared by several commands: topic and resource, each with its autocomplete and its reading.
+
+A member may pick a suggestion or type freely; either way the value is read forgivingly ("linalg",
+a title instead of an id) and an unknown one fails with "did you mean…", never with everything.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.matching import resolve_topic, resource_choices, suggest_words, topic_choices
+from bot.catalog.schema import Resource
+from bot.catalog.vocabulary import Background, Kind, Level, Topic
+from bot.errors import NotFoundError
+from bot.exts._checks import pillars_bot
+from bot.reading import ReadingStatus
+from bot.ui import limits
+
+STATUS_CHOICES = [app_commands.Choice(name=status.label, value=status.value) for status in ReadingStatus]
+BACKGROUND_CHOICES = [app_commands.Choice(name=b.label, value=b.value) for b in Background]
+LEVEL_CHOICES = [app_commands.Choice(name=level.value, value=level.value) for level in Level]
+KIND_CHOICES = [app_commands.Choice(name=kind.label, value=kind.value) for kind in Kind]
+
+
+async def catalog_of(interaction: discord.Interaction) -> Catalog:
+    """The catalog the member's server sees (the curated one in a DM)."""
+    return await pillars_bot(interaction).store.catalog_for(interaction.guild_id)
+
+
+def unknown_topic(text: str) -> NotFoundError:
+    """The error for a topic nobody knows, with the closest topics."""
+    close = suggest_words(text)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    known = ", ".join(t.label for t in Topic)
+    return NotFoundError(limits.cut(f"I don't know the topic '{text}'.{hint} Topics: {known}.", 1500))
+
+
+class TopicOption(app_commands.Transformer):
+    """A topic: autocomplete over labels and synonyms; typed text read forgivingly."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Topic:
+        """The topic the value names; NotFoundError with suggestions otherwise."""
+        topic = resolve_topic(value)
+        if topic is None:
+            raise unknown_topic(value)
+        return topic
+
+    async def autocomplete(self, interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+        """Topics and synonyms matching what was typed."""
+        return limits.choices(topic_choices(value))
+
+
+async def find_resource(interaction: discord.Interaction, value: str) -> Resource:
+    """The live resource a value names: its id (from autocomplete) or a title typed in full."""
+    catalog = await catalog_of(interaction)
+    value = value.strip()
+    found = catalog.get(value)
+    if found is not None:
+        return found
+    lowered = value.lower()
+    for resource in catalog:
+        if resource.title.lower() == lowered:
+            return resource
+    candidates = resource_choices(catalog, value, limit=1)
+    if len(value) >= 4 and candidates and candidates[0].title.lower().startswith(lowered):
+        return candidates[0]
+    # The store words the "not found" answer, with its own did-you-mean over ids and titles.
+    return await pillars_bot(interaction).store.resource(interaction.guild_id, value)
+
+
+async def resource_autocomplete(interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+    """Resources whose title, authors or id match what was typed: 'Title — Author' → id."""
+    catalog = await catalog_of(interaction)
+    return limits.choices((f"{r.title} — {', '.join(r.authors)}", r.id) for r in resource_choices(catalog, value))
+
+
+class ResourceOption(app_commands.Transformer):
+    """A resource of the server's live catalog, chosen by title."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Resource:
+        """The resource; NotFoundError with "did you mean" otherwise."""
+        return await find_resource(interaction, value)
+
+    async def autocomplete(self, interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+        """Titles matching what was typed."""
+        return await resource_autocomplete(interaction, value)
+
+
+TopicArg = app_commands.Transform[Topic, TopicOption]
+ResourceArg = app_commands.Transform[Resource, ResourceOption]
+
+
+async def title_of(interaction: discord.Interaction, resource_id: str) -> str:
+    """A resource's title for display, even when it was retired here since (then from the curated catalog)."""
+    store = pillars_bot(interaction).store
+    catalog = await store.catalog_for(interaction.guild_id)
+    resource = catalog.get(resource_id) or store.curated.get(resource_id)
+    return resource.title if resource is not None else resource_id

@@ -1,0 +1,77 @@
+"""/help: what each command does, with an example, built from the command tree itself.
+
+A command's description comes from its definition; its example from `extras={"example": "…"}` on the
+command, and `extras={"moderator": True}` lists it under "For moderators". A new command shows up here
+without touching this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.ui import embeds, limits
+
+INTRO = (
+    "Pillars recommends resources for the mathematics behind machine learning — linear algebra, "
+    "probability, multivariate calculus, optimization — and keeps track of what you read."
+)
+
+
+def command_lines(tree: app_commands.CommandTree) -> tuple[list[str], list[str]]:
+    """One line per slash command and message command: (for everyone, for moderators)."""
+    everyone: list[str] = []
+    moderators: list[str] = []
+    slash: Iterable[app_commands.Command | app_commands.Group] = tree.walk_commands(
+        type=discord.AppCommandType.chat_input
+    )
+    for command in slash:
+        if isinstance(command, app_commands.Group):
+            continue
+        line = f"`/{command.qualified_name}` — {command.description}"
+        example = command.extras.get("example")
+        if example:
+            line += f"\n  e.g. `{example}`"
+        (moderators if command.extras.get("moderator") else everyone).append(line)
+    for menu in tree.get_commands(type=discord.AppCommandType.message):
+        everyone.append(f"**{menu.name}** (right-click a message → Apps) — picks drawn from that message's text")
+    return everyone, moderators
+
+
+def help_embed(tree: app_commands.CommandTree) -> discord.Embed:
+    """The help embed: intro, then each command with its example; long sections split across fields."""
+    everyone, moderators = command_lines(tree)
+    embed = discord.Embed(title="Pillars: commands", description=INTRO, colour=embeds.COLOUR)
+    for title, lines in (("For everyone", everyone), ("For moderators", moderators)):
+        chunk: list[str] = []
+        part = 0
+        for line in [*lines, None]:
+            if line is not None and len("\n".join([*chunk, line])) <= limits.EMBED_FIELD_VALUE:
+                chunk.append(line)
+                continue
+            if chunk:
+                part += 1
+                embed.add_field(name=title if part == 1 else f"{title} (more)", value="\n".join(chunk), inline=False)
+            chunk = [limits.cut(line, limits.EMBED_FIELD_VALUE)] if line is not None else []
+    embed.set_footer(text="Personal answers are visible only to you. Buttons keep working after a restart.")
+    return limits.fit_embed(embed)
+
+
+class Help(commands.Cog):
+    """The /help command."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What each command does, with examples", extras={"example": "/help"})
+    async def help(self, interaction: discord.Interaction) -> None:
+        """Answer privately with every command."""
+        await interaction.response.send_message(embed=help_embed(self.bot.tree), ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Help(bot))

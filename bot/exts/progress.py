@@ -1,0 +1,138 @@
+"""/progress log · show · history · stats, and /leaderboard: tracking what members read.
+
+Personal answers are private (ephemeral). Another member's shelf may be looked at, but their notes
+never: notes are for the member who wrote them.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import InvalidInputError
+from bot.exts._checks import pillars_bot, server_only, write_command
+from bot.exts._options import STATUS_CHOICES, ResourceArg, catalog_of
+from bot.reading import ReadingStatus
+from bot.store.store import MAX_NOTE
+from bot.ui import embeds, limits
+
+HISTORY_LIMIT = 15
+LEADERBOARD_LIMIT = 10
+
+
+async def titles_for(interaction: discord.Interaction, resource_ids: list[str]) -> dict[str, str]:
+    """id → title for display, falling back to the curated catalog for what this server retired."""
+    store = pillars_bot(interaction).store
+    catalog = await catalog_of(interaction)
+    titles: dict[str, str] = {}
+    for resource_id in resource_ids:
+        resource = catalog.get(resource_id) or store.curated.get(resource_id)
+        titles[resource_id] = resource.title if resource is not None else resource_id
+    return titles
+
+
+class Progress(commands.Cog):
+    """Reading progress."""
+
+    group = app_commands.Group(name="progress", description="Track what you read")
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @group.command(
+        name="log",
+        description="Record where you are in a resource: a status, a position, a note",
+        extras={"example": "/progress log resource:Linear Algebra Done Right status:reading position:42"},
+    )
+    @app_commands.describe(
+        resource="Start typing a title or an author",
+        status="Want to read, reading, finished or dropped",
+        position="How far you are, in the resource's own unit (page, lecture…)",
+        note="A private note for yourself (at most 500 characters)",
+    )
+    @app_commands.choices(status=STATUS_CHOICES)
+    @write_command()
+    async def log(
+        self,
+        interaction: discord.Interaction,
+        resource: ResourceArg,
+        status: str | None = None,
+        position: app_commands.Range[int, 0, 100_000] | None = None,
+        note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
+    ) -> None:
+        """Log the update and show the entry as it now stands."""
+        if status is None and position is None and note is None:
+            raise InvalidInputError("Tell me a status, a position or a note to record.")
+        entry = await pillars_bot(interaction).store.log_progress(
+            interaction.user.id,
+            interaction.guild_id,
+            resource.id,
+            status=ReadingStatus(status) if status else None,
+            position=position,
+            note=note,
+        )
+        text = f"Logged. {embeds.entry_line(entry, resource.title)}"
+        if entry.status is ReadingStatus.FINISHED:
+            text += "\nWell done! `/recommend` has what could come next."
+        await interaction.response.send_message(limits.content(text), ephemeral=True)
+
+    @group.command(
+        name="show",
+        description="Your shelves with progress bars, or another member's shelves",
+        extras={"example": "/progress show member:@alice"},
+    )
+    @app_commands.describe(member="Whose shelves to show (yours by default); notes stay private")
+    async def show(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        """Show the shelves privately; notes only on the member's own."""
+        owner = member or interaction.user
+        entries = await pillars_bot(interaction).store.shelf(owner.id)
+        titles = await titles_for(interaction, [entry.resource_id for entry in entries])
+        own = owner.id == interaction.user.id
+        title = "Your shelf" if own else f"{owner.display_name}'s shelf"
+        embed = embeds.shelf_embed(title, entries, titles, show_notes=own)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @group.command(
+        name="history",
+        description="Your latest reading updates, newest first",
+        extras={"example": "/progress history"},
+    )
+    async def history(self, interaction: discord.Interaction) -> None:
+        """Show the member's recent updates privately."""
+        events = await pillars_bot(interaction).store.history(interaction.user.id, limit=HISTORY_LIMIT)
+        titles = await titles_for(interaction, list(dict.fromkeys(event.resource_id for event in events)))
+        await interaction.response.send_message(embed=embeds.history_embed(events, titles), ephemeral=True)
+
+    @group.command(
+        name="stats",
+        description="Your totals and reading streak",
+        extras={"example": "/progress stats"},
+    )
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Show the member's totals privately."""
+        stats = await pillars_bot(interaction).store.stats(interaction.user.id)
+        await interaction.response.send_message(embed=embeds.stats_embed(stats), ephemeral=True)
+
+    @app_commands.command(
+        name="leaderboard",
+        description="This server's readers, by resources finished",
+        extras={"example": "/leaderboard"},
+    )
+    @server_only()
+    async def leaderboard(self, interaction: discord.Interaction) -> None:
+        """Post the server's top readers, by name, pinging nobody."""
+        guild = interaction.guild
+        if guild is None:  # an app installed for a user, in a server the bot is not in
+            raise InvalidInputError("I can only rank a server I'm a member of.")
+        members = {member.id: member for member in guild.members if not member.bot}
+        rows = await pillars_bot(interaction).store.leaderboard(members.keys(), limit=LEADERBOARD_LIMIT)
+        named = [(members[row.user_id].display_name, row) for row in rows if row.user_id in members]
+        await interaction.response.send_message(
+            embed=embeds.leaderboard_embed(guild.name, named), allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Progress(bot))
