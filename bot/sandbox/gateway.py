@@ -94,6 +94,7 @@ class Gateway:
         self.session: Session | None = None
         self.connections: list[Connection] = []
         self.history: list[str] = []
+        self.connection_paths: list[str] = []
         self._connection_count = 0
 
     # -- what tests look at ----------------------------------------------------------------------------
@@ -124,6 +125,7 @@ class Gateway:
         self._connection_count += 1
         connection = Connection(self._connection_count, request.path, request, socket)
         self.connections.append(connection)
+        self.connection_paths.append(request.path)
         self._note("connect")
         await connection.send({"op": Op.HELLO, "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}})
         try:
