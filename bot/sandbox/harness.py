@@ -207,7 +207,8 @@ class Sandbox:
     # -- life --------------------------------------------------------------------------------------------
 
     async def __aenter__(self) -> Sandbox:
-        await self.start()
+        if self._saved is None:  # not started yet
+            await self.start()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -222,27 +223,38 @@ class Sandbox:
         logging.getLogger().addHandler(self._errors)
         try:
             source = self._bot_or_factory
-            self.bot = source if isinstance(source, discord.Client) else source()
-            self.bot.before_identify_hook = _identify_at_once  # type: ignore[method-assign]
-            self.bot._connection.heartbeat_timeout = self.heartbeat_timeout
-            await asyncio.wait_for(self.bot.login(self.token), self.timeout * 4)
-            self._connect_task = asyncio.create_task(self.bot.connect(reconnect=True), name="sandbox-bot-connect")
-            ready = asyncio.create_task(self.bot.wait_until_ready())
-            done, _ = await asyncio.wait(
-                {ready, self._connect_task}, timeout=self.timeout * 2, return_when="FIRST_COMPLETED"
-            )
-            if ready not in done:
-                ready.cancel()
-                problem = self._connect_task.exception() if self._connect_task in done else None
-                raise SandboxError(
-                    f"The bot did not become ready in the sandbox: {problem or 'timed out'}.{self._log_tail()}"
-                )
+            await self._start_bot(source if isinstance(source, discord.Client) else source())
         except BaseException:
             await self.stop()
             raise
 
-    async def stop(self) -> None:
-        """Close the bot, stop the emulator, restore discord.py's Discord addresses."""
+    async def restart(self) -> None:
+        """Close the bot and start a new one from the factory; Discord (the emulator) keeps its messages."""
+        if isinstance(self._bot_or_factory, discord.Client):
+            raise SandboxError("A sandbox made from a built bot cannot restart it; give Sandbox a factory.")
+        await self._close_bot()
+        await self._start_bot(self._bot_or_factory())
+
+    async def _start_bot(self, bot: commands.Bot) -> None:
+        """Log the bot in (its setup_hook syncs), connect it, and wait until it is ready."""
+        self.bot = bot
+        bot.before_identify_hook = _identify_at_once  # type: ignore[method-assign]
+        bot._connection.heartbeat_timeout = self.heartbeat_timeout
+        await asyncio.wait_for(bot.login(self.token), self.timeout * 4)
+        self._connect_task = asyncio.create_task(bot.connect(reconnect=True), name="sandbox-bot-connect")
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, self._connect_task}, timeout=self.timeout * 2, return_when="FIRST_COMPLETED"
+        )
+        if ready not in done:
+            ready.cancel()
+            problem = self._connect_task.exception() if self._connect_task in done else None
+            raise SandboxError(
+                f"The bot did not become ready in the sandbox: {problem or 'timed out'}.{self._log_tail()}"
+            )
+
+    async def _close_bot(self) -> None:
+        """Close the bot and wait for its connection loop to end."""
         if self.bot is not None:
             await self.bot.close()
         if self._connect_task is not None:
@@ -251,6 +263,10 @@ class Sandbox:
             except (Exception, asyncio.CancelledError) as exc:
                 log.debug("the sandbox bot stopped with %r", exc)
             self._connect_task = None
+
+    async def stop(self) -> None:
+        """Close the bot, stop the emulator, restore discord.py's Discord addresses."""
+        await self._close_bot()
         await self.emulator.stop()
         if self._saved is not None:
             discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
