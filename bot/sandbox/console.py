@@ -183,7 +183,9 @@ def _message_lines(reply: Reply) -> list[str]:
         lines.append(f"  ┌ {title}" + (f"  <{embed['url']}>" if embed.get("url") else ""))
         lines += [f"  │ {line}" for line in (embed.get("description") or "").splitlines()]
         for embed_field in embed.get("fields") or []:
-            lines.append(f"  │ {embed_field.get('name')}: {embed_field.get('value')}")
+            value_lines = str(embed_field.get("value") or "").splitlines() or [""]
+            lines.append(f"  │ {embed_field.get('name')}: {value_lines[0]}")
+            lines += [f"  │   {line}" for line in value_lines[1:]]
         if (embed.get("footer") or {}).get("text"):
             lines.append(f"  └ {embed['footer']['text']}")
     for name, data in reply.files.items():

@@ -298,11 +298,11 @@ class Sandbox:
 
     # -- actions -----------------------------------------------------------------------------------------
 
-    async def command(self, user: str, name: str, /, *, channel: str | None = None, **options: Any) -> Reply:
-        """`user` runs slash command `name` ("recommend", "progress log") with these options."""
+    async def command(self, user: str, name: str, /, *, in_channel: str | None = None, **options: Any) -> Reply:
+        """`user` runs slash command `name` ("recommend", "progress log") with these options (in #study)."""
         member = self.world.user(user)
         data = self._command_data(name, options)
-        record = self.emulator.new_interaction(kind=2, user=member, data=data, channel_id=self._channel_id(channel))
+        record = self.emulator.new_interaction(kind=2, user=member, data=data, channel_id=self._channel_id(in_channel))
         return await self._exchange(record, f"/{name}")
 
     async def autocomplete(

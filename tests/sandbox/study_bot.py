@@ -34,6 +34,19 @@ class StudyView(discord.ui.View):
         await interaction.response.send_message("Chapter 1 first.", ephemeral=True)
 
 
+class LevelView(discord.ui.View):
+    """A select menu."""
+
+    @discord.ui.select(
+        custom_id="study:level",
+        placeholder="Your level",
+        options=[discord.SelectOption(label="Beginner", value="1"), discord.SelectOption(label="Advanced", value="3")],
+    )
+    async def level(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        """Update the message with the choice."""
+        await interaction.response.edit_message(content=f"Level {select.values[0]}", view=None)
+
+
 class SuggestModal(discord.ui.Modal, title="Suggest a resource"):
     """A modal with two inputs."""
 
@@ -115,6 +128,10 @@ def make_study_bot(guild_id: int = SANDBOX_GUILD_ID) -> commands.Bot:
         )
         embed.add_field(name="Why", value="It is clear.")
         await interaction.response.send_message(embed=embed, view=StudyView())
+
+    @bot.tree.command(name="level", description="Choose your level")
+    async def level(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Pick one:", view=LevelView())
 
     @bot.tree.command(name="suggest", description="Suggest a resource")
     async def suggest(interaction: discord.Interaction) -> None:

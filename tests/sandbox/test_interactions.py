@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from bot.sandbox import NoReply, Sandbox, SandboxError
@@ -171,3 +172,30 @@ async def test_an_unknown_command_or_member_is_a_clear_error(sandbox: Sandbox) -
         await sandbox.command("alice", "recomend", topic="x")
     with pytest.raises(KeyError, match="No user 'dave'"):
         await sandbox.command("dave", "echo", text="x")
+
+
+async def test_a_select_menu_choice_updates_the_message(sandbox: Sandbox) -> None:
+    reply = await sandbox.command("alice", "level")
+    [[menu]] = reply.components
+    assert menu.options == (("Beginner", "1"), ("Advanced", "3"))
+
+    chosen = await sandbox.select("alice", reply, "Your level", ["Advanced"])
+
+    assert chosen.content == "Level 3"
+    assert chosen.components == []
+
+
+async def test_the_interaction_token_expires_after_fifteen_minutes(sandbox: Sandbox) -> None:
+    reply = await sandbox.command("alice", "echo", text="hi")
+    record = sandbox.emulator.interactions[reply.interaction_id]
+    followup = discord.Webhook.partial(
+        sandbox.world.application_id, record.token, session=sandbox.bot.http._HTTPClient__session
+    )
+    await followup.send("within the quarter hour")
+
+    sandbox.emulator.advance_clock(15 * 60 + 1)
+
+    with pytest.raises(discord.HTTPException) as refused:
+        await followup.send("too late")
+    assert (refused.value.status, refused.value.code) == (401, 50027)
+    assert sandbox.emulator.counters["followups"] == 1
