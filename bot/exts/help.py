@@ -15,6 +15,9 @@ from discord.ext import commands
 
 from bot.ui import embeds, limits
 
+# Commands a newcomer needs first come first; any other command follows in name order.
+ORDER = ("recommend", "path", "resource", "progress", "leaderboard", "mydata", "help")
+
 INTRO = (
     "Pillars recommends resources for the mathematics behind machine learning — linear algebra, "
     "probability, multivariate calculus, optimization — and keeps track of what you read."
@@ -28,7 +31,12 @@ def command_lines(tree: app_commands.CommandTree) -> tuple[list[str], list[str]]
     slash: Iterable[app_commands.Command | app_commands.Group] = tree.walk_commands(
         type=discord.AppCommandType.chat_input
     )
-    for command in slash:
+
+    def rank(command: app_commands.Command | app_commands.Group) -> tuple[int, str]:
+        root = command.qualified_name.split()[0]
+        return (ORDER.index(root) if root in ORDER else len(ORDER), command.qualified_name)
+
+    for command in sorted(slash, key=rank):
         if isinstance(command, app_commands.Group):
             continue
         line = f"`/{command.qualified_name}` — {command.description}"

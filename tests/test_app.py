@@ -1,0 +1,60 @@
+"""Starting the bot: clear sentences instead of tracebacks, and a command sync only when commands changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest.mock import AsyncMock
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.app import PillarsBot, StartupError, create_bot, extension_names, run_bot
+from bot.config import Settings
+
+
+def test_a_missing_token_is_one_sentence_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_bot(Settings(discord_token=None)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("No Discord token is set.") and "Traceback" not in err
+
+
+def test_a_malformed_token_is_refused_without_echoing_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_bot(Settings(discord_token="not-a-token-secret-value")) == 1
+    err = capsys.readouterr().err
+    assert "does not look like a bot token" in err and "not-a-token-secret-value" not in err
+
+
+def test_the_bot_pings_nobody_and_loads_every_feature() -> None:
+    bot = create_bot(Settings())
+    assert bot.allowed_mentions is not None and bot.allowed_mentions.to_dict() == {"parse": []}
+    assert bot.intents.members and not bot.intents.message_content
+    names = extension_names()
+    assert "bot.exts.recommend" in names and not any(name.rsplit(".", 1)[-1].startswith("_") for name in names)
+
+
+async def test_an_invalid_catalog_refuses_to_start_with_every_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("resources:\n  - id: x\n")
+    bot = PillarsBot(Settings(catalog_path=tmp_path, database_path=tmp_path / "db.sqlite"))
+    with pytest.raises(StartupError, match=r"bad\.yaml:2"):
+        await bot.setup_hook()
+
+
+async def test_commands_sync_only_when_their_definitions_change(tmp_path: Path) -> None:
+    bot = PillarsBot(Settings(database_path=tmp_path / "pillars.db", dev_guild_id=123))
+    bot._connection.application_id = 42
+    sync = AsyncMock(return_value=[])
+    bot.tree.sync = sync  # type: ignore[method-assign]
+
+    @app_commands.command(name="ping", description="Ping")
+    async def ping(interaction: discord.Interaction) -> None:
+        """A command to sync."""
+
+    bot.tree.add_command(ping)
+    assert await bot.sync_commands() is True
+    assert (tmp_path / "pillars.db.commands-hash").exists()
+    assert await bot.sync_commands() is False
+    ping.description = "Ping, reworded"
+    assert await bot.sync_commands() is True
+    assert sync.await_count == 2
+    assert sync.await_args is not None and sync.await_args.kwargs["guild"].id == 123
