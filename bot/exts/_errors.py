@@ -24,6 +24,7 @@ logged and dropped.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -113,8 +114,11 @@ async def handle_error(interaction: discord.Interaction, error: Exception) -> No
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
     if interaction.type is discord.InteractionType.autocomplete:
-        # An autocomplete cannot show a message; the member just sees no suggestions.
+        # An autocomplete cannot show a message; the member sees no suggestions rather than "loading failed".
         log.error("Autocomplete failed for %s", _describe(interaction), exc_info=error)
+        if not interaction.response.is_done():
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.autocomplete([])
         return
     if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
         log.warning("Interaction expired before it was answered: %s", _describe(interaction))

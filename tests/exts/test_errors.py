@@ -90,3 +90,17 @@ async def test_a_bug_is_logged_with_the_command_and_options_and_the_member_sees_
     assert "Traceback" not in fake.response.sent[0]["content"]
     assert "/progress log" in caplog.text and "sicp" in caplog.text
     assert "ZeroDivisionError" in caplog.text
+
+
+async def test_a_failed_autocomplete_offers_no_choices_instead_of_an_error() -> None:
+    fake = interaction()
+    fake.type = discord.InteractionType.autocomplete
+    offered: list[list[Any]] = []
+
+    async def autocomplete(choices: list[Any]) -> None:
+        offered.append(choices)
+
+    fake.response.autocomplete = autocomplete
+    await handle_error(fake, RuntimeError("the store is down"))
+    assert offered == [[]]
+    assert not fake.response.sent
