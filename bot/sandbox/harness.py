@@ -29,7 +29,12 @@ from bot.sandbox.world import SANDBOX_GUILD_ID, User, World, build_world
 log = logging.getLogger(__name__)
 
 # discord.py names the tasks that run an interaction's handler; waiting for them means follow-ups are in.
-_HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch", "discord-ui-modal-dispatch")
+_HANDLER_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch",
+    "discord-ui-modal-dispatch",
+    "discord-ui-dynamic-item",
+)
 _OPTION_TYPES = {3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 9: "mentionable",
                  10: "number", 11: "attachment"}  # fmt: skip
 _REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -610,6 +615,10 @@ class Sandbox:
         for followup in reply.followups:
             followup.interaction_id = record.id
         return reply
+
+    def message(self, message_id: int) -> Reply:
+        """A message as it is now in the emulator (a follow-up, a message sent to a channel…), as a Reply."""
+        return self._message_reply(message_id, "message")
 
     def _message_reply(self, message_id: int | None, kind: Literal["message", "update"]) -> Reply:
         """A Reply showing one stored message."""

@@ -34,6 +34,25 @@ class StudyView(discord.ui.View):
         await interaction.response.send_message("Chapter 1 first.", ephemeral=True)
 
 
+class BookmarkButton(discord.ui.DynamicItem[discord.ui.Button], template=r"study:bookmark:(?P<page>\d+)"):
+    """A dynamic button: the page lives in its custom id, so any bot instance can answer it."""
+
+    def __init__(self, page: int) -> None:
+        super().__init__(discord.ui.Button(label=f"Bookmark p.{page}", custom_id=f"study:bookmark:{page}"))
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match) -> BookmarkButton:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Defer the update, then say so in a follow-up."""
+        await interaction.response.defer()
+        await asyncio.sleep(0.02)
+        await interaction.followup.send(f"Bookmarked page {self.page}.", ephemeral=True)
+
+
 class LevelView(discord.ui.View):
     """A select menu."""
 
@@ -129,6 +148,12 @@ def make_study_bot(guild_id: int = SANDBOX_GUILD_ID) -> commands.Bot:
         embed.add_field(name="Why", value="It is clear.")
         await interaction.response.send_message(embed=embed, view=StudyView())
 
+    @bot.tree.command(name="bookmark", description="A page to bookmark")
+    async def bookmark(interaction: discord.Interaction, page: int) -> None:
+        view = discord.ui.View(timeout=None)
+        view.add_item(BookmarkButton(page))
+        await interaction.response.send_message(f"Page {page}", view=view)
+
     @bot.tree.command(name="level", description="Choose your level")
     async def level(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("Pick one:", view=LevelView())
@@ -168,6 +193,7 @@ def make_study_bot(guild_id: int = SANDBOX_GUILD_ID) -> commands.Bot:
 
     async def setup_hook() -> None:
         bot.add_view(StudyView())
+        bot.add_dynamic_items(BookmarkButton)
         bot.tree.copy_global_to(guild=guild)
         await bot.tree.sync(guild=guild)
 

@@ -199,3 +199,14 @@ async def test_the_interaction_token_expires_after_fifteen_minutes(sandbox: Sand
         await followup.send("too late")
     assert (refused.value.status, refused.value.code) == (401, 50027)
     assert sandbox.emulator.counters["followups"] == 1
+
+
+async def test_a_dynamic_button_that_defers_is_answered_by_its_follow_up(sandbox: Sandbox) -> None:
+    reply = await sandbox.command("alice", "bookmark", page=42)
+
+    bookmarked = await sandbox.click("bob", reply, "Bookmark p.42")
+
+    assert bookmarked.kind == "update" and bookmarked.deferred
+    assert bookmarked.content == "Page 42"  # a deferred update leaves the message as it was
+    assert [(f.content, f.ephemeral) for f in bookmarked.followups] == [("Bookmarked page 42.", True)]
+    assert sandbox.message(bookmarked.followups[0].message_id).content == "Bookmarked page 42."
