@@ -352,6 +352,8 @@ async def run_console(
 def run_sandbox(script: Path | None, as_json: bool) -> int:
     """The production bot (with a temporary database) against the emulator, driven by a script or the console."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # discord.py warns about voice libraries and intents that do not matter here; errors still show.
+    logging.getLogger("discord").setLevel(logging.ERROR)
     lines = None
     if script is not None:
         try:
@@ -371,5 +373,5 @@ def run_sandbox(script: Path | None, as_json: bool) -> int:
         except KeyboardInterrupt:
             return 130
         except (SandboxError, NotImplementedError) as exc:
-            print(f"The bot cannot start in the sandbox: {exc or type(exc).__name__}", file=sys.stderr)
+            print(f"The bot cannot start in the sandbox: {str(exc) or type(exc).__name__}", file=sys.stderr)
             return 1
