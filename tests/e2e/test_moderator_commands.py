@@ -1,0 +1,495 @@
+"""Moderators curate the catalog end to end: the production bot, through the local Discord emulator.
+
+Who is who in the sandbox: `admin` has Manage Server; `mod` holds the Moderator role, which moderates only
+once a server manager configured it (`/catalog settings moderator_role:`); alice, bob and carol are members.
+Every moderator command and button is checked in our code, so a member is refused and nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.catalog.loader import dump_resources, parse_resources
+from bot.sandbox import Sandbox
+from bot.sandbox.harness import Reply
+from bot.sandbox.world import SANDBOX_GUILD_ID
+
+LADR = "linear-algebra-done-right"
+ESSENCE = "essence-of-linear-algebra"
+NO_PINGS = {"parse": []}
+DATA = Path(__file__).resolve().parents[2] / "data"
+REFUSED = "Only moderators can do that"
+
+NEW_BOOK = {
+    "title": "Matrix Computations",
+    "url": "https://example.org/matrix-computations",
+    "authors": "Gene H. Golub, Charles F. Van Loan",
+    "facts": "linear algebra, numerical methods · advanced · book · paid · 756 pages",
+    "text": "The reference on numerical linear algebra.\n\nFor when you need to know how the solvers really work.",
+}
+NEW_BOOK_ID = "matrix-computations"
+
+IMPORT_YAML = """\
+resources:
+  - id: imported-notes
+    title: Imported Notes on Probability
+    authors: [Ada Lovelace]
+    kind: article
+    url: https://example.org/notes
+    cost: free
+    topics: [probability]
+    level: beginner
+    length: {amount: 12, unit: pages}
+    summary: Short notes.
+    why: A quick refresher.
+"""
+
+BROKEN_YAML = """\
+resources:
+  - id: broken-one
+    title: Broken
+    authors: [Someone]
+    kind: magazine
+    url: ftp://example.org/x
+    cost: free
+    topics: [probability]
+    level: beginner
+    length: {amount: 12, unit: pages}
+    summary: s
+    why: w
+"""
+
+
+@pytest.fixture
+async def pillars(sandbox: Sandbox) -> AsyncIterator[Sandbox]:
+    """The production bot in the sandbox; no test may leave an error logged."""
+    yield sandbox
+    assert sandbox.logged_errors == [], "the bot logged errors"
+
+
+def store(sandbox: Sandbox) -> Any:
+    """The running bot's store."""
+    assert sandbox.bot is not None
+    return sandbox.bot.store  # type: ignore[attr-defined]
+
+
+async def snapshot(sandbox: Sandbox) -> dict[str, Any]:
+    """Everything a moderator command could change, to compare before and after."""
+    s = store(sandbox)
+    catalog = await s.catalog_for(SANDBOX_GUILD_ID)
+    settings = await s.guild_settings(SANDBOX_GUILD_ID)
+    return {
+        "catalog": [r.model_dump(mode="json") for r in catalog],
+        "curated": store(sandbox).curated.ids,
+        "retired": sorted(r.id for r in await s.retired(SANDBOX_GUILD_ID)),
+        "own": [r.id for r in await s.guild_resources(SANDBOX_GUILD_ID)],
+        "suggestions": [(x.id, x.status) for x in await s.suggestions(SANDBOX_GUILD_ID, pending_only=False)],
+        "audit": [(e.action, e.target) for e in await s.audit_log(SANDBOX_GUILD_ID, limit=100)],
+        "settings": (settings.moderator_role_id, settings.announce_channel_id),
+    }
+
+
+def private_and_quiet(reply: Reply) -> None:
+    """Moderator answers are ephemeral, within Discord's limits, and ping nobody."""
+    assert reply.ephemeral
+    assert len(reply.content) <= 2000
+    assert reply.allowed_mentions in (None, NO_PINGS)
+
+
+async def make_mod_a_moderator(sandbox: Sandbox) -> None:
+    """A server manager configures the Moderator role."""
+    reply = await sandbox.command("admin", "catalog settings", moderator_role="Moderator")
+    assert "Saved" in reply.content
+
+
+async def audit_actions(sandbox: Sandbox) -> list[tuple[str, str | None, int]]:
+    """(action, target, moderator id) of the audit log, newest first."""
+    return [(e.action, e.target, e.moderator_id) for e in await store(sandbox).audit_log(SANDBOX_GUILD_ID, limit=50)]
+
+
+def user_id(sandbox: Sandbox, name: str) -> int:
+    """A sandbox user's id."""
+    return sandbox.world.user(name).id
+
+
+# --- adding and editing through the form ---------------------------------------------------------------
+
+
+async def test_admin_adds_a_resource_through_the_form(pillars: Sandbox) -> None:
+    form = await pillars.command("admin", "catalog add")
+    assert form.kind == "modal" and form.modal is not None
+    assert len(form.modal.inputs) == 5 and len(form.modal.title) <= 45
+    assert all(len(i.label) <= 45 and len(i.placeholder or "") <= 100 for i in form.modal.inputs)
+
+    added = await pillars.submit_modal("admin", form, NEW_BOOK)
+
+    private_and_quiet(added)
+    assert f"Added **Matrix Computations** (`{NEW_BOOK_ID}`)" in added.content
+    resource = await store(pillars).resource(SANDBOX_GUILD_ID, NEW_BOOK_ID)
+    assert resource.authors == ["Gene H. Golub", "Charles F. Van Loan"]
+    assert resource.length.amount == 756
+    assert ("add", NEW_BOOK_ID, user_id(pillars, "admin")) in await audit_actions(pillars)
+
+
+async def test_a_form_with_mistakes_names_each_field_saves_nothing_and_can_be_fixed(pillars: Sandbox) -> None:
+    before = await snapshot(pillars)
+    form = await pillars.command("admin", "catalog add")
+    wrong = {**NEW_BOOK, "url": "javascript:alert(1)", "facts": "linear algebra · begginer · book · free"}
+
+    refused = await pillars.submit_modal("admin", form, wrong)
+
+    private_and_quiet(refused)
+    assert "Nothing was saved" in refused.content
+    assert "**Link**" in refused.content and "http://" in refused.content
+    assert "did you mean 'beginner'" in refused.content and "a length" in refused.content
+    assert await snapshot(pillars) == before
+
+    again = await pillars.click("admin", refused, "Fix it")
+    assert again.modal is not None
+    kept = {i.custom_id: i.value for i in again.modal.inputs}
+    assert kept["url"] == "javascript:alert(1)" and kept["title"] == NEW_BOOK["title"]
+    fixed = await pillars.submit_modal("admin", again, {"url": NEW_BOOK["url"], "facts": NEW_BOOK["facts"]})
+    assert "Added" in fixed.content
+
+
+async def test_edit_opens_the_form_filled_with_the_current_values_and_saves_the_change(pillars: Sandbox) -> None:
+    choices = await pillars.autocomplete("admin", "catalog edit", focused="resource", value="axler")
+    assert LADR in [value for _, value in choices]
+
+    form = await pillars.command("admin", "catalog edit", resource=LADR)
+    assert form.modal is not None
+    current = {i.custom_id: i.value for i in form.modal.inputs}
+    assert current["title"] == "Linear Algebra Done Right (4th edition)"
+    assert current["url"] == "https://linear.axler.net/"
+    assert "intermediate" in (current["facts"] or "") and "390 pages" in (current["facts"] or "")
+
+    saved = await pillars.submit_modal("admin", form, {"title": "Linear Algebra Done Right, 4th ed."})
+
+    private_and_quiet(saved)
+    assert "Saved" in saved.content
+    edited = await store(pillars).resource(SANDBOX_GUILD_ID, LADR)
+    assert edited.title == "Linear Algebra Done Right, 4th ed."
+    assert edited.prerequisites == [ESSENCE]  # what the form does not show is kept
+    assert ("edit", LADR, user_id(pillars, "admin")) in await audit_actions(pillars)
+
+
+async def test_a_moderator_who_loses_the_role_cannot_submit_the_form_they_opened(pillars: Sandbox) -> None:
+    await make_mod_a_moderator(pillars)
+    form = await pillars.command("mod", "catalog add")
+    assert form.kind == "modal"
+    await pillars.command("admin", "catalog settings", clear="moderator role")
+    before = await snapshot(pillars)
+
+    refused = await pillars.submit_modal("mod", form, NEW_BOOK)
+
+    assert REFUSED in refused.content
+    assert await snapshot(pillars) == before
+
+
+# --- retire and restore --------------------------------------------------------------------------------
+
+
+async def test_retire_hides_a_resource_keeps_progress_and_restore_brings_it_back(pillars: Sandbox) -> None:
+    alice = user_id(pillars, "alice")
+    await store(pillars).log_progress(alice, SANDBOX_GUILD_ID, LADR, position=40)
+
+    retired = await pillars.command("admin", "catalog retire", resource=LADR)
+
+    private_and_quiet(retired)
+    assert "Retired **Linear Algebra Done Right" in retired.content and "progress" in retired.content
+    assert LADR not in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
+    assert LADR in [entry.resource_id for entry in await store(pillars).shelf(alice)]
+
+    choices = await pillars.autocomplete("admin", "catalog restore", focused="resource", value="linear")
+    assert [value for _, value in choices] == [LADR]
+    assert await pillars.autocomplete("alice", "catalog restore", focused="resource", value="linear") == []
+
+    restored = await pillars.command("admin", "catalog restore", resource=LADR)
+    assert "Restored" in restored.content
+    assert LADR in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
+    actions = [action for action, target, _ in await audit_actions(pillars) if target == LADR]
+    assert actions[:2] == ["restore", "retire"]
+
+
+# --- suggestions ---------------------------------------------------------------------------------------
+
+
+async def test_a_member_suggestion_is_queued_approved_by_the_moderator_role_and_audited(pillars: Sandbox) -> None:
+    suggested = await pillars.command(
+        "alice", "suggest", title="The Matrix Cookbook", url="https://www.math.uwaterloo.ca/~hwolkowi/matrixcookbook.pdf",
+        note="Every identity you need for backprop.",
+    )  # fmt: skip
+    private_and_quiet(suggested)
+    assert "Thanks" in suggested.content and "The Matrix Cookbook" in suggested.content
+
+    await make_mod_a_moderator(pillars)
+    queue = await pillars.command("mod", "catalog suggestions")
+    private_and_quiet(queue)
+    assert "The Matrix Cookbook" in queue.text and f"<@{user_id(pillars, 'alice')}>" in queue.text
+    [pending] = await store(pillars).suggestions(SANDBOX_GUILD_ID)
+
+    approved = await pillars.click("mod", queue, f"Approve #{pending.id}")
+
+    assert approved.kind == "update" and f"Approved #{pending.id}" in approved.content
+    assert "Nothing waiting" in approved.text
+    assert ("approve", str(pending.id), user_id(pillars, "mod")) in await audit_actions(pillars)
+    [follow] = approved.followups
+    form = await pillars.click("mod", follow, "Add it to the catalog")
+    assert form.modal is not None
+    prefilled = {i.custom_id: i.value for i in form.modal.inputs}
+    assert prefilled["title"] == "The Matrix Cookbook" and prefilled["url"].startswith("https://www.math.uwaterloo")
+
+    log = await pillars.command("mod", "catalog log")
+    assert f"<@{user_id(pillars, 'mod')}> approved suggestion `{pending.id}`" in log.text
+    assert log.allowed_mentions in (None, NO_PINGS)
+
+
+async def test_a_rejected_suggestion_leaves_the_queue_and_a_second_decision_is_refused(pillars: Sandbox) -> None:
+    await pillars.command("bob", "suggest", title="Some blog", url="https://example.org/blog")
+    queue = await pillars.command("admin", "catalog suggestions")
+    older_queue = await pillars.command("admin", "catalog suggestions")  # another moderator's, say
+    [pending] = await store(pillars).suggestions(SANDBOX_GUILD_ID)
+
+    rejected = await pillars.click("admin", queue, f"Reject #{pending.id}")
+    assert f"Rejected #{pending.id}" in rejected.content
+    assert await store(pillars).suggestions(SANDBOX_GUILD_ID) == []
+    audit = await snapshot(pillars)
+
+    # The other queue still shows the button; its press is answered with what happened, and changes nothing.
+    stale = await pillars.click("admin", older_queue, f"Approve #{pending.id}")
+    assert stale.ephemeral and "already" in stale.content.lower()
+    assert await snapshot(pillars) == audit
+
+
+async def test_suggest_refuses_a_link_that_is_not_a_web_address(pillars: Sandbox) -> None:
+    refused = await pillars.command("alice", "suggest", title="Evil", url="javascript:alert(1)")
+    assert refused.ephemeral and "http://" in refused.content
+    assert await store(pillars).suggestions(SANDBOX_GUILD_ID, pending_only=False) == []
+
+
+# --- export and import ---------------------------------------------------------------------------------
+
+
+async def test_export_gives_the_servers_own_resources_as_catalog_yaml(pillars: Sandbox) -> None:
+    nothing = await pillars.command("admin", "catalog export")
+    assert "Nothing to export" in nothing.content
+    form = await pillars.command("admin", "catalog add")
+    await pillars.submit_modal("admin", form, NEW_BOOK)
+
+    exported = await pillars.command("admin", "catalog export")
+
+    private_and_quiet(exported)
+    [(name, data)] = exported.files.items()
+    assert name.endswith(".yaml")
+    resources = parse_resources([(name, data.decode())], known_ids=store(pillars).curated.ids)
+    assert [r.id for r in resources] == [NEW_BOOK_ID]
+    assert data.decode() == dump_resources([await store(pillars).resource(SANDBOX_GUILD_ID, NEW_BOOK_ID)])
+
+
+async def test_import_shows_a_dry_run_then_confirm_adds_and_audits(pillars: Sandbox) -> None:
+    before = await snapshot(pillars)
+    edited = (await store(pillars).resource(SANDBOX_GUILD_ID, ESSENCE)).model_copy(update={"title": "Essence (new)"})
+    [notes] = parse_resources([("notes.yaml", IMPORT_YAML)])
+    upload = dump_resources([notes, edited])
+
+    checked = await pillars.command("admin", "catalog import", file=("mine.yaml", upload))
+
+    private_and_quiet(checked)
+    assert "Nothing has changed yet" in checked.text
+    assert "Added (would be): 1" in checked.text and "Updated (would be): 1" in checked.text
+    assert await snapshot(pillars) == before
+
+    done = await pillars.click("admin", checked, "Confirm import")
+
+    assert "Import done" in done.content and not done.buttons
+    assert (await store(pillars).resource(SANDBOX_GUILD_ID, "imported-notes")).title == "Imported Notes on Probability"
+    assert (await store(pillars).resource(SANDBOX_GUILD_ID, ESSENCE)).title == "Essence (new)"
+    assert "import" in [action for action, _, _ in await audit_actions(pillars)]
+
+
+async def test_a_bad_import_file_lists_its_file_and_line_problems_and_changes_nothing(pillars: Sandbox) -> None:
+    before = await snapshot(pillars)
+
+    refused = await pillars.command("admin", "catalog import", file=("broken.yaml", BROKEN_YAML))
+
+    private_and_quiet(refused)
+    assert "Nothing was imported" in refused.content
+    assert "broken.yaml:5: 'magazine' is not a known kind" in refused.content
+    assert "broken.yaml:6: url: must be a web address" in refused.content
+    assert not refused.buttons
+    assert await snapshot(pillars) == before
+
+
+async def test_a_huge_list_of_problems_is_cut_to_one_message(pillars: Sandbox) -> None:
+    many = "resources:\n" + "".join(f"  - id: x{n}\n    title: T\n" for n in range(300))
+    refused = await pillars.command("admin", "catalog import", file=("many.yaml", many))
+    assert len(refused.content) <= 2000 and refused.content.rstrip().endswith("more")
+
+
+async def test_only_the_moderator_who_started_an_import_can_confirm_it(pillars: Sandbox) -> None:
+    await make_mod_a_moderator(pillars)
+    checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
+    before = await snapshot(pillars)
+
+    for someone_else in ("mod", "alice"):
+        refused = await pillars.click(someone_else, checked, "Confirm import")
+        assert refused.ephemeral and refused.kind == "message"
+        assert await snapshot(pillars) == before
+    assert f"Only <@{user_id(pillars, 'admin')}>" in (await pillars.click("mod", checked, "Cancel")).content
+
+    done = await pillars.click("admin", checked, "Confirm import")
+    assert "Import done" in done.content
+
+
+async def test_an_import_waiting_across_a_restart_says_it_expired(pillars: Sandbox) -> None:
+    checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
+    await pillars.restart()
+
+    expired = await pillars.click("admin", checked, "Confirm import")
+
+    assert "expired" in expired.content and "/catalog import" in expired.content
+    assert "imported-notes" not in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
+
+
+async def test_a_cancelled_import_changes_nothing(pillars: Sandbox) -> None:
+    checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
+    before = await snapshot(pillars)
+    cancelled = await pillars.click("admin", checked, "Cancel")
+    assert "cancelled" in cancelled.content
+    assert await snapshot(pillars) == before
+
+
+# --- reload, log, settings -----------------------------------------------------------------------------
+
+
+async def test_reload_with_a_broken_catalog_keeps_the_running_one_and_says_what_is_wrong(
+    make_sandbox: Callable[..., AbstractAsyncContextManager[Sandbox]], tmp_path: Path
+) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(DATA, catalog)
+    async with make_sandbox(catalog_path=catalog) as sandbox:
+        before = await snapshot(sandbox)
+        broken = catalog / "calculus.yaml"
+        broken.write_text(broken.read_text().replace("level: beginner", "level: begginer", 1))
+
+        refused = await sandbox.command("admin", "catalog reload")
+
+        private_and_quiet(refused)
+        assert "not reloaded" in refused.content and "stays as it was" in refused.content
+        assert "calculus.yaml:" in refused.content and "did you mean 'beginner'" in refused.content
+        assert await snapshot(sandbox) == before
+
+        broken.write_text(broken.read_text().replace("level: begginer", "level: beginner"))
+        (catalog / "linear-algebra.yaml").write_text(
+            (catalog / "linear-algebra.yaml").read_text().replace("Linear Algebra Done Right (4th edition)", "LADR 4e")
+        )
+        reloaded = await sandbox.command("admin", "catalog reload")
+        assert "Reloaded the curated catalog" in reloaded.content and "1 changed" in reloaded.content
+        assert (await store(sandbox).resource(SANDBOX_GUILD_ID, LADR)).title == "LADR 4e"
+        assert ("reload", "catalog", user_id(sandbox, "admin")) in await audit_actions(sandbox)
+        assert sandbox.logged_errors == []
+
+
+async def test_the_audit_log_says_who_did_what_when_without_pinging(pillars: Sandbox) -> None:
+    empty = await pillars.command("admin", "catalog log")
+    assert "No moderator actions yet" in empty.text
+    await pillars.command("admin", "catalog retire", resource=ESSENCE)
+
+    log = await pillars.command("admin", "catalog log")
+
+    private_and_quiet(log)
+    assert log.allowed_mentions == NO_PINGS
+    line = log.embeds[0]["description"].splitlines()[0]
+    assert f"<@{user_id(pillars, 'admin')}> retired `{ESSENCE}`" in line
+    assert line.startswith("<t:") and ":R>" in line
+
+
+async def test_settings_are_for_server_managers_and_the_role_makes_a_moderator(pillars: Sandbox) -> None:
+    assert REFUSED in (await pillars.command("mod", "catalog log")).content
+
+    shown = await pillars.command("admin", "catalog settings")
+    assert "none (Manage Server only)" in shown.content
+    saved = await pillars.command("admin", "catalog settings", moderator_role="Moderator", announce_channel="study")
+    private_and_quiet(saved)
+    role = pillars.world.role("Moderator")
+    assert f"<@&{role.id}>" in saved.content and f"<#{pillars.world.channel('study').id}>" in saved.content
+    assert ("settings", user_id(pillars, "admin")) in [(a, m) for a, _, m in await audit_actions(pillars)]
+
+    assert "Catalog audit log" in (await pillars.command("mod", "catalog log")).text
+    before = await snapshot(pillars)
+    refused = await pillars.command("mod", "catalog settings", clear="moderator role")
+    assert "Manage Server" in refused.content and "decide who moderates" in refused.content
+    assert await snapshot(pillars) == before
+
+
+# --- members are refused everywhere --------------------------------------------------------------------
+
+MODERATOR_COMMANDS: list[tuple[str, dict[str, Any]]] = [
+    ("catalog add", {}),
+    ("catalog edit", {"resource": LADR}),
+    ("catalog retire", {"resource": LADR}),
+    ("catalog restore", {"resource": LADR}),
+    ("catalog suggestions", {}),
+    ("catalog export", {}),
+    ("catalog import", {"file": ("mine.yaml", IMPORT_YAML)}),
+    ("catalog reload", {}),
+    ("catalog log", {}),
+    ("catalog settings", {"moderator_role": "Moderator"}),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), MODERATOR_COMMANDS, ids=[name for name, _ in MODERATOR_COMMANDS])
+@pytest.mark.parametrize("member", ["alice", "mod"])  # mod: the role is not configured yet
+async def test_a_member_is_refused_every_moderator_command_and_nothing_changes(
+    pillars: Sandbox, member: str, name: str, options: dict[str, Any]
+) -> None:
+    await store(pillars).retire_resource(SANDBOX_GUILD_ID, user_id(pillars, "admin"), LADR)
+    before = await snapshot(pillars)
+
+    refused = await pillars.command(member, name, **options)
+
+    assert refused.kind == "message" and refused.ephemeral
+    assert REFUSED in refused.content or "Manage Server permission" in refused.content
+    assert await snapshot(pillars) == before
+
+
+async def test_a_member_is_refused_every_moderator_button_and_nothing_changes(pillars: Sandbox) -> None:
+    await pillars.command("bob", "suggest", title="Some blog", url="https://example.org/blog")
+    queue = await pillars.command("admin", "catalog suggestions")
+    [pending] = await store(pillars).suggestions(SANDBOX_GUILD_ID)
+    checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
+    before = await snapshot(pillars)
+
+    presses = [(queue, f"Approve #{pending.id}"), (queue, f"Reject #{pending.id}"), (checked, "Confirm import"),
+               (checked, "Cancel")]  # fmt: skip
+    for message, label in presses:
+        refused = await pillars.click("alice", message, label)
+        assert refused.kind == "message" and refused.ephemeral, label
+        assert REFUSED in refused.content, label
+    assert await snapshot(pillars) == before
+
+    approved = await pillars.click("admin", queue, f"Approve #{pending.id}")
+    [follow] = approved.followups
+    after_approval = await snapshot(pillars)
+    refused = await pillars.click("alice", follow, "Add it to the catalog")
+    assert REFUSED in refused.content and refused.kind == "message"
+    assert await snapshot(pillars) == after_approval
+    # The import is still waiting for its moderator: a member's press consumed nothing.
+    assert "Import done" in (await pillars.click("admin", checked, "Confirm import")).content
+
+
+async def test_every_answer_fits_discord(pillars: Sandbox) -> None:
+    for n in range(12):
+        title, url = f"Book {n} " + "x" * 180, "https://example.org/" + "y" * 400
+        await pillars.command("alice", "suggest", title=title, url=url, note="z" * 500)
+        pillars.bot.write_limiter.reset(user_id(pillars, "alice"))  # type: ignore[union-attr]
+    queue = await pillars.command("admin", "catalog suggestions")
+    assert len(json.dumps(queue.embeds)) < 7000 and len(queue.components) <= 5
+    assert "7 more waiting" in queue.text
