@@ -121,27 +121,15 @@ async def _guild_id(interaction: discord.Interaction) -> int:
     return await ensure_in_server(interaction)
 
 
-async def _refuse_form(interaction: discord.Interaction, error: InvalidInputError, modal: Callable) -> None:
+async def _refuse_form(
+    interaction: discord.Interaction,
+    error: InvalidInputError,
+    modal: Callable[[ResourceForm], ResourceModal],
+    form: ResourceForm,
+) -> None:
     """Say what is wrong with the form, with a button to reopen it as typed."""
-    view = catalog_ui.ReopenFormView(modal, interaction_form(interaction))
+    view = catalog_ui.ReopenFormView(modal, form)
     await interaction.response.send_message(error.message, view=view, ephemeral=True, allowed_mentions=NO_PINGS)
-
-
-def interaction_form(interaction: discord.Interaction) -> ResourceForm:
-    """The texts of a submitted resource form, read from the interaction (for "Fix it")."""
-    values: dict[str, str] = {}
-
-    def collect(components: list) -> None:
-        for component in components:
-            if "components" in component:
-                collect(component["components"])
-            if "component" in component:
-                collect([component["component"]])
-            if component.get("type") == 4:
-                values[component["custom_id"]] = component.get("value") or ""
-
-    collect((interaction.data or {}).get("components", []))  # type: ignore[arg-type]
-    return ResourceForm(**{key: values.get(key, "") for key in ("title", "url", "authors", "facts", "text")})
 
 
 def add_modal(form: ResourceForm) -> ResourceModal:
@@ -172,7 +160,7 @@ async def save_new_resource(interaction: discord.Interaction, form: ResourceForm
     try:
         resource = catalog_ui.resource_from_form(form, catalog_ui.slug_for(form.title, taken))
     except InvalidInputError as error:
-        await _refuse_form(interaction, error, add_modal)
+        await _refuse_form(interaction, error, add_modal, form)
         return
     added = await store.add_resource(guild_id, interaction.user.id, resource)
     text = f"➕ Added **{added.title}** (`{added.id}`) to this server's catalog. `/catalog edit` changes it."
@@ -189,7 +177,7 @@ async def save_edited_resource(interaction: discord.Interaction, resource_id: st
     try:
         resource = catalog_ui.resource_from_form(form, resource_id, keep=current)
     except InvalidInputError as error:
-        await _refuse_form(interaction, error, lambda draft: edit_modal(resource_id, draft))
+        await _refuse_form(interaction, error, lambda draft: edit_modal(resource_id, draft), form)
         return
     if resource == current:
         text = f"Nothing changed: **{current.title}** (`{current.id}`) already reads like that."

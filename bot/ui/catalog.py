@@ -457,15 +457,27 @@ _ACTION_WORDS = {
 }
 
 
+_SETTING_MENTIONS = {
+    "moderator_role_id": ("moderator role", "<@&{}>"),
+    "announce_channel_id": ("announce channel", "<#{}>"),
+}
+
+
 def _audit_detail(entry: AuditEntry) -> str:
-    """The short what of an audit entry: the target, and for settings and imports what changed."""
-    target = f" `{limits.cut(entry.target, 80)}`" if entry.target else ""
+    """The short what of an audit entry: the target, and for settings, imports and reloads what changed."""
     if entry.action == "settings" and entry.after:
-        changes = ", ".join(f"{key} → {value if value is not None else 'none'}" for key, value in entry.after.items())
-        return f"{target} ({limits.cut(changes, 150)})"
+        changes = []
+        for key, value in entry.after.items():
+            name, shown = _SETTING_MENTIONS.get(key, (key, "{}"))
+            changes.append(f"{name} → {shown.format(value) if value is not None else 'none'}")
+        return f": {limits.cut(', '.join(changes), 200)}"
+    target = f" `{limits.cut(entry.target, 80)}`" if entry.target else ""
     if entry.action == "import" and entry.after:
-        counts = ", ".join(f"{len(v)} {k}" for k, v in entry.after.items() if isinstance(v, list))
-        return f"{target} ({counts})" if counts else target
+        lists = {key: value for key, value in entry.after.items() if isinstance(value, list)}
+        if lists:  # {"added": [...], "updated": [...]}
+            return f"{target} ({', '.join(f'{len(v)} {k}' for k, v in lists.items())})"
+        count = len(entry.after)  # {resource id: resource}
+        return f"{target} {count} resource{'s' if count != 1 else ''}"
     if entry.action == "reload" and entry.after and "resources" in entry.after:
         return f"{target} ({entry.after['resources']} resources)"
     return target

@@ -202,3 +202,12 @@ def test_an_import_summary_lists_ids_within_limits() -> None:
     embed = catalog_ui.import_summary_embed(summary, filename="big.yaml", done=False)
     assert len(embed) <= 6000
     assert embed.fields[0].name.startswith("➕ Added (would be): 500")
+
+
+def test_the_audit_log_shows_settings_as_mentions_and_imports_as_counts() -> None:
+    at = datetime(2026, 1, 2, tzinfo=UTC)
+    settings = AuditEntry(1, 1, 42, "settings", "moderator_role_id", None, {"moderator_role_id": 7}, at)
+    imported = AuditEntry(2, 1, 42, "import", None, None, {"a-b": {}, "c-d": {}}, at)
+    description = catalog_ui.audit_log_embed([settings, imported]).description or ""
+    assert "<@42> changed the settings: moderator role → <@&7>" in description
+    assert "<@42> imported 2 resources" in description
