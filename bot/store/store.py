@@ -1,6 +1,6 @@
 """The store: everything Pillars remembers, behind one async interface with no Discord in it.
 
-CONTRACT (the Discord layer codes against these signatures; bodies are being implemented):
+CONTRACT (the Discord layer codes against these signatures):
 - Every write is one transaction: it commits whole or leaves nothing behind.
 - Expected failures raise the `bot.errors` family with a message written for the member:
   NotFoundError (unknown resource/suggestion, with "did you mean" where close), InvalidInputError (position
@@ -18,7 +18,12 @@ from typing import Any
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Resource
+from bot.errors import InvalidInputError
 from bot.reading import ReadingStatus
+from bot.store.audit import append_entry, recent_entries
+from bot.store.connection import Database, as_utc, backup_file, utc_now
+from bot.store.guild_catalog import GuildCatalogs
+from bot.store.members import MemberData
 from bot.store.models import (
     AuditEntry,
     GuildSettings,
@@ -29,21 +34,37 @@ from bot.store.models import (
     ShelfEntry,
     Suggestion,
 )
+from bot.store.progress import ProgressLog, check_position, check_status
+from bot.store.settings import SettingsBook
+from bot.store.suggestions import SuggestionQueue
+from bot.store.text import MAX_NOTE, clean_note
 
-MAX_NOTE = 500  # characters in a progress note or a suggestion note
+__all__ = ["MAX_NOTE", "Store", "backup_database"]
 
 
 class Store:
     """Reading progress, the live catalog, suggestions, the audit log and server settings, in SQLite."""
 
+    def __init__(self, db: Database, curated: Catalog) -> None:
+        self._db = db
+        self._catalogs = GuildCatalogs(db, curated)
+        self._progress = ProgressLog(db)
+        self._suggestions = SuggestionQueue(db)
+        self._settings = SettingsBook(db)
+        self._members = MemberData(db)
+
     @classmethod
-    async def open(cls, path: Path | str, curated: Catalog) -> Store:
-        """Open (creating if needed) the database at `path`, apply pending migrations, and serve `curated`."""
-        raise NotImplementedError
+    async def open(cls, path: Path | str, curated: Catalog, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) the database at `path`, apply pending migrations, and serve `curated`.
+
+        `read_only` opens an existing file without ever writing to it: reads work, writes raise
+        StorageUnavailableError. `":memory:"` is a private database that vanishes on close.
+        """
+        return cls(await Database.open(path, read_only=read_only), curated)
 
     async def close(self) -> None:
         """Close the connection; acknowledged writes are already durable."""
-        raise NotImplementedError
+        await self._db.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -56,52 +77,52 @@ class Store:
     @property
     def curated(self) -> Catalog:
         """The curated catalog from data/, as last loaded."""
-        raise NotImplementedError
+        return self._catalogs.curated
 
     def replace_curated(self, catalog: Catalog) -> None:
         """Serve a newly loaded curated catalog (after /catalog reload); moderators' changes stay on top."""
-        raise NotImplementedError
+        self._catalogs.replace_curated(catalog)
 
     async def catalog_for(self, guild_id: int | None) -> Catalog:
         """The catalog a server sees: curated, plus its moderators' additions and edits, minus what it retired.
 
         `None` (a DM) sees the curated catalog minus nothing. Cached per guild; writes invalidate the cache.
         """
-        raise NotImplementedError
+        return await self._catalogs.catalog_for(guild_id)
 
     async def resource(self, guild_id: int | None, resource_id: str) -> Resource:
         """The live resource with this id; NotFoundError (with "did you mean") when unknown or retired."""
-        raise NotImplementedError
+        return await self._catalogs.resource(guild_id, resource_id)
 
     async def retired(self, guild_id: int) -> list[Resource]:
         """The resources this server retired (hidden from recommendations, progress on them kept)."""
-        raise NotImplementedError
+        return await self._catalogs.retired(guild_id)
 
     async def guild_resources(self, guild_id: int) -> list[Resource]:
         """What this server's moderators added or edited (for /catalog export), in catalog order."""
-        raise NotImplementedError
+        return await self._catalogs.guild_resources(guild_id)
 
     async def add_resource(self, guild_id: int, moderator_id: int, resource: Resource) -> Resource:
         """Add a resource to this server's catalog; ConflictError if the id is already live there. Audited."""
-        raise NotImplementedError
+        return await self._catalogs.add(guild_id, moderator_id, resource)
 
     async def edit_resource(self, guild_id: int, moderator_id: int, resource: Resource) -> Resource:
         """Replace the live resource with the same id (curated or added); return the one before. Audited."""
-        raise NotImplementedError
+        return await self._catalogs.edit(guild_id, moderator_id, resource)
 
     async def retire_resource(self, guild_id: int, moderator_id: int, resource_id: str) -> Resource:
         """Hide a resource from this server; members' progress on it is kept. Audited. Returns it."""
-        raise NotImplementedError
+        return await self._catalogs.retire(guild_id, moderator_id, resource_id)
 
     async def restore_resource(self, guild_id: int, moderator_id: int, resource_id: str) -> Resource:
         """Undo a retire. Audited."""
-        raise NotImplementedError
+        return await self._catalogs.restore(guild_id, moderator_id, resource_id)
 
     async def import_resources(
         self, guild_id: int, moderator_id: int, resources: list[Resource], *, dry_run: bool = False
     ) -> ImportSummary:
         """Add or update many resources in one transaction (all or nothing); a dry run changes nothing."""
-        raise NotImplementedError
+        return await self._catalogs.import_(guild_id, moderator_id, resources, dry_run=dry_run)
 
     # --- reading progress (per member, across servers) -------------------------------------------
 
@@ -123,27 +144,35 @@ class Store:
         means finished. Logging reading/want-to-read on a finished resource starts a new read-through
         (read_count + 1), keeping the first. Every update is also appended to the history.
         """
-        raise NotImplementedError
+        # Everything that can be checked without the database is checked first, the note before all else,
+        # so a huge paste costs nothing.
+        note = clean_note(note)
+        status = check_status(status)
+        position = check_position(position)
+        resource = await self._catalogs.resource(guild_id, resource_id)
+        return await self._progress.log(
+            user_id, guild_id, resource, status=status, position=position, note=note, now=now
+        )
 
     async def shelf(self, user_id: int) -> list[ShelfEntry]:
         """The member's resources, current read-through each, most recently updated first."""
-        raise NotImplementedError
+        return await self._progress.shelf(user_id)
 
     async def statuses(self, user_id: int) -> dict[str, ReadingStatus]:
         """resource id → status, the history the recommender takes."""
-        raise NotImplementedError
+        return await self._progress.statuses(user_id)
 
     async def history(self, user_id: int, *, limit: int = 25, resource_id: str | None = None) -> list[ProgressEvent]:
         """The member's updates, newest first."""
-        raise NotImplementedError
+        return await self._progress.history(user_id, limit=limit, resource_id=resource_id)
 
     async def stats(self, user_id: int, *, today: date | None = None) -> ReadingStats:
         """The member's totals and streaks (days in UTC)."""
-        raise NotImplementedError
+        return await self._progress.stats(user_id, today=today or as_utc(None).date())
 
     async def leaderboard(self, user_ids: Collection[int] | None = None, *, limit: int = 10) -> list[LeaderboardRow]:
         """Members ranked by finished resources, then updates; limited to `user_ids` (a server's members)."""
-        raise NotImplementedError
+        return await self._progress.leaderboard(user_ids, limit=limit)
 
     # --- suggestions and the audit log ------------------------------------------------------------
 
@@ -151,21 +180,21 @@ class Store:
         self, guild_id: int, user_id: int, title: str, url: str, note: str | None = None
     ) -> Suggestion:
         """Queue a member's suggestion; the URL must be http(s), title 1–200, note ≤ MAX_NOTE."""
-        raise NotImplementedError
+        return await self._suggestions.add(guild_id, user_id, title, url, note)
 
     async def suggestions(self, guild_id: int, *, pending_only: bool = True) -> list[Suggestion]:
         """The server's suggestions, oldest first."""
-        raise NotImplementedError
+        return await self._suggestions.listed(guild_id, pending_only=pending_only)
 
     async def decide_suggestion(
         self, guild_id: int, moderator_id: int, suggestion_id: int, approve: bool
     ) -> Suggestion:
         """Approve or reject a pending suggestion; ConflictError if already decided. Audited."""
-        raise NotImplementedError
+        return await self._suggestions.decide(guild_id, moderator_id, suggestion_id, approve)
 
     async def audit_log(self, guild_id: int, *, limit: int = 20) -> list[AuditEntry]:
         """The server's moderator actions, newest first."""
-        raise NotImplementedError
+        return await recent_entries(self._db, guild_id, limit)
 
     async def record_action(
         self,
@@ -177,29 +206,41 @@ class Store:
         after: dict[str, Any] | None = None,
     ) -> None:
         """Audit an action the store does not perform itself (a catalog reload)."""
-        raise NotImplementedError
+        if not isinstance(action, str) or not action.strip() or len(action) > 40:
+            raise InvalidInputError("An audited action needs a short name.")
+        async with self._db.transaction() as session:
+            await append_entry(
+                session, guild_id=guild_id, moderator_id=moderator_id, action=action.strip(), target=target,
+                before=before, after=after, at=utc_now(),
+            )
 
     # --- server settings --------------------------------------------------------------------------
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         """The server's settings, defaults when it set none."""
-        raise NotImplementedError
+        return await self._settings.get(guild_id)
 
     async def update_guild_settings(self, guild_id: int, moderator_id: int, **changes: int | None) -> GuildSettings:
         """Change some settings (moderator_role_id, announce_channel_id). Audited."""
-        raise NotImplementedError
+        return await self._settings.update(guild_id, moderator_id, changes)
 
     # --- a member's own data ----------------------------------------------------------------------
 
     async def export_member(self, user_id: int) -> dict[str, Any]:
         """Everything stored about a member, as JSON-ready data (shelf, history, suggestions)."""
-        raise NotImplementedError
+        return await self._members.export(user_id)
 
     async def delete_member(self, user_id: int) -> int:
         """Delete everything stored about a member in one transaction; return how many rows went."""
-        raise NotImplementedError
+        return await self._members.delete(user_id)
+
+    # --- operations -------------------------------------------------------------------------------
+
+    async def backup(self, dest: Path | str) -> None:
+        """A consistent copy of this store's database at `dest`, taken between transactions."""
+        await self._db.backup_to(dest)
 
 
 async def backup_database(source: Path | str, dest: Path | str) -> None:
     """A consistent copy of a (possibly live) database, with SQLite's online backup."""
-    raise NotImplementedError
+    await backup_file(source, dest)

@@ -1,0 +1,89 @@
+"""A member's own data: everything stored about them, exported, or deleted in one transaction.
+
+Rows that are the member's (read-throughs, progress updates, suggestions they made) are deleted. Rows that
+belong to a server but name the member as the moderator who acted (the audit log, a decided suggestion,
+an added or retired resource) keep the server's record and lose the member: their id becomes
+`DELETED_MEMBER`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.store.connection import Database, rows_as_dicts, time_to_db, utc_now
+
+DELETED_MEMBER = 0
+
+# (table, column) pairs where a moderator's id stands for who acted.
+_ACTED_BY = (
+    ("audit_log", "moderator_id"),
+    ("suggestions", "decided_by"),
+    ("guild_resources", "created_by"),
+    ("guild_resources", "updated_by"),
+    ("guild_retired", "retired_by"),
+)
+
+
+class MemberData:
+    """Export and erasure of one member's data."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def export(self, user_id: int) -> dict[str, Any]:
+        """Everything about the member as JSON-ready data, read from one snapshot."""
+        async with self._db.read() as session:
+            shelf = await session.fetchall(
+                "SELECT resource_id, number AS read_through, status, position, unit, total, started_at,"
+                " finished_at, note, updated_at FROM read_throughs WHERE user_id = ? ORDER BY resource_id, number",
+                (user_id,),
+            )
+            history = await session.fetchall(
+                "SELECT resource_id, guild_id, status, position, note, at FROM progress_events"
+                " WHERE user_id = ? ORDER BY at, id",
+                (user_id,),
+            )
+            suggestions = await session.fetchall(
+                "SELECT id, guild_id, title, url, note, status, created_at, decided_at FROM suggestions"
+                " WHERE user_id = ? ORDER BY id",
+                (user_id,),
+            )
+            actions = await session.fetchall(
+                "SELECT guild_id, action, target, before, after, at FROM audit_log WHERE moderator_id = ? ORDER BY id",
+                (user_id,),
+            )
+        moderator_actions = [
+            {**row, "before": _json(row["before"]), "after": _json(row["after"])} for row in rows_as_dicts(actions)
+        ]
+        return {
+            "user_id": user_id,
+            "exported_at": time_to_db(utc_now()),
+            "shelf": rows_as_dicts(shelf),  # every read-through; a re-read is a second row of the same resource
+            "history": rows_as_dicts(history),
+            "suggestions": rows_as_dicts(suggestions),
+            "moderator_actions": moderator_actions,
+        }
+
+    async def delete(self, user_id: int) -> int:
+        """Delete the member's rows and anonymise their moderator actions, in one transaction.
+
+        Returns the rows deleted plus the rows that stopped naming them.
+        """
+        gone = 0
+        async with self._db.transaction() as session:
+            # History first: rows removed by ON DELETE CASCADE would not be counted.
+            gone += await session.execute("DELETE FROM progress_events WHERE user_id = ?", (user_id,))
+            gone += await session.execute("DELETE FROM read_throughs WHERE user_id = ?", (user_id,))
+            gone += await session.execute("DELETE FROM suggestions WHERE user_id = ?", (user_id,))
+            for table, column in _ACTED_BY:
+                gone += await session.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE {column} = ?",  # names from the constant above
+                    (DELETED_MEMBER, user_id),
+                )
+        return gone
+
+
+def _json(text: str | None) -> Any:
+    """A stored JSON column as data."""
+    return None if text is None else json.loads(text)

@@ -1,0 +1,363 @@
+"""Reading progress: read-throughs, the history of updates, totals, streaks and the leaderboard.
+
+The rules of an update are one pure function, `plan_update`, so they can be read (and tested) apart
+from the SQL. Progress is per member across servers; a resource's id is enough to find it again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.catalog.schema import Resource
+from bot.catalog.vocabulary import LengthUnit
+from bot.errors import InvalidInputError
+from bot.reading import ReadingStatus
+from bot.store.connection import Database, as_utc, time_from_db, time_to_db
+from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
+
+MAX_HISTORY = 1_000
+MAX_LEADERBOARD = 100
+PERCENT_TOTAL = 100
+
+# The current read-through of each of a member's resources: the one with the highest number.
+_CURRENT = (
+    "SELECT * FROM read_throughs AS r WHERE r.user_id = ? AND r.number = "
+    "(SELECT MAX(number) FROM read_throughs WHERE user_id = r.user_id AND resource_id = r.resource_id)"
+)
+
+
+def measure(resource: Resource) -> tuple[LengthUnit, int]:
+    """The unit and end of a resource's positions; a percent resource runs 0–100 whatever its length says."""
+    unit = resource.length.unit
+    return unit, PERCENT_TOTAL if unit is LengthUnit.PERCENT else resource.length.amount
+
+
+def check_status(status: ReadingStatus | str | None) -> ReadingStatus | None:
+    """The status as the enum; InvalidInputError naming the choices for anything else."""
+    if status is None or isinstance(status, ReadingStatus):
+        return status
+    try:
+        return ReadingStatus(str(status).strip().lower().replace(" ", "-"))
+    except ValueError:
+        choices = ", ".join(s.label for s in ReadingStatus)
+        raise InvalidInputError(f"'{status}' is not a reading status; choose one of: {choices}.") from None
+
+
+def check_position(position: int | None) -> int | None:
+    """A position must be a whole number, zero or more (the end is checked against the resource)."""
+    if position is None:
+        return None
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise InvalidInputError("The position must be a whole number.")
+    if position < 0:
+        raise InvalidInputError(f"The position cannot be negative ({position}).")
+    return position
+
+
+@dataclass(frozen=True)
+class ReadThrough:
+    """One stored reading of a resource."""
+
+    id: int
+    number: int
+    status: ReadingStatus
+    position: int | None
+    unit: LengthUnit
+    total: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    note: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> ReadThrough:
+        """A read_throughs row as a record."""
+        return cls(
+            id=row["id"],
+            number=row["number"],
+            status=ReadingStatus(row["status"]),
+            position=row["position"],
+            unit=LengthUnit(row["unit"]),
+            total=row["total"],
+            started_at=time_from_db(row["started_at"]),
+            finished_at=time_from_db(row["finished_at"]),
+            note=row["note"],
+        )
+
+
+@dataclass(frozen=True)
+class PlannedUpdate:
+    """What an update does to the member's read-through of a resource."""
+
+    new_read_through: bool
+    number: int
+    status: ReadingStatus
+    position: int | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    note: str | None
+
+
+def plan_update(
+    current: ReadThrough | None,
+    *,
+    status: ReadingStatus | None,
+    position: int | None,
+    note: str | None,
+    unit: LengthUnit,
+    total: int,
+    now: datetime,
+) -> PlannedUpdate:
+    """The rules of an update (inputs already checked: 0 ≤ position ≤ total, note cleaned).
+
+    - Nothing to record is refused. A position with no status means reading; a note alone keeps the status
+      (reading when the resource is new to the member).
+    - A position at the end with no status, or with reading, means finished; finished with no position
+      puts the position at the end.
+    - Reading or want-to-read on a finished resource starts a new read-through (a re-read); the first stays.
+      Dropping a finished resource is refused: there is nothing left to drop.
+    - A position carried over from the last update is kept if the unit is the same (clamped if the
+      resource got shorter) and forgotten if the unit changed.
+    """
+    if status is None and position is None and note is None:
+        raise InvalidInputError("Nothing to record: give a status, a position or a note.")
+    if status is ReadingStatus.WANT_TO_READ and position is not None:
+        raise InvalidInputError("A position means you have started; log it as reading instead of want to read.")
+    if status is None:
+        status = ReadingStatus.READING if position is not None or current is None else current.status
+    if position is not None and position == total and status is ReadingStatus.READING:
+        status = ReadingStatus.FINISHED
+    was_finished = current is not None and current.status is ReadingStatus.FINISHED
+    if was_finished and status is ReadingStatus.DROPPED:
+        raise InvalidInputError("You already finished this one, so there is nothing to drop.")
+    new = current is None or (was_finished and status in (ReadingStatus.READING, ReadingStatus.WANT_TO_READ))
+    carried = None
+    if current is not None and not new and current.unit is unit and current.position is not None:
+        carried = min(current.position, total)
+    finishing_now = status is ReadingStatus.FINISHED and (new or not was_finished)
+    if position is None:
+        position = total if finishing_now else carried
+    started_at = None if new else current.started_at  # type: ignore[union-attr]
+    if started_at is None and status is not ReadingStatus.WANT_TO_READ:
+        started_at = now
+    finished_at = None
+    if status is ReadingStatus.FINISHED:
+        finished_at = now if finishing_now else current.finished_at  # type: ignore[union-attr]
+    if note is None and not new:
+        note = current.note  # type: ignore[union-attr]
+    number = 1 if current is None else current.number + (1 if new else 0)
+    return PlannedUpdate(new, number, status, position, started_at, finished_at, note)
+
+
+def _shelf_entry(row: sqlite3.Row, user_id: int) -> ShelfEntry:
+    """A read_throughs row as the member's shelf entry."""
+    return ShelfEntry(
+        user_id=user_id,
+        resource_id=row["resource_id"],
+        status=ReadingStatus(row["status"]),
+        position=row["position"],
+        unit=LengthUnit(row["unit"]),
+        total=row["total"],
+        started_at=time_from_db(row["started_at"]),
+        finished_at=time_from_db(row["finished_at"]),
+        read_count=row["number"],
+        note=row["note"],
+        updated_at=time_from_db(row["updated_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _event(row: sqlite3.Row) -> ProgressEvent:
+    """A progress_events row as its record."""
+    return ProgressEvent(
+        user_id=row["user_id"],
+        resource_id=row["resource_id"],
+        status=ReadingStatus(row["status"]),
+        position=row["position"],
+        note=row["note"],
+        at=time_from_db(row["at"]),  # type: ignore[arg-type]
+    )
+
+
+def streaks(days: list[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive days; the current run must end today or yesterday."""
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(set(days)):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    active = {day for day in days if day <= today}
+    cursor = today if today in active else today - timedelta(days=1)
+    while cursor in active:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
+
+
+class ProgressLog:
+    """The members' read-throughs and their history."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def log(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        resource: Resource,
+        *,
+        status: ReadingStatus | None,
+        position: int | None,
+        note: str | None,
+        now: datetime | None,
+    ) -> ShelfEntry:
+        """Apply one checked update in one transaction: the read-through and its history row."""
+        unit, total = measure(resource)
+        if position is not None and position > total:
+            raise InvalidInputError(
+                f"'{resource.title}' is {total} {unit.value} long, so {position} is past the end."
+            )
+        at = as_utc(now)
+        async with self._db.transaction() as session:
+            row = await session.fetchone(
+                "SELECT * FROM read_throughs WHERE user_id = ? AND resource_id = ? ORDER BY number DESC LIMIT 1",
+                (user_id, resource.id),
+            )
+            current = None if row is None else ReadThrough.from_row(row)
+            plan = plan_update(current, status=status, position=position, note=note, unit=unit, total=total, now=at)
+            values = (
+                plan.status.value,
+                plan.position,
+                unit.value,
+                total,
+                None if plan.started_at is None else time_to_db(plan.started_at),
+                None if plan.finished_at is None else time_to_db(plan.finished_at),
+                plan.note,
+                time_to_db(at),
+            )
+            if plan.new_read_through:
+                read_through_id = await session.insert(
+                    "INSERT INTO read_throughs (user_id, resource_id, number, status, position, unit, total,"
+                    " started_at, finished_at, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (user_id, resource.id, plan.number, *values),
+                )
+            else:
+                assert current is not None
+                read_through_id = current.id
+                await session.execute(
+                    "UPDATE read_throughs SET status = ?, position = ?, unit = ?, total = ?, started_at = ?,"
+                    " finished_at = ?, note = ?, updated_at = ? WHERE id = ?",
+                    (*values, read_through_id),
+                )
+            await session.insert(
+                "INSERT INTO progress_events (read_through_id, user_id, guild_id, resource_id, status, position,"
+                " note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (read_through_id, user_id, guild_id, resource.id, plan.status.value, plan.position, note, values[-1]),
+            )
+        return ShelfEntry(
+            user_id=user_id,
+            resource_id=resource.id,
+            status=plan.status,
+            position=plan.position,
+            unit=unit,
+            total=total,
+            started_at=plan.started_at,
+            finished_at=plan.finished_at,
+            read_count=plan.number,
+            note=plan.note,
+            updated_at=at,
+        )
+
+    async def shelf(self, user_id: int) -> list[ShelfEntry]:
+        """The member's current read-through of each resource, most recently updated first."""
+        async with self._db.read() as session:
+            rows = await session.fetchall(_CURRENT + " ORDER BY r.updated_at DESC, r.id DESC", (user_id,))
+        return [_shelf_entry(row, user_id) for row in rows]
+
+    async def statuses(self, user_id: int) -> dict[str, ReadingStatus]:
+        """resource id → current status."""
+        async with self._db.read() as session:
+            rows = await session.fetchall(_CURRENT, (user_id,))
+        return {row["resource_id"]: ReadingStatus(row["status"]) for row in rows}
+
+    async def history(self, user_id: int, *, limit: int, resource_id: str | None) -> list[ProgressEvent]:
+        """The member's updates, newest first."""
+        limit = max(0, min(limit, MAX_HISTORY))
+        async with self._db.read() as session:
+            if resource_id is None:
+                rows = await session.fetchall(
+                    "SELECT * FROM progress_events WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+                    (user_id, limit),
+                )
+            else:
+                rows = await session.fetchall(
+                    "SELECT * FROM progress_events WHERE user_id = ? AND resource_id = ?"
+                    " ORDER BY at DESC, id DESC LIMIT ?",
+                    (user_id, resource_id, limit),
+                )
+        return [_event(row) for row in rows]
+
+    async def stats(self, user_id: int, *, today: date) -> ReadingStats:
+        """The member's totals and streaks, counted in UTC days."""
+        year_start = time_to_db(datetime(today.year, 1, 1))
+        next_year = time_to_db(datetime(today.year + 1, 1, 1))
+        async with self._db.read() as session:
+            by_status = {
+                row[0]: row[1]
+                for row in await session.fetchall(
+                    f"SELECT status, COUNT(*) FROM ({_CURRENT}) GROUP BY status", (user_id,)
+                )
+            }
+            rereads = await session.scalar(
+                "SELECT COUNT(*) FROM read_throughs WHERE user_id = ? AND number > 1", (user_id,)
+            )
+            updates = await session.scalar("SELECT COUNT(*) FROM progress_events WHERE user_id = ?", (user_id,))
+            day_rows = await session.fetchall(
+                "SELECT DISTINCT substr(at, 1, 10) FROM progress_events WHERE user_id = ?", (user_id,)
+            )
+            finished_this_year = await session.scalar(
+                "SELECT COUNT(*) FROM read_throughs WHERE user_id = ? AND finished_at >= ? AND finished_at < ?",
+                (user_id, year_start, next_year),
+            )
+        days = [date.fromisoformat(row[0]) for row in day_rows]
+        current, longest = streaks(days, today)
+        return ReadingStats(
+            want_to_read=by_status.get(ReadingStatus.WANT_TO_READ.value, 0),
+            reading=by_status.get(ReadingStatus.READING.value, 0),
+            finished=by_status.get(ReadingStatus.FINISHED.value, 0),
+            dropped=by_status.get(ReadingStatus.DROPPED.value, 0),
+            rereads=rereads,
+            updates=updates,
+            active_days=len(days),
+            current_streak=current,
+            longest_streak=longest,
+            finished_this_year=finished_this_year,
+        )
+
+    async def leaderboard(self, user_ids: Collection[int] | None, *, limit: int) -> list[LeaderboardRow]:
+        """Members ranked by resources finished (a re-read counts once), then by updates logged.
+
+        `user_ids` (a server's members) travels as one JSON parameter, so a server of any size is one query.
+        """
+        limit = max(0, min(limit, MAX_LEADERBOARD))
+        if user_ids is not None and not user_ids:
+            return []
+        members = "" if user_ids is None else " AND user_id IN (SELECT value FROM json_each(:members))"
+        sql = (
+            f"WITH updates AS (SELECT user_id, COUNT(*) AS n FROM progress_events WHERE 1{members} GROUP BY user_id),"
+            " finished AS (SELECT user_id, COUNT(DISTINCT resource_id) AS n FROM read_throughs"
+            f" WHERE finished_at IS NOT NULL{members} GROUP BY user_id)"
+            " SELECT u.user_id, COALESCE(f.n, 0) AS finished, u.n AS updates FROM updates AS u"
+            " LEFT JOIN finished AS f USING (user_id)"
+            " ORDER BY finished DESC, updates DESC, u.user_id LIMIT :limit"
+        )
+        params: dict[str, object] = {"limit": limit}
+        if user_ids is not None:
+            params["members"] = json.dumps(sorted({int(user_id) for user_id in user_ids}))
+        async with self._db.read() as session:
+            rows = await session.fetchall(sql, params)
+        return [LeaderboardRow(user_id=row[0], finished=row[1], updates=row[2]) for row in rows]

@@ -1,0 +1,67 @@
+"""Per-server settings: a row only for servers that changed something, defaults for everyone else."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+from bot.errors import InvalidInputError
+from bot.store.audit import append_entry
+from bot.store.connection import Database, time_to_db, utc_now
+from bot.store.models import GuildSettings
+
+SETTING_NAMES = tuple(f.name for f in fields(GuildSettings) if f.name != "guild_id")
+MAX_SNOWFLAKE = 2**63 - 1
+
+
+def _check(changes: dict[str, int | None]) -> dict[str, int | None]:
+    """Known setting names with Discord ids (or None to clear) as values."""
+    unknown = sorted(set(changes) - set(SETTING_NAMES))
+    if unknown:
+        raise InvalidInputError(f"Unknown setting {', '.join(unknown)}; the settings are: {', '.join(SETTING_NAMES)}.")
+    for name, value in changes.items():
+        is_id = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_SNOWFLAKE
+        if value is not None and not is_id:
+            raise InvalidInputError(f"{name} must be a Discord id (or empty to clear it).")
+    return changes
+
+
+class SettingsBook:
+    """Every server's settings."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        """The server's settings, defaults when it set none."""
+        async with self._db.read() as session:
+            row = await session.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        if row is None:
+            return GuildSettings(guild_id=guild_id)
+        return GuildSettings(guild_id=guild_id, **{name: row[name] for name in SETTING_NAMES})
+
+    async def update(self, guild_id: int, moderator_id: int, changes: dict[str, int | None]) -> GuildSettings:
+        """Apply the changes that change something, audited with the values before and after."""
+        changes = _check(changes)
+        now = utc_now()
+        async with self._db.transaction() as session:
+            row = await session.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            current = GuildSettings(guild_id) if row is None else GuildSettings(
+                guild_id, **{name: row[name] for name in SETTING_NAMES}
+            )
+            before = asdict(current)
+            changed = {name: value for name, value in changes.items() if before[name] != value}
+            if not changed:
+                return current
+            after = {**before, **changed}
+            await session.execute(
+                "INSERT INTO guild_settings (guild_id, moderator_role_id, announce_channel_id, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
+                " moderator_role_id = excluded.moderator_role_id,"
+                " announce_channel_id = excluded.announce_channel_id, updated_at = excluded.updated_at",
+                (guild_id, after["moderator_role_id"], after["announce_channel_id"], time_to_db(now)),
+            )
+            await append_entry(
+                session, guild_id=guild_id, moderator_id=moderator_id, action="settings",
+                target=",".join(sorted(changed)), before={n: before[n] for n in changed}, after=changed, at=now,
+            )
+        return GuildSettings(**after)

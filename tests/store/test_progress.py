@@ -1,0 +1,182 @@
+"""Reading progress: the rules of an update, re-reads, history, totals, streaks and the leaderboard."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.vocabulary import LengthUnit
+from bot.errors import InvalidInputError, NotFoundError
+from bot.reading import ReadingStatus
+from bot.store import MAX_NOTE, Store
+from bot.store.progress import streaks
+from tests.store.conftest import GUILD, MEMBER, at, count
+
+LADR = "linear-algebra-done-right"
+ESSENCE = "essence-of-linear-algebra"
+DEEP = "deep-learning-book"
+POST = "gradient-descent-post"
+
+
+async def test_a_position_with_no_status_starts_reading(store: Store) -> None:
+    entry = await store.log_progress(MEMBER, GUILD, LADR, position=42, now=at(1))
+    assert entry.status is ReadingStatus.READING
+    assert (entry.position, entry.total, entry.unit) == (42, 390, LengthUnit.PAGES)
+    assert entry.started_at == at(1) and entry.finished_at is None
+    assert entry.read_count == 1
+    assert await store.shelf(MEMBER) == [entry]
+
+
+async def test_reaching_the_end_finishes_the_resource(store: Store) -> None:
+    await store.log_progress(MEMBER, GUILD, ESSENCE, position=3, now=at(1))
+    entry = await store.log_progress(MEMBER, GUILD, ESSENCE, position=16, now=at(2))
+    assert entry.status is ReadingStatus.FINISHED
+    assert entry.finished_at == at(2) and entry.started_at == at(1)
+    assert entry.fraction == 1.0
+
+
+async def test_finishing_without_a_position_puts_it_at_the_end(store: Store) -> None:
+    entry = await store.log_progress(MEMBER, GUILD, LADR, status=ReadingStatus.FINISHED, now=at(1))
+    assert entry.position == 390 and entry.status is ReadingStatus.FINISHED
+
+
+async def test_a_percent_resource_runs_from_0_to_100(store: Store) -> None:
+    entry = await store.log_progress(MEMBER, GUILD, POST, position=55)
+    assert (entry.unit, entry.total, entry.fraction) == (LengthUnit.PERCENT, 100, 0.55)
+    with pytest.raises(InvalidInputError, match="past the end"):
+        await store.log_progress(MEMBER, GUILD, POST, position=101)
+
+
+async def test_reading_a_finished_resource_again_is_a_new_read_through(store: Store, db_path: Path) -> None:
+    await store.log_progress(MEMBER, GUILD, ESSENCE, status=ReadingStatus.FINISHED, now=at(1))
+    again = await store.log_progress(MEMBER, GUILD, ESSENCE, position=2, now=at(5))
+    assert (again.status, again.read_count, again.position) == (ReadingStatus.READING, 2, 2)
+    assert again.started_at == at(5) and again.finished_at is None
+    # The first reading is kept, finished, beside the second.
+    assert count(db_path, "SELECT COUNT(*) FROM read_throughs WHERE finished_at IS NOT NULL") == 1
+    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == 2
+    done = await store.log_progress(MEMBER, GUILD, ESSENCE, position=16, now=at(9))
+    assert (done.status, done.read_count) == (ReadingStatus.FINISHED, 2)
+    stats = await store.stats(MEMBER, today=date(2025, 3, 9))
+    assert (stats.finished, stats.rereads, stats.finished_this_year) == (1, 1, 2)
+
+
+async def test_a_note_alone_keeps_the_status_and_is_kept_until_replaced(store: Store) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, position=10, note="chapter 1 was lovely")
+    entry = await store.log_progress(MEMBER, GUILD, LADR, note="  still going\x00\x1b  ")
+    assert (entry.status, entry.position, entry.note) == (ReadingStatus.READING, 10, "still going")
+    entry = await store.log_progress(MEMBER, GUILD, LADR, position=20)
+    assert entry.note == "still going"
+
+
+async def test_dropping_then_resuming_continues_the_same_read_through(store: Store) -> None:
+    await store.log_progress(MEMBER, GUILD, DEEP, position=120)
+    dropped = await store.log_progress(MEMBER, GUILD, DEEP, status=ReadingStatus.DROPPED)
+    assert (dropped.status, dropped.position) == (ReadingStatus.DROPPED, 120)
+    resumed = await store.log_progress(MEMBER, GUILD, DEEP, status=ReadingStatus.READING)
+    assert (resumed.status, resumed.position, resumed.read_count) == (ReadingStatus.READING, 120, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"position": -1}, "negative"),
+        ({"position": 391}, "past the end"),
+        ({"position": 3.5}, "whole number"),
+        ({"note": "x" * (MAX_NOTE + 1)}, f"keep it to {MAX_NOTE}"),
+        ({"note": " \x07 "}, "Nothing to record"),
+        ({}, "Nothing to record"),
+        ({"status": "skimmed"}, "not a reading status"),
+        ({"status": ReadingStatus.WANT_TO_READ, "position": 3}, "log it as reading"),
+    ],
+)
+async def test_bad_updates_are_refused_with_a_reason(store: Store, changes: dict, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        await store.log_progress(MEMBER, GUILD, LADR, **changes)
+    assert await store.shelf(MEMBER) == []
+
+
+async def test_a_finished_resource_cannot_be_dropped(store: Store) -> None:
+    await store.log_progress(MEMBER, GUILD, ESSENCE, status=ReadingStatus.FINISHED)
+    with pytest.raises(InvalidInputError, match="nothing to drop"):
+        await store.log_progress(MEMBER, GUILD, ESSENCE, status=ReadingStatus.DROPPED)
+
+
+async def test_an_unknown_resource_gets_a_did_you_mean(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="Did you mean 'Linear Algebra Done Right'"):
+        await store.log_progress(MEMBER, GUILD, "linear-algebra-done-rihgt", position=1)
+    with pytest.raises(NotFoundError, match="Essence of Linear Algebra"):
+        await store.log_progress(MEMBER, None, "essence", position=1)
+
+
+async def test_statuses_feed_the_recommender_and_the_shelf_is_newest_first(store: Store) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, status=ReadingStatus.FINISHED, now=at(1))
+    await store.log_progress(MEMBER, GUILD, DEEP, status=ReadingStatus.WANT_TO_READ, now=at(2))
+    await store.log_progress(MEMBER, None, ESSENCE, position=4, now=at(3))
+    assert await store.statuses(MEMBER) == {
+        LADR: ReadingStatus.FINISHED,
+        DEEP: ReadingStatus.WANT_TO_READ,
+        ESSENCE: ReadingStatus.READING,
+    }
+    assert [entry.resource_id for entry in await store.shelf(MEMBER)] == [ESSENCE, DEEP, LADR]
+    assert await store.statuses(MEMBER + 1) == {}
+
+
+async def test_every_update_is_in_the_history_newest_first(store: Store) -> None:
+    for day, page in enumerate([10, 20, 30], start=1):
+        await store.log_progress(MEMBER, GUILD, LADR, position=page, note=f"day {day}", now=at(day))
+    await store.log_progress(MEMBER, GUILD, ESSENCE, position=1, now=at(4))
+    history = await store.history(MEMBER)
+    assert [(e.resource_id, e.position) for e in history] == [(ESSENCE, 1), (LADR, 30), (LADR, 20), (LADR, 10)]
+    assert history[1].note == "day 3" and history[1].at == at(3)
+    only = await store.history(MEMBER, resource_id=LADR, limit=2)
+    assert [e.position for e in only] == [30, 20]
+
+
+def test_streaks_count_consecutive_utc_days() -> None:
+    days = [date(2025, 3, d) for d in (1, 2, 3, 5, 6)]
+    assert streaks(days, today=date(2025, 3, 6)) == (2, 3)
+    assert streaks(days, today=date(2025, 3, 7)) == (2, 3)  # yesterday still counts
+    assert streaks(days, today=date(2025, 3, 8)) == (0, 3)
+    assert streaks([], today=date(2025, 3, 8)) == (0, 0)
+
+
+async def test_stats_with_a_fixed_clock(store: Store) -> None:
+    # Two updates late on the 1st UTC and one just after midnight: two days, not three.
+    await store.log_progress(MEMBER, GUILD, LADR, position=5, now=at(1, hour=22))
+    await store.log_progress(MEMBER, GUILD, LADR, position=9, now=at(1, hour=23))
+    await store.log_progress(MEMBER, GUILD, LADR, position=15, now=at(2, hour=0))
+    await store.log_progress(MEMBER, GUILD, ESSENCE, status=ReadingStatus.FINISHED, now=at(3))
+    await store.log_progress(MEMBER, GUILD, DEEP, status=ReadingStatus.WANT_TO_READ, now=at(6))
+    await store.log_progress(MEMBER, GUILD, POST, position=10, now=at(7))
+    await store.log_progress(MEMBER, GUILD, POST, status=ReadingStatus.DROPPED, now=at(7))
+    stats = await store.stats(MEMBER, today=date(2025, 3, 7))
+    assert (stats.want_to_read, stats.reading, stats.finished, stats.dropped) == (1, 1, 1, 1)
+    assert (stats.updates, stats.active_days) == (7, 5)
+    assert (stats.current_streak, stats.longest_streak) == (2, 3)
+    assert stats.finished_this_year == 1
+    assert (await store.stats(MEMBER, today=date(2026, 1, 1))).finished_this_year == 0
+
+
+async def test_the_leaderboard_ranks_finished_then_updates_within_a_server(store: Store) -> None:
+    await store.log_progress(1, GUILD, LADR, status=ReadingStatus.FINISHED)
+    await store.log_progress(1, GUILD, ESSENCE, status=ReadingStatus.FINISHED)
+    await store.log_progress(2, GUILD, LADR, status=ReadingStatus.FINISHED)
+    for page in (1, 2, 3):
+        await store.log_progress(2, GUILD, DEEP, position=page)
+    # A re-read finished again counts once.
+    await store.log_progress(3, GUILD, ESSENCE, status=ReadingStatus.FINISHED)
+    await store.log_progress(3, GUILD, ESSENCE, position=1)
+    await store.log_progress(3, GUILD, ESSENCE, position=16)
+    await store.log_progress(4, GUILD, DEEP, position=1)
+    board = await store.leaderboard()
+    assert [(row.user_id, row.finished, row.updates) for row in board] == [
+        (1, 2, 2),
+        (2, 1, 4),
+        (3, 1, 3),
+        (4, 0, 1),
+    ]
+    assert [row.user_id for row in await store.leaderboard([4, 3, 99], limit=1)] == [3]
+    assert await store.leaderboard([]) == []
