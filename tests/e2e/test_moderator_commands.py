@@ -493,3 +493,13 @@ async def test_every_answer_fits_discord(pillars: Sandbox) -> None:
     queue = await pillars.command("admin", "catalog suggestions")
     assert len(json.dumps(queue.embeds)) < 7000 and len(queue.components) <= 5
     assert "7 more waiting" in queue.text
+
+
+async def test_suggest_counts_toward_the_write_cooldown(
+    make_sandbox: Callable[..., AbstractAsyncContextManager[Sandbox]],
+) -> None:
+    async with make_sandbox(write_cooldown_rate=1, write_cooldown_seconds=60) as sandbox:
+        await sandbox.command("alice", "suggest", title="One", url="https://example.org/one")
+        slowed = await sandbox.command("alice", "suggest", title="Two", url="https://example.org/two")
+        assert slowed.ephemeral and "going a little fast" in slowed.content
+        assert [s.title for s in await store(sandbox).suggestions(SANDBOX_GUILD_ID)] == ["One"]
