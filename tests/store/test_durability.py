@@ -1,0 +1,244 @@
+"""What must hold whatever happens: migrations keep data, backups are whole, a killed process loses no
+acknowledged write, a hundred members at once lose nothing, and a read-only or full disk still serves reads."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main as command_line
+from bot.catalog import Catalog
+from bot.errors import StorageUnavailableError
+from bot.reading import ReadingStatus
+from bot.store import GuildSettings, Store, backup_database
+from bot.store.connection import migrations
+from tests.store.conftest import GUILD, MEMBER, MODERATOR, count, dump
+
+REPO = Path(__file__).resolve().parents[2]
+LADR = "linear-algebra-done-right"
+
+
+# --- migrations -----------------------------------------------------------------------------------
+
+
+def make_first_schema_database(path: Path) -> None:
+    """A database as the first release left it: only 0001 applied, with a member's data in every table."""
+    first = migrations()[0]
+    assert first.version == 1
+    with sqlite3.connect(path) as conn:
+        conn.executescript(first.sql)
+        conn.execute("PRAGMA user_version = 1")
+        t = "2025-01-05T10:00:00.000000+00:00"
+        conn.execute(
+            "INSERT INTO read_throughs (id, user_id, resource_id, number, status, position, unit, total, started_at,"
+            " finished_at, note, updated_at) VALUES (1, ?, ?, 1, 'finished', 390, 'pages', 390, ?, ?, 'done', ?)",
+            (MEMBER, LADR, t, t, t),
+        )
+        conn.execute(
+            "INSERT INTO progress_events (read_through_id, user_id, guild_id, resource_id, status, position, note, at)"
+            " VALUES (1, ?, ?, ?, 'finished', 390, 'done', ?)",
+            (MEMBER, GUILD, LADR, t),
+        )
+        edited = '{"id": "linear-algebra-done-right", "title": "LADR, our edition", "authors": ["Sheldon Axler"],'
+        edited += ' "kind": "book", "url": "https://linear.axler.net/", "cost": "free-online-paid-print",'
+        edited += ' "topics": ["linear-algebra"], "level": "intermediate", "length": {"amount": 390, "unit": "pages"},'
+        edited += ' "summary": "Vector spaces first.", "why": "Friendly."}'
+        row = (GUILD, LADR, edited, MODERATOR, t, MODERATOR, t)
+        conn.execute("INSERT INTO guild_resources VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        conn.execute("INSERT INTO guild_retired VALUES (?, 'deep-learning-book', ?, ?)", (GUILD, MODERATOR, t))
+        conn.execute(
+            "INSERT INTO suggestions (guild_id, user_id, title, url, created_at) VALUES (?, ?, 'Spivak', ?, ?)",
+            (GUILD, MEMBER, "https://example.org/spivak", t),
+        )
+        conn.execute(
+            "INSERT INTO audit_log (guild_id, moderator_id, action, target, after, at) VALUES (?, ?, 'edit', ?, ?, ?)",
+            (GUILD, MODERATOR, LADR, edited, t),
+        )
+        conn.execute("INSERT INTO guild_settings VALUES (?, 777, ?)", (GUILD, t))
+    conn.close()
+
+
+def test_migrations_are_numbered_without_gaps() -> None:
+    assert [m.version for m in migrations()] == list(range(1, len(migrations()) + 1))
+    assert len(migrations()) >= 2
+
+
+async def test_upgrading_a_first_schema_database_keeps_every_row(db_path: Path, curated: Catalog) -> None:
+    make_first_schema_database(db_path)
+    old_rows = dump(db_path)
+
+    async with await Store.open(db_path, curated) as store:
+        (entry,) = await store.shelf(MEMBER)
+        assert (entry.resource_id, entry.status, entry.position) == (LADR, ReadingStatus.FINISHED, 390)
+        assert [e.note for e in await store.history(MEMBER)] == ["done"]
+        assert (await store.resource(GUILD, LADR)).title == "LADR, our edition"
+        assert [r.id for r in await store.retired(GUILD)] == ["deep-learning-book"]
+        assert [s.title for s in await store.suggestions(GUILD)] == ["Spivak"]
+        assert [e.action for e in await store.audit_log(GUILD)] == ["edit"]
+        # The column 0002 added has its default; the old setting is kept.
+        assert await store.guild_settings(GUILD) == GuildSettings(GUILD, moderator_role_id=777)
+
+    assert count(db_path, "PRAGMA user_version") == len(migrations())
+    assert count(db_path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'read_throughs_finished'") == 1
+    new_rows = dump(db_path)
+    assert new_rows["guild_settings"] == [(*row, None) for row in old_rows.pop("guild_settings")]
+    for table, rows in old_rows.items():
+        assert new_rows[table] == rows, table
+
+    async with await Store.open(db_path, curated) as store:
+        await store.update_guild_settings(GUILD, MODERATOR, announce_channel_id=888)
+        assert await store.guild_settings(GUILD) == GuildSettings(GUILD, 777, 888)
+
+
+async def test_a_database_from_a_newer_bot_is_refused(db_path: Path, curated: Catalog) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(StorageUnavailableError, match="newer"):
+        await Store.open(db_path, curated)
+
+
+# --- backups --------------------------------------------------------------------------------------
+
+
+async def test_a_backup_has_the_same_rows_and_passes_the_integrity_check(
+    store: Store, db_path: Path, tmp_path: Path
+) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, position=12, note="backed up")
+    await store.add_suggestion(GUILD, MEMBER, "Spivak", "https://example.org/spivak")
+    await store.update_guild_settings(GUILD, MODERATOR, announce_channel_id=5)
+
+    live_copy = tmp_path / "backups" / "live.db"
+    await store.backup(live_copy)
+    file_copy = tmp_path / "file.db"
+    await backup_database(db_path, file_copy)  # while the store still has the file open
+    cli_copy = tmp_path / "cli.db"
+    # `python -m bot db backup` runs its own event loop, so it gets a thread of its own here.
+    assert await asyncio.to_thread(command_line, ["db", "backup", str(cli_copy), "--database", str(db_path)]) == 0
+
+    for copy in (live_copy, file_copy, cli_copy):
+        assert dump(copy) == dump(db_path)
+        with sqlite3.connect(copy) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        conn.close()
+        assert not copy.with_name(copy.name + ".partial").exists()
+
+
+# --- a database that cannot take writes -----------------------------------------------------------
+
+
+async def test_a_read_only_database_serves_reads_and_refuses_writes_kindly(db_path: Path, curated: Catalog) -> None:
+    async with await Store.open(db_path, curated) as store:
+        await store.log_progress(MEMBER, GUILD, LADR, position=12)
+        await store.retire_resource(GUILD, MODERATOR, "deep-learning-book")
+    before = dump(db_path)
+
+    async with await Store.open(db_path, curated, read_only=True) as store:
+        assert [e.position for e in await store.shelf(MEMBER)] == [12]
+        assert "deep-learning-book" not in await store.catalog_for(GUILD)
+        assert len(await store.audit_log(GUILD)) == 1
+        with pytest.raises(StorageUnavailableError, match="read-only.*reading still works"):
+            await store.log_progress(MEMBER, GUILD, LADR, position=13)
+        with pytest.raises(StorageUnavailableError):
+            await store.add_suggestion(GUILD, MEMBER, "Spivak", "https://example.org/spivak")
+        with pytest.raises(StorageUnavailableError):
+            await store.restore_resource(GUILD, MODERATOR, "deep-learning-book")
+        with pytest.raises(StorageUnavailableError):
+            await store.delete_member(MEMBER)
+        # Reads still work after the refusals, and the cache was not confused by the failed write.
+        assert [e.position for e in await store.shelf(MEMBER)] == [12]
+        assert "deep-learning-book" not in await store.catalog_for(GUILD)
+    assert dump(db_path) == before
+
+
+async def test_a_full_disk_refuses_the_write_whole_and_reads_go_on(store: Store, db_path: Path) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, position=1)
+    # Cap the file at its current size: the next write that needs a new page fails as a full disk would.
+    connection = store._db._conn  # the store's own test may reach its connection
+    pages = (await (await connection.execute("PRAGMA page_count")).fetchone())[0]
+    await connection.execute(f"PRAGMA max_page_count = {pages}")
+    accepted = 0
+    with pytest.raises(StorageUnavailableError, match="full"):
+        for i in range(5_000):
+            await store.log_progress(MEMBER + 1 + i, GUILD, LADR, position=2, note="n" * 400)
+            accepted += 1
+    assert count(db_path, "SELECT COUNT(*) FROM progress_events") == accepted + 1
+    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == accepted + 1  # no half-written update
+    assert [e.position for e in await store.shelf(MEMBER)] == [1]
+    await connection.execute(f"PRAGMA max_page_count = {pages * 100}")
+    await store.log_progress(MEMBER, GUILD, LADR, position=2)  # and writes resume once there is room
+
+
+# --- many members at once -------------------------------------------------------------------------
+
+
+async def test_a_hundred_members_logging_at_once_lose_nothing(store: Store, db_path: Path) -> None:
+    members = range(2000, 2100)
+    updates_each = 5
+
+    async def member_reads(user_id: int) -> None:
+        for page in range(1, updates_each + 1):
+            await store.log_progress(user_id, GUILD, LADR, position=page * 10, note=f"{user_id}:{page}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(member_reads(user_id) for user_id in members))
+    # One member tapping the same button twenty times at once: twenty updates, one read-through.
+    await asyncio.gather(*(store.log_progress(MEMBER, GUILD, LADR, position=p) for p in range(1, 21)))
+    elapsed = time.perf_counter() - started
+    print(f"\n{len(members) * updates_each + 20} concurrent updates in {elapsed:.2f} s")
+
+    assert count(db_path, "SELECT COUNT(*) FROM progress_events") == len(members) * updates_each + 20
+    assert count(db_path, "SELECT COUNT(DISTINCT note) FROM progress_events WHERE note IS NOT NULL") == 500
+    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == len(members) + 1
+    for user_id in (2000, 2042, 2099):
+        (entry,) = await store.shelf(user_id)
+        assert (entry.position, entry.read_count) == (updates_each * 10, 1)
+    (mine,) = await store.shelf(MEMBER)
+    assert mine.read_count == 1 and sorted(e.position for e in await store.history(MEMBER)) == list(range(1, 21))
+
+
+# --- a process killed mid-write -------------------------------------------------------------------
+
+
+def test_every_acknowledged_write_survives_sigkill(db_path: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.store.kill_child", str(db_path)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    acknowledged: list[int] = []
+    try:
+        assert child.stdout is not None
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 300 and time.monotonic() < deadline:
+            line = child.stdout.readline()
+            if not line:
+                break
+            acknowledged.append(int(line))
+        os.kill(child.pid, signal.SIGKILL)
+        rest, errors = child.communicate(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    acknowledged += [int(line) for line in rest.split()]
+    assert child.returncode == -signal.SIGKILL, errors
+    assert len(acknowledged) >= 300, errors
+
+    with sqlite3.connect(db_path) as conn:  # opening recovers from the WAL, as a restarted bot would
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        notes = [row[0] for row in conn.execute("SELECT note FROM progress_events ORDER BY id")]
+    conn.close()
+    stored = [int(note.removeprefix("write-")) for note in notes]
+    assert stored[: len(acknowledged)] == acknowledged  # every acknowledged write, in order, once
+    assert len(stored) - len(acknowledged) <= 1  # at most the one in flight when the kill came
