@@ -1,0 +1,119 @@
+"""What the reliability suite checks after every interaction, and the databases it compares.
+
+Used by the tests here and by the soak (`python -m tests.reliability.soak`), so both hold the bot to the
+same promises: every answer fits Discord, pings nobody and shows no Python internals; a refused request
+leaves the database exactly as it was; the file stays intact.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import discord
+
+import bot.errors
+from bot.sandbox import Sandbox
+from bot.sandbox import limits as discord_limits
+from bot.sandbox.harness import Reply
+
+Dump = dict[str, list[tuple[Any, ...]]]
+
+# Names a traceback or a leaked exception would show: Python's own, discord.py's, ours, SQLite's.
+_EXCEPTION_NAMES = {
+    name
+    for module in (builtins, discord, discord.app_commands, bot.errors, sqlite3)
+    for name, value in vars(module).items()
+    if isinstance(value, type)
+    and issubclass(value, BaseException)
+    and (name.endswith(("Error", "Exception", "Failure", "Interrupt")) or module is not builtins)
+} - {"Error", "Warning"}  # sqlite3's generic names are ordinary words
+_LEAK_MARKERS = ("Traceback (most recent call last)", 'File "', "NotImplemented", "sqlite3.", "aiosqlite")
+
+
+def database_path(sandbox: Sandbox) -> Path:
+    """The SQLite file of the production bot running in this sandbox."""
+    return Path(sandbox.bot.settings.database_path)  # type: ignore[union-attr]
+
+
+def dump_database(path: Path) -> Dump:
+    """Every row of every table, sorted, read through a separate read-only connection (WAL lets it)."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    with sqlite3.connect(uri, uri=True) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        dump = {table: sorted(conn.execute(f'SELECT * FROM "{table}"'), key=repr) for table in tables}
+    conn.close()
+    return dump
+
+
+def integrity(path: Path) -> list[str]:
+    """PRAGMA integrity_check's verdict: ['ok'] for a sound file."""
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    finally:
+        conn.close()
+
+
+def leaked_internals(text: str, typed: Iterable[str] = ()) -> list[str]:
+    """Traceback markers and exception class names in what a member sees (what they typed themselves aside)."""
+    for value in sorted(typed, key=len, reverse=True):
+        if value:
+            text = text.replace(value, " ")
+    found = [marker for marker in _LEAK_MARKERS if marker in text]
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    found += sorted(words & _EXCEPTION_NAMES)
+    return found
+
+
+def pings(allowed_mentions: dict[str, Any] | None) -> list[str]:
+    """What a message's allowed_mentions would let ping: empty when it pings nobody."""
+    if allowed_mentions is None:
+        return ["no allowed_mentions (Discord's default parses every mention)"]
+    problems = [f"parse {allowed_mentions['parse']!r}"] if allowed_mentions.get("parse") else []
+    if "parse" not in allowed_mentions and not (allowed_mentions.get("users") or allowed_mentions.get("roles")):
+        problems.append("no parse list")
+    problems += [f"{key} {allowed_mentions[key]!r}" for key in ("users", "roles") if allowed_mentions.get(key)]
+    if allowed_mentions.get("replied_user"):
+        problems.append("replied_user")
+    return problems
+
+
+def reply_problems(reply: Reply, typed: Iterable[str] = ()) -> list[str]:
+    """Why a reply (and its follow-ups) breaks a promise to the member; empty when it keeps them all."""
+    problems: list[str] = []
+    for message in [reply, *reply.followups]:
+        if message.kind in ("choices", "modal"):
+            continue
+        payload = {"content": message.content, "embeds": message.embeds, "components": []}
+        problems += [f"over Discord's limits: {p}" for p in discord_limits.check_message(payload)]
+        leaks = leaked_internals(message.text + " ".join(b.label or "" for b in message.buttons), typed)
+        problems += [f"shows internals: {leak}" for leak in leaks]
+        problems += [f"could ping: {p}" for p in pings(message.allowed_mentions)]
+    for name, _ in reply.choices:
+        problems += [f"choice shows internals: {leak}" for leak in leaked_internals(name, typed)]
+    return problems
+
+
+def emulator_problems(sandbox: Sandbox) -> list[str]:
+    """Refusals the emulator answered (50035 oversize, 40060 twice…) and bot messages that could ping."""
+    emulator = sandbox.emulator
+    problems = [f"interaction {rec.id}: {error}" for rec in emulator.interactions.values() for error in rec.errors]
+    if emulator.counters["refused"]:
+        refused = [r for r in emulator.requests if r[2] >= 400 and r[2] != 429]
+        problems.append(f"{emulator.counters['refused']} request(s) refused: {refused[-5:]}")
+    bot_id = str(emulator.world.bot_user.id)
+    for message_id, message in emulator.messages.items():
+        if message["author"]["id"] == bot_id:
+            allowed = emulator.allowed_mentions.get(message_id)
+            problems += [f"message {message_id} could ping: {p}" for p in pings(allowed)]
+    return problems
