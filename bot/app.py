@@ -132,6 +132,13 @@ def run_bot(settings: Settings) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    # Check the catalog before connecting: a broken file must be named, not hidden behind a login error.
+    # setup_hook loads it again (and checks it again) once the bot starts.
+    try:
+        load_catalog(settings.catalog_path)
+    except CatalogError as exc:
+        print(f"The curated catalog is invalid, so the bot will not start.\n{exc.message}", file=sys.stderr)
+        return 1
     level = logging.getLevelNamesMapping()[settings.log_level]
     discord.utils.setup_logging(level=level)
     client = create_bot(settings)
