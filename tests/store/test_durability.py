@@ -20,6 +20,7 @@ from bot.errors import StorageUnavailableError
 from bot.reading import ReadingStatus
 from bot.store import GuildSettings, Store, backup_database
 from bot.store.connection import migrations
+from tests.factories import make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, count, dump
 
 REPO = Path(__file__).resolve().parents[2]
@@ -242,3 +243,29 @@ def test_every_acknowledged_write_survives_sigkill(db_path: Path) -> None:
     stored = [int(note.removeprefix("write-")) for note in notes]
     assert stored[: len(acknowledged)] == acknowledged  # every acknowledged write, in order, once
     assert len(stored) - len(acknowledged) <= 1  # at most the one in flight when the kill came
+
+
+async def test_a_cancelled_update_leaves_nothing_half_written(store: Store, db_path: Path) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, position=1)
+    for delay_steps in range(1, 200, 10):
+        task = asyncio.create_task(store.log_progress(MEMBER, GUILD, LADR, position=2, note=f"cancelled {delay_steps}"))
+        for _ in range(delay_steps):
+            await asyncio.sleep(0)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    entry = await store.log_progress(MEMBER, GUILD, LADR, position=3)
+    assert entry.position == 3
+    # Whatever was cancelled either happened whole (the update and its history row) or not at all.
+    events = count(db_path, "SELECT COUNT(*) FROM progress_events")
+    notes = count(db_path, "SELECT COUNT(*) FROM progress_events WHERE note LIKE 'cancelled%'")
+    assert events == 2 + notes
+    print(f"\n{notes} of 20 cancelled updates had committed before the cancel")
+    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == 1
+
+
+async def test_a_catalog_read_racing_a_write_never_caches_the_old_catalog(store: Store) -> None:
+    for i in range(20):
+        resource = make_resource(f"raced-{i}")
+        read = store.catalog_for(GUILD)
+        await asyncio.gather(read, store.add_resource(GUILD, MODERATOR, resource), store.catalog_for(GUILD))
+        assert resource.id in await store.catalog_for(GUILD)
