@@ -171,7 +171,10 @@ class Store:
         return await self._progress.stats(user_id, today=today or as_utc(None).date())
 
     async def leaderboard(self, user_ids: Collection[int] | None = None, *, limit: int = 10) -> list[LeaderboardRow]:
-        """Members ranked by finished resources, then updates; limited to `user_ids` (a server's members)."""
+        """Members ranked by finished resources, then updates; limited to `user_ids` (a server's members).
+
+        A resource finished twice (a re-read) counts once; a member with no update at all is not listed.
+        """
         return await self._progress.leaderboard(user_ids, limit=limit)
 
     # --- suggestions and the audit log ------------------------------------------------------------
@@ -231,7 +234,11 @@ class Store:
         return await self._members.export(user_id)
 
     async def delete_member(self, user_id: int) -> int:
-        """Delete everything stored about a member in one transaction; return how many rows went."""
+        """Delete everything stored about a member in one transaction; return how many rows went.
+
+        Their own rows are deleted; a server's records of what they did as a moderator are kept without their id
+        (see `bot.store.members`), and those rows count too.
+        """
         return await self._members.delete(user_id)
 
     # --- operations -------------------------------------------------------------------------------
