@@ -196,7 +196,7 @@ async def _settle(sandbox: Sandbox) -> None:
         await asyncio.wait(running, timeout=1.0)
 
 
-def _figures(name: str, load: Load, floor: Load) -> list[Figure]:
+def command_figures(name: str, load: Load, floor: Load) -> list[Figure]:
     """Throughput and p99 for one command, each against the no-op floor."""
     details = {"interactions": load.count, "unanswered": load.unanswered, "window": WINDOW}
     return [
@@ -244,6 +244,6 @@ async def bench(quick: bool) -> list[Figure]:
     if errors:
         raise RuntimeError(f"the bot logged errors during the benchmark: {errors[:3]}")
     floor = loads["/noop"]
-    return _figures("/recommend", loads["/recommend"], floor) + _figures(
+    return command_figures("/recommend", loads["/recommend"], floor) + command_figures(
         "/progress log", loads["/progress log"], floor
     )

@@ -1,0 +1,70 @@
+"""The benchmarks still run: the cheapest pieces in quick mode, checked for shape and for lost writes.
+
+No timing is asserted here: speed is measured by `python -m benchmarks` on a quiet machine, never in tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import end_to_end, startup, writes
+from benchmarks.__main__ import table
+from benchmarks.measure import Figure
+
+
+def _well_formed(figure: Figure) -> None:
+    """A figure with a value, a unit, a baseline from the same run and a ratio."""
+    assert figure.name and figure.unit
+    assert figure.value > 0
+    assert figure.baseline is not None and figure.baseline > 0 and figure.baseline_name
+    assert figure.ratio is not None
+    assert figure.as_dict()["name"] == figure.name
+
+
+async def test_writes_lose_nothing_at_any_concurrency() -> None:
+    figures = await writes.bench(quick=True)
+
+    assert [f.name for f in figures] == [
+        "progress writes @ 1 member",
+        "progress writes @ 10 members",
+        "progress writes @ 100 members",
+    ]
+    for figure in figures:
+        _well_formed(figure)
+        assert figure.unit == "updates/s"
+        assert figure.details["lost"] == 0
+        assert figure.details["rows_after"] == figure.details["updates"] == figure.details["raw_rows_after"]
+    assert "progress writes @ 100 members" in table(figures)
+
+
+async def test_end_to_end_answers_every_interaction(tmp_path: Path) -> None:
+    sandbox = end_to_end.benchmark_sandbox(tmp_path)
+    await sandbox.start()
+    try:
+        floor = await end_to_end.drive(sandbox, end_to_end.noop_data(sandbox), 12, window=4)
+        recommend = await end_to_end.drive(sandbox, end_to_end.recommend_data(sandbox), 12, window=4)
+        progress = await end_to_end.drive(sandbox, end_to_end.progress_data(sandbox), 12, window=4)
+        errors = sandbox.logged_errors
+    finally:
+        await sandbox.stop()
+
+    assert errors == []
+    for load in (floor, recommend, progress):
+        assert load.unanswered == 0 and len(load.latencies) == 12
+    figures = end_to_end.command_figures("/recommend", recommend, floor)
+    assert [f.unit for f in figures] == ["/s", "ms"]
+    for figure in figures:
+        _well_formed(figure)
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_startup_child_reports_ready_and_memory(tmp_path: Path) -> None:
+    catalog = startup.write_synthetic_catalog(tmp_path / "catalog", 30)
+
+    report = startup.start_process(catalog, interactions=10)
+
+    assert report["seconds"] > 0
+    assert report["rss_ready_mb"] > 0 and report["rss_after_mb"] > 0
+    assert report["unanswered"] == 0 and report["logged_errors"] == 0
