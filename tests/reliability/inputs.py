@@ -56,12 +56,20 @@ NASTY = [
     "9" * 40,
 ]
 
-# Every piece of text a member can type: the list above, random Unicode, mixtures, and very long strings.
+# Discord delivers at most 6,000 characters in a string option, whatever the command declares.
+LONGEST_OPTION = 6000
+
+# Every piece of text a member can type: the list above, random Unicode, mixtures, and very long strings
+# (up to what Discord delivers: past the lengths our commands declare, which Discord may not enforce).
 text = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=200),
     st.lists(st.sampled_from(NASTY), min_size=2, max_size=5).map(" ".join),
-    st.builds(lambda piece, times: piece * times, st.sampled_from(NASTY[3:] + ["é", "字"]), st.integers(50, 800)),
+    st.builds(
+        lambda piece, times: (piece * times)[:LONGEST_OPTION],
+        st.sampled_from(NASTY[3:] + ["é", "字"]),
+        st.integers(50, 800),
+    ),
 )
 # A number option: in range, at the edges, and far outside.
 number = st.one_of(
@@ -93,7 +101,7 @@ def random_text(rng: random.Random) -> str:
     if roll < 0.7:
         return " ".join(rng.choice(NASTY) for _ in range(rng.randint(2, 5)))
     if roll < 0.85:
-        return rng.choice(NASTY[3:]) * rng.randint(50, 800)
+        return (rng.choice(NASTY[3:]) * rng.randint(50, 800))[:LONGEST_OPTION]
     return "".join(chr(rng.choice([rng.randint(32, 0x2FF), rng.randint(0x2000, 0x206F), rng.randint(0x1F300, 0x1F6FF)]))
                    for _ in range(rng.randint(0, 120)))  # fmt: skip
 

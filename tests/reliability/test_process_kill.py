@@ -107,14 +107,20 @@ async def test_sigkill_mid_stream_loses_no_acknowledged_update(driver: Sandbox, 
 
     sent: dict[int, InteractionRecord] = {}
     number = 0
-    # Keep several updates in flight at every moment; kill once 25 were answered.
-    while sum(acknowledged(driver, r) for r in sent.values()) < 25:
-        for _ in range(4):
+
+    async def wave(size: int) -> None:
+        nonlocal number
+        for _ in range(size):
             number += 1
             sent[number] = send_update(driver, number)
             await driver.emulator.send_interaction(sent[number])
+
+    while sum(acknowledged(driver, r) for r in sent.values()) < 25:
+        await wave(4)
         await asyncio.sleep(0.01)
         assert number < 2000, "the bot stopped answering before the kill"
+    await wave(8)  # the kill lands in the middle of this one: sent, some being written, none answered yet
+    await asyncio.sleep(0.005)
     first.kill()
     assert await first.wait() == -signal.SIGKILL
     await asyncio.sleep(0.2)  # answers already on the wire have landed
