@@ -20,7 +20,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -252,37 +252,27 @@ class Database:
             await self._conn.execute("ROLLBACK")
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Session]:
-        """Hold the connection for a write: everything inside commits together, or nothing does."""
+    async def _held(self, begin: str, refused: str) -> AsyncIterator[Session]:
+        """Hold the connection inside one BEGIN … COMMIT; any failure rolls back, a storage outage is named."""
         async with self._lock:
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                await self._conn.execute(begin)
                 yield Session(self._conn)
                 await self._conn.execute("COMMIT")
             except BaseException as exc:
                 await self._rollback()
-                if isinstance(exc, sqlite3.Error):
-                    unavailable = storage_error(exc)
-                    if unavailable is not None:
-                        log.warning("Write refused by the database: %s", exc)
-                        raise unavailable from exc
+                if isinstance(exc, sqlite3.Error) and (unavailable := storage_error(exc)) is not None:
+                    log.warning("%s by the database: %s", refused, exc)
+                    raise unavailable from exc
                 raise
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[Session]:
+    def transaction(self) -> AbstractAsyncContextManager[Session]:
+        """Hold the connection for a write: everything inside commits together, or nothing does."""
+        return self._held("BEGIN IMMEDIATE", "Write refused")
+
+    def read(self) -> AbstractAsyncContextManager[Session]:
         """Hold the connection for reads that see one consistent snapshot."""
-        async with self._lock:
-            try:
-                await self._conn.execute("BEGIN")
-                yield Session(self._conn)
-                await self._conn.execute("COMMIT")
-            except BaseException as exc:
-                await self._rollback()
-                if isinstance(exc, sqlite3.Error):
-                    unavailable = storage_error(exc)
-                    if unavailable is not None:
-                        raise unavailable from exc
-                raise
+        return self._held("BEGIN", "Read refused")
 
     async def backup_to(self, dest: Path | str) -> None:
         """A consistent copy of the database at `dest`, with SQLite's online backup; see `backup_file`."""
