@@ -32,8 +32,9 @@ from bot.catalog.vocabulary import Topic
 from bot.sandbox import Sandbox, sandbox_settings
 from bot.sandbox.harness import NoReply, Reply, SandboxError
 from bot.sandbox.world import Member, User, World, build_world, snowflake_at
+from tests.database import integrity
 from tests.reliability.inputs import random_number, random_text
-from tests.reliability.support import emulator_problems, integrity, reply_problems
+from tests.reliability.support import emulator_problems, reply_problems
 
 REPO = Path(__file__).resolve().parents[2]
 RESOURCES = ["linear-algebra-done-right", "essence-of-linear-algebra", "mit-18-02-multivariable-calculus",

@@ -21,8 +21,6 @@ from bot.sandbox import Sandbox
 from bot.sandbox import limits as discord_limits
 from bot.sandbox.harness import Reply
 
-Dump = dict[str, list[tuple[Any, ...]]]
-
 # Names a traceback or a leaked exception would show: Python's own, discord.py's, ours, SQLite's.
 _EXCEPTION_NAMES = {
     name
@@ -38,30 +36,6 @@ _LEAK_MARKERS = ("Traceback (most recent call last)", 'File "', "NotImplemented"
 def database_path(sandbox: Sandbox) -> Path:
     """The SQLite file of the production bot running in this sandbox."""
     return Path(sandbox.bot.settings.database_path)  # type: ignore[union-attr]
-
-
-def dump_database(path: Path) -> Dump:
-    """Every row of every table, sorted, read through a separate read-only connection (WAL lets it)."""
-    uri = path.resolve().as_uri() + "?mode=ro"
-    with sqlite3.connect(uri, uri=True) as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        ]
-        dump = {table: sorted(conn.execute(f'SELECT * FROM "{table}"'), key=repr) for table in tables}
-    conn.close()
-    return dump
-
-
-def integrity(path: Path) -> list[str]:
-    """PRAGMA integrity_check's verdict: ['ok'] for a sound file."""
-    conn = sqlite3.connect(path)
-    try:
-        return [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    finally:
-        conn.close()
 
 
 def leaked_internals(text: str, typed: Iterable[str] = ()) -> list[str]:

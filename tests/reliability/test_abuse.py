@@ -15,8 +15,9 @@ import pytest
 from bot.exts.mydata import NOT_YOURS
 from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
+from tests.database import dump_database
 from tests.reliability.conftest import MakePillars
-from tests.reliability.support import database_path, dump_database, emulator_problems, reply_problems
+from tests.reliability.support import database_path, emulator_problems, reply_problems
 
 LADR = "linear-algebra-done-right"
 RETIRED = "essence-of-linear-algebra"

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from bot.exts._errors import APOLOGY
 from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
+from tests.database import dump_database
 from tests.reliability.conftest import MakePillars
 from tests.reliability.inputs import NASTY, fuzz_settings, number, text
-from tests.reliability.support import database_path, dump_database, emulator_problems, reply_problems
+from tests.reliability.support import database_path, emulator_problems, reply_problems
 
 RETIRED = "essence-of-linear-algebra"
 LADR = "linear-algebra-done-right"

@@ -22,8 +22,8 @@ from bot.catalog.loader import load_catalog
 from bot.sandbox import Sandbox
 from bot.sandbox.emulator import InteractionRecord
 from bot.store import Store
+from tests.database import integrity
 from tests.reliability.bot_process import READY
-from tests.reliability.support import integrity
 
 REPO = Path(__file__).resolve().parents[2]
 LADR = "linear-algebra-done-right"

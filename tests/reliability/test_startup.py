@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from bot.sandbox import Sandbox
-from tests.reliability.support import database_path, dump_database, reply_problems
+from tests.database import dump_database
+from tests.reliability.support import database_path, reply_problems
 
 REPO = Path(__file__).resolve().parents[2]
 FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.cmVsaWFiaWxpdHktdGVzdC1ub3QtYS10b2tlbg"

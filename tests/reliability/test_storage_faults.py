@@ -13,7 +13,8 @@ import logging
 import pytest
 
 from bot.sandbox import Sandbox
-from tests.reliability.support import database_path, dump_database, emulator_problems, integrity, reply_problems
+from tests.database import dump_database, integrity
+from tests.reliability.support import database_path, emulator_problems, reply_problems
 
 LADR = "linear-algebra-done-right"
 NOTE = "n" * 500

@@ -77,13 +77,6 @@ async def store(db_path: Path, curated: Catalog) -> AsyncIterator[Store]:
         await opened.close()
 
 
-def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, read through a separate connection: what "unchanged" is compared with."""
-    with sqlite3.connect(path) as conn:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")]
-        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in tables}
-
-
 def count(path: Path, sql: str, params: tuple[Any, ...] = ()) -> int:
     """The single number a query returns, read through a separate connection."""
     with sqlite3.connect(path) as conn:

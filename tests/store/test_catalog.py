@@ -10,8 +10,9 @@ from bot.catalog import Catalog
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.reading import ReadingStatus
 from bot.store import Store
+from tests.database import dump_database
 from tests.factories import make_catalog, make_resource
-from tests.store.conftest import GUILD, MEMBER, MODERATOR, OTHER_GUILD, curated_catalog, dump
+from tests.store.conftest import GUILD, MEMBER, MODERATOR, OTHER_GUILD, curated_catalog
 
 LADR = "linear-algebra-done-right"
 DEEP = "deep-learning-book"
@@ -37,13 +38,13 @@ async def test_an_addition_is_seen_by_its_server_only(store: Store, curated: Cat
 
 
 async def test_prerequisites_must_exist_and_never_go_round_in_a_circle(store: Store, db_path: Path) -> None:
-    before = dump(db_path)
+    before = dump_database(db_path)
     with pytest.raises(InvalidInputError, match="not in the catalog. Did you mean 'Deep Learning'"):
         await store.add_resource(GUILD, MODERATOR, make_resource("rnn-notes", prerequisites=["deep-learning-bok"]))
     circular = make_resource(LADR, title="Linear Algebra Done Right", prerequisites=[DEEP])
     with pytest.raises(InvalidInputError, match="round in a circle"):
         await store.edit_resource(GUILD, MODERATOR, circular)
-    assert dump(db_path) == before
+    assert dump_database(db_path) == before
 
 
 async def test_a_moderators_edit_of_a_curated_entry_survives_restarts_and_reloads(
@@ -128,10 +129,10 @@ async def test_an_import_adds_updates_and_skips_in_one_go(store: Store, curated:
         make_resource("d2l", title="Dive into Deep Learning", prerequisites=[DEEP, "probability-primer"]),
         make_resource("probability-primer"),  # added, and a prerequisite of the one above
     ]
-    before = dump(db_path)
+    before = dump_database(db_path)
     preview = await store.import_resources(GUILD, MODERATOR, batch, dry_run=True)
     assert (preview.added, preview.updated, preview.unchanged) == (["d2l", "probability-primer"], [DEEP], [LADR])
-    assert dump(db_path) == before
+    assert dump_database(db_path) == before
     assert "d2l" not in await store.catalog_for(GUILD)
 
     summary = await store.import_resources(GUILD, MODERATOR, batch)
@@ -142,13 +143,13 @@ async def test_an_import_adds_updates_and_skips_in_one_go(store: Store, curated:
 
 
 async def test_an_import_with_one_bad_resource_changes_nothing(store: Store, db_path: Path) -> None:
-    before = dump(db_path)
+    before = dump_database(db_path)
     batch = [make_resource("good-one"), make_resource("bad-one", prerequisites=["missing-thing"])]
     with pytest.raises(InvalidInputError, match="missing-thing"):
         await store.import_resources(GUILD, MODERATOR, batch)
     with pytest.raises(InvalidInputError, match="more than once"):
         await store.import_resources(GUILD, MODERATOR, [make_resource("twice"), make_resource("twice")])
-    assert dump(db_path) == before
+    assert dump_database(db_path) == before
     assert "good-one" not in await store.catalog_for(GUILD)
 
 

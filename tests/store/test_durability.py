@@ -20,8 +20,9 @@ from bot.errors import StorageUnavailableError
 from bot.reading import ReadingStatus
 from bot.store import GuildSettings, Store, backup_database
 from bot.store.connection import migrations
+from tests.database import dump_database
 from tests.factories import make_resource
-from tests.store.conftest import GUILD, MEMBER, MODERATOR, count, dump
+from tests.store.conftest import GUILD, MEMBER, MODERATOR, count
 
 REPO = Path(__file__).resolve().parents[2]
 LADR = "linear-algebra-done-right"
@@ -74,7 +75,7 @@ def test_migrations_are_numbered_without_gaps() -> None:
 
 async def test_upgrading_a_first_schema_database_keeps_every_row(db_path: Path, curated: Catalog) -> None:
     make_first_schema_database(db_path)
-    old_rows = dump(db_path)
+    old_rows = dump_database(db_path)
 
     async with await Store.open(db_path, curated) as store:
         (entry,) = await store.shelf(MEMBER)
@@ -89,7 +90,7 @@ async def test_upgrading_a_first_schema_database_keeps_every_row(db_path: Path, 
 
     assert count(db_path, "PRAGMA user_version") == len(migrations())
     assert count(db_path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'read_throughs_finished'") == 1
-    new_rows = dump(db_path)
+    new_rows = dump_database(db_path)
     assert new_rows["guild_settings"] == [(*row, None) for row in old_rows.pop("guild_settings")]
     for table, rows in old_rows.items():
         assert new_rows[table] == rows, table
@@ -126,7 +127,7 @@ async def test_a_backup_has_the_same_rows_and_passes_the_integrity_check(
     assert await asyncio.to_thread(command_line, ["db", "backup", str(cli_copy), "--database", str(db_path)]) == 0
 
     for copy in (live_copy, file_copy, cli_copy):
-        assert dump(copy) == dump(db_path)
+        assert dump_database(copy) == dump_database(db_path)
         with sqlite3.connect(copy) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
@@ -141,7 +142,7 @@ async def test_a_read_only_database_serves_reads_and_refuses_writes_kindly(db_pa
     async with await Store.open(db_path, curated) as store:
         await store.log_progress(MEMBER, GUILD, LADR, position=12)
         await store.retire_resource(GUILD, MODERATOR, "deep-learning-book")
-    before = dump(db_path)
+    before = dump_database(db_path)
 
     async with await Store.open(db_path, curated, read_only=True) as store:
         assert [e.position for e in await store.shelf(MEMBER)] == [12]
@@ -158,7 +159,7 @@ async def test_a_read_only_database_serves_reads_and_refuses_writes_kindly(db_pa
         # Reads still work after the refusals, and the cache was not confused by the failed write.
         assert [e.position for e in await store.shelf(MEMBER)] == [12]
         assert "deep-learning-book" not in await store.catalog_for(GUILD)
-    assert dump(db_path) == before
+    assert dump_database(db_path) == before
 
 
 async def test_a_full_disk_refuses_the_write_whole_and_reads_go_on(store: Store, db_path: Path) -> None:

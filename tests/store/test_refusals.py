@@ -11,8 +11,9 @@ import pytest
 from bot.errors import ConflictError, InvalidInputError, NotFoundError, PillarsError
 from bot.reading import ReadingStatus
 from bot.store import Store
+from tests.database import dump_database
 from tests.factories import make_resource
-from tests.store.conftest import GUILD, MEMBER, MODERATOR, dump
+from tests.store.conftest import GUILD, MEMBER, MODERATOR
 
 LADR = "linear-algebra-done-right"
 RETIRED = "deep-learning-book"
@@ -73,10 +74,10 @@ async def lived_in(store: Store) -> Store:
 async def test_bad_input_is_refused_and_changes_nothing(
     lived_in: Store, db_path: Path, request_: Request, error: type[PillarsError], message: str
 ) -> None:
-    rows, raw = dump(db_path), files(db_path)
+    rows, raw = dump_database(db_path), files(db_path)
     with pytest.raises(error, match=message):
         await request_(lived_in)
-    assert dump(db_path) == rows
+    assert dump_database(db_path) == rows
     assert files(db_path) == raw
 
 
