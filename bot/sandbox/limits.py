@@ -2,6 +2,10 @@
 
 Each check returns a list of problems, each a path into the payload (as Discord reports it) with a code and
 a message; `invalid_form_body` turns them into the nested `errors` object Discord sends.
+
+These numbers repeat `bot/ui/limits.py` on purpose: that module is what the bot promises, this one is what
+Discord enforces, written down separately from the documentation so a wrong number in the bot's copy shows
+up as a refused payload in the tests instead of agreeing with itself.
 """
 
 from __future__ import annotations
