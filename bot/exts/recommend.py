@@ -25,7 +25,7 @@ from bot.exts._options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, T
 from bot.reading import ReadingStatus
 from bot.recommend import DEFAULT_LIMIT, Query, Recommendation, recommend
 from bot.ui import embeds, limits
-from bot.ui.views import PersistentButton, PillarsView
+from bot.ui.views import PersistentButton, PersistentView
 
 PAGE_SIZE = DEFAULT_LIMIT
 MAX_OFFSET = 1000
@@ -138,7 +138,7 @@ async def recommendation_page(
         picks, title=title, offset=offset, total=answer.total, description=understood(answer.query) or None
     )
     encoded = encode_query(answer.query)
-    view = PillarsView(timeout=None)
+    view = PersistentView()
     for row, pick in enumerate(answer.picks):
         view.add_item(StartReadingButton.make(pick.resource.id, pick.resource.title, row=row))
         view.add_item(DetailsButton.make(pick.resource.id, row=row))
@@ -243,7 +243,7 @@ class DetailsButton(PersistentButton, template=rf"pillars:details:(?P<resource>{
         store = pillars_bot(interaction).store
         resource = await store.resource(interaction.guild_id, self.resource_id)
         entry = next((e for e in await store.shelf(interaction.user.id) if e.resource_id == resource.id), None)
-        view = PillarsView(timeout=None)
+        view = PersistentView()
         view.add_item(StartReadingButton.make(resource.id, resource.title))
         await interaction.response.send_message(
             embed=embeds.resource_embed(resource, entry=entry), view=view, ephemeral=True

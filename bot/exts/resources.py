@@ -12,7 +12,7 @@ from bot.exts._checks import pillars_bot
 from bot.exts._options import ResourceArg, catalog_of
 from bot.exts.recommend import DetailsButton, StartReadingButton
 from bot.ui import embeds, limits
-from bot.ui.views import PillarsView
+from bot.ui.views import PersistentView
 
 SEARCH_LIMIT = 10
 
@@ -35,7 +35,7 @@ class Resources(commands.Cog):
         """Answer privately with the resource and the member's progress on it."""
         shelf = await pillars_bot(interaction).store.shelf(interaction.user.id)
         entry = next((e for e in shelf if e.resource_id == resource.id), None)
-        view = PillarsView(timeout=None)
+        view = PersistentView()
         view.add_item(StartReadingButton.make(resource.id, resource.title))
         await interaction.response.send_message(
             embed=embeds.resource_embed(resource, entry=entry), view=view, ephemeral=True
@@ -62,7 +62,7 @@ class Resources(commands.Cog):
                 value=f"by {', '.join(resource.authors)}\n{resource.url}\n{embeds.facts(resource)}",
                 inline=False,
             )
-        view = PillarsView(timeout=None)
+        view = PersistentView()
         for number, resource in enumerate(found[: limits.ACTION_ROWS * limits.BUTTONS_PER_ROW], start=1):
             view.add_item(DetailsButton.make(resource.id, label=f"{number}. {resource.title}"))
         await interaction.response.send_message(embed=limits.fit_embed(embed), view=view, ephemeral=True)
