@@ -17,7 +17,9 @@ import discord
 from discord.ext import commands
 
 import bot.exts
-from bot.catalog.loader import CatalogError, load_catalog
+from bot.catalog.cache import load_catalog_cached
+from bot.catalog.catalog import Catalog
+from bot.catalog.loader import CatalogError
 from bot.config import ConfigError, Settings
 from bot.cooldown import WriteLimiter
 from bot.errors import PillarsError
@@ -51,7 +53,7 @@ def intents() -> discord.Intents:
 class PillarsBot(commands.Bot):
     """Pillars: slash commands, persistent buttons, the store behind them."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, curated: Catalog | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -63,6 +65,7 @@ class PillarsBot(commands.Bot):
         self.settings = settings
         self.write_limiter = WriteLimiter(settings.write_cooldown_rate, settings.write_cooldown_seconds)
         self._store: Store | None = None
+        self._curated_at_start = curated
 
     @property
     def store(self) -> Store:
@@ -72,11 +75,14 @@ class PillarsBot(commands.Bot):
         return self._store
 
     async def setup_hook(self) -> None:
-        """Load the catalog, open the store, load every extension, then sync the commands if they changed."""
-        try:
-            curated = load_catalog(self.settings.catalog_path)
-        except CatalogError as exc:
-            raise StartupError(f"The curated catalog is invalid, so the bot will not start.\n{exc.message}") from None
+        """Load the catalog (unless it was handed over), open the store, load every extension, sync if changed."""
+        curated, self._curated_at_start = self._curated_at_start, None
+        if curated is None:
+            try:
+                curated = load_curated(self.settings)
+            except CatalogError as exc:
+                message = f"The curated catalog is invalid, so the bot will not start.\n{exc.message}"
+                raise StartupError(message) from None
         self._store = await Store.open(self.settings.database_path, curated)
         log.info("Catalog: %d resources from %s", len(curated), self.settings.catalog_path)
         for name in extension_names():
@@ -120,9 +126,22 @@ class PillarsBot(commands.Bot):
                 await store.close()
 
 
-def create_bot(settings: Settings) -> PillarsBot:
-    """A bot configured from the settings, not yet started."""
-    return PillarsBot(settings)
+def create_bot(settings: Settings, curated: Catalog | None = None) -> PillarsBot:
+    """A bot configured from the settings, not yet started; it loads the catalog itself unless given it."""
+    return PillarsBot(settings, curated)
+
+
+def catalog_cache_file(settings: Settings) -> Path | None:
+    """Where the validated catalog is cached: beside the database (none for in-memory)."""
+    database = str(settings.database_path)
+    if database in ("", ":memory:"):
+        return None
+    return Path(database + ".catalog-cache.json")
+
+
+def load_curated(settings: Settings) -> Catalog:
+    """The curated catalog, validated (from the cache when the files are unchanged); CatalogError otherwise."""
+    return load_catalog_cached(settings.catalog_path, catalog_cache_file(settings))
 
 
 def run_bot(settings: Settings) -> int:
@@ -132,16 +151,16 @@ def run_bot(settings: Settings) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    # Check the catalog before connecting: a broken file must be named, not hidden behind a login error.
-    # setup_hook loads it again (and checks it again) once the bot starts.
+    # Load the catalog before connecting: a broken file must be named, not hidden behind a login error.
+    # The bot is handed what was loaded, so the files are read once.
     try:
-        load_catalog(settings.catalog_path)
+        curated = load_curated(settings)
     except CatalogError as exc:
         print(f"The curated catalog is invalid, so the bot will not start.\n{exc.message}", file=sys.stderr)
         return 1
     level = logging.getLevelNamesMapping()[settings.log_level]
     discord.utils.setup_logging(level=level)
-    client = create_bot(settings)
+    client = create_bot(settings, curated)
     try:
         client.run(token, log_handler=None)
     except discord.LoginFailure:

@@ -10,7 +10,10 @@ import pytest
 from discord import app_commands
 
 from bot.app import PillarsBot, StartupError, create_bot, extension_names, run_bot
+from bot.catalog.loader import load_catalog
 from bot.config import Settings
+
+SHIPPED_CATALOG = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_a_missing_token_is_one_sentence_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,3 +61,16 @@ async def test_commands_sync_only_when_their_definitions_change(tmp_path: Path) 
     assert await bot.sync_commands() is True
     assert sync.await_count == 2
     assert sync.await_args is not None and sync.await_args.kwargs["guild"].id == 123
+
+
+async def test_a_catalog_handed_to_the_bot_is_not_loaded_again(tmp_path: Path) -> None:
+    curated = load_catalog(SHIPPED_CATALOG)
+    (tmp_path / "bad.yaml").write_text("resources:\n  - id: x\n")  # what a second load would refuse
+    bot = create_bot(Settings(catalog_path=tmp_path, database_path=tmp_path / "db.sqlite"), curated)
+    bot._connection.application_id = 42
+    bot.tree.sync = AsyncMock(return_value=[])  # type: ignore[method-assign]
+    try:
+        await bot.setup_hook()
+        assert bot.store.curated is curated
+    finally:
+        await bot.close()

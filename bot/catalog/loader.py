@@ -427,20 +427,37 @@ def catalog_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_catalog(path: Path | str) -> Catalog:
-    """Load and validate the curated catalog from a file or a folder; raise CatalogError with every issue."""
+def read_catalog_files(path: Path | str) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of each YAML file a catalog path stands for; CatalogError when there are none."""
     path = Path(path)
     if not path.exists():
         raise CatalogError([CatalogIssue(str(path), 0, "no such file or folder")])
-    documents = []
+    files = []
     for file in catalog_files(path):
         try:
-            documents.append((str(file), file.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
+            files.append((str(file), file.read_bytes()))
+        except OSError as exc:
             raise CatalogError([CatalogIssue(str(file), 0, f"cannot be read: {exc}")]) from exc
-    if not documents:
+    if not files:
         raise CatalogError([CatalogIssue(str(path), 0, "holds no *.yaml files")])
+    return files
+
+
+def parse_catalog_files(files: Sequence[tuple[str, bytes]]) -> Catalog:
+    """The catalog the files hold, validated; CatalogError with every issue."""
+    documents = []
+    for name, data in files:
+        try:
+            # As Path.read_text reads it: UTF-8, universal newlines.
+            documents.append((name, data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")))
+        except UnicodeDecodeError as exc:
+            raise CatalogError([CatalogIssue(name, 0, f"cannot be read: {exc}")]) from exc
     return Catalog(parse_resources(documents))
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    """Load and validate the curated catalog from a file or a folder; raise CatalogError with every issue."""
+    return parse_catalog_files(read_catalog_files(path))
 
 
 def dump_resources(resources: Iterable[Resource]) -> str:

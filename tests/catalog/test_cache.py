@@ -1,0 +1,98 @@
+"""The catalog cache: a restart reads JSON instead of YAML, and never serves what the files no longer say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import cache
+from bot.catalog.cache import load_catalog_cached
+from bot.catalog.loader import CatalogError, load_catalog
+from tests.catalog.test_loader import VALID_ENTRY
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def catalog_folder(tmp_path: Path, *titles: str) -> Path:
+    """A catalog folder with one file holding a resource per title."""
+    folder = tmp_path / "catalog"
+    folder.mkdir(exist_ok=True)
+    entries = "".join(VALID_ENTRY.format(id=f"book-{n}", title=title) for n, title in enumerate(titles))
+    (folder / "books.yaml").write_text("resources:\n" + entries, encoding="utf-8")
+    return folder
+
+
+def test_the_shipped_catalog_reads_back_from_the_cache_as_it_was_loaded(tmp_path: Path) -> None:
+    cache_file = tmp_path / "pillars.db.catalog-cache.json"
+
+    cold = load_catalog_cached(DATA, cache_file)
+    warm = load_catalog_cached(DATA, cache_file)
+
+    assert cache_file.exists()
+    assert list(warm) == list(cold) == list(load_catalog(DATA))
+    assert warm.ids == cold.ids
+
+
+def test_the_cache_is_used_when_the_files_are_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
+    load_catalog_cached(folder, cache_file)
+
+    def no_yaml(files: object) -> None:
+        raise AssertionError("the YAML was parsed although the cache matched")
+
+    monkeypatch.setattr(cache, "parse_catalog_files", no_yaml)
+    assert load_catalog_cached(folder, cache_file)["book-0"].title == "First"
+
+
+def test_an_edited_file_makes_the_cache_stale(tmp_path: Path) -> None:
+    folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
+    load_catalog_cached(folder, cache_file)
+
+    catalog_folder(tmp_path, "First, revised", "Second")
+
+    assert [r.title for r in load_catalog_cached(folder, cache_file)] == ["First, revised", "Second"]
+    assert [r.title for r in load_catalog_cached(folder, cache_file)] == ["First, revised", "Second"]
+
+
+def test_a_broken_catalog_is_refused_with_its_lines_even_after_a_valid_one_was_cached(tmp_path: Path) -> None:
+    folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
+    load_catalog_cached(folder, cache_file)
+    cached = cache_file.read_bytes()
+    books = folder / "books.yaml"
+    books.write_text(books.read_text().replace("kind: book", "kind: magazine"), encoding="utf-8")
+
+    with pytest.raises(CatalogError) as caught:
+        load_catalog_cached(folder, cache_file)
+
+    assert [(issue.line, issue.source.endswith("books.yaml")) for issue in caught.value.issues] == [(5, True)]
+    assert cache_file.read_bytes() == cached  # a refused catalog is never cached
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a cache", b'{key}\n[{"id": 1}]', b"{key}\n[truncated"])
+def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes) -> None:
+    folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
+    load_catalog_cached(folder, cache_file)
+    key = cache_file.read_bytes().partition(b"\n")[0].decode()
+    cache_file.write_bytes(damage.replace(b"{key}", key.encode()))
+
+    assert load_catalog_cached(folder, cache_file).ids == ["book-0"]
+    assert load_catalog_cached(folder, cache_file).ids == ["book-0"]
+    assert cache_file.read_bytes().startswith(key.encode() + b"\n[")
+
+
+def test_a_cache_that_cannot_be_written_only_costs_the_next_start_its_speed(tmp_path: Path) -> None:
+    folder = catalog_folder(tmp_path, "First")
+    cache_file = tmp_path / "no-such-folder" / "cache.json"
+
+    assert load_catalog_cached(folder, cache_file).ids == ["book-0"]
+    assert not cache_file.exists()
+    assert load_catalog_cached(folder, None).ids == ["book-0"]
+
+
+def test_the_key_covers_names_and_bytes() -> None:
+    key = cache.cache_key([("a.yaml", b"x")])
+    assert key == cache.cache_key([("a.yaml", b"x")])
+    assert key != cache.cache_key([("b.yaml", b"x")])
+    assert key != cache.cache_key([("a.yaml", b"y")])
+    assert cache.cache_key([("a", b"bc")]) != cache.cache_key([("ab", b"c")])
