@@ -6,38 +6,44 @@ endpoint. That covers discord.py's gateway read and parsing, the command tree, o
 catalog, store, ranking, rendering) and the HTTP callback; the harness's own bookkeeping (waiting for
 follow-ups, reading replies back) is left out because at this rate it would dominate.
 
-Load: `WINDOW` interactions in flight at once, spread over the sandbox's six members. The emulator, the
-bot and the driver share one event loop and one process, so the figures are a floor for the bot alone.
+The bot is the production bot in a child process of its own (`benchmarks.bot_child`, built on
+`bot.sandbox.process`); the emulator and the load driver run here. So the bot has a core to itself, as it
+would in production, and the emulator's and driver's work is not counted as the bot's. Load: `WINDOW`
+interactions in flight at once, spread over the sandbox's six members.
 
-Baseline, same run, same path: a `/noop` command that answers "ok" and does nothing else, added to the bot
-instance here only (never to production code). The write cooldown is disabled through the settings
-(`write_cooldown_rate` = 1,000,000 per second) so `/progress log` measures writing, not refusing.
+Baseline, same run, same path: a `/noop` command that answers "ok" and does nothing else, added to the
+child's bot by `--with-noop` (never to production code). The write cooldown is loosened through the
+settings (1,000,000 writes a second) so `/progress log` measures writing, not refusing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import discord
 from aiohttp import web
-from discord import app_commands
 
 from benchmarks.measure import Figure, percentile
-from bot.app import create_bot
-from bot.sandbox import SANDBOX_TOKEN, Emulator, InteractionRecord, Sandbox, build_world, sandbox_settings
+from bot.catalog.catalog import Catalog
+from bot.catalog.loader import load_catalog
+from bot.sandbox import SANDBOX_TOKEN, Emulator, InteractionRecord, World, build_world
+from bot.sandbox.process import BotProcess
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 WINDOW = 16  # interactions in flight at once
 GOAL_RATE = 1_000.0  # interactions per second
 GOAL_P99_MS = 50.0
 MEMBERS = ("alice", "bob", "carol", "mod", "admin", "owner")
-NO_COOLDOWN = {"write_cooldown_rate": 1_000_000, "write_cooldown_seconds": 1.0}
+NO_COOLDOWN = {"write_rate": 1_000_000, "write_period": 1.0}
+TIMEOUT = 30.0  # seconds an interaction may wait for its answer before it counts as unanswered
 
 InteractionData = Callable[[int], tuple[str, dict[str, Any]]]  # n → (member, interaction data)
 
@@ -83,34 +89,85 @@ class Load:
         return percentile(self.latencies, 0.99) * 1e3
 
 
-def noop_command() -> app_commands.Command:
-    """The floor: a slash command that answers at once and does nothing else."""
-
-    @app_commands.command(name="noop", description="Benchmark floor: answers and does nothing")
-    async def noop(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("ok", ephemeral=True)
-
-    return noop
+def errors_in_log(log: Path) -> list[str]:
+    """The ERROR and CRITICAL lines of a child bot's log file."""
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [line for line in lines if "[ERROR" in line or "[CRITICAL" in line]
 
 
-def benchmark_sandbox(directory: Path, catalog_path: Path | None = None) -> Sandbox:
-    """The production bot plus `/noop`, cooldown disabled, against a timed emulator (not started yet)."""
-    overrides: dict[str, Any] = dict(NO_COOLDOWN)
-    if catalog_path is not None:
-        overrides["catalog_path"] = catalog_path
-    settings = sandbox_settings(directory, **overrides)
+class ErrorLog(logging.Handler):
+    """Errors logged in this process (the emulator's) while the benchmark runs."""
 
-    def make_bot() -> discord.Client:
-        bot = create_bot(settings)
-        bot.tree.add_command(noop_command())
-        return bot
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
 
-    sandbox = Sandbox(make_bot, timeout=30.0)
-    sandbox.emulator = TimedEmulator(build_world(), token=SANDBOX_TOKEN, heartbeat_interval=0.5)
-    return sandbox
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
 
 
-def slash_data(sandbox: Sandbox, path: str, options: dict[str, Any]) -> dict[str, Any]:
+@dataclass
+class RunningBot:
+    """The emulator (in this process) and the production bot it serves (in a child process)."""
+
+    emulator: TimedEmulator
+    process: BotProcess
+    catalog: Catalog  # the curated catalog the child loaded, read here to build options
+    timeout: float = TIMEOUT
+    _errors: ErrorLog = field(default_factory=ErrorLog)
+
+    @property
+    def world(self) -> World:
+        """The guild, its members and channels."""
+        return self.emulator.world
+
+    @property
+    def synced_commands(self) -> list[dict[str, Any]]:
+        """What the bot synced, with ids as Discord returns them."""
+        return self.emulator.synced_commands
+
+    @property
+    def logged_errors(self) -> list[str]:
+        """Errors logged by the bot (its log file) and by the emulator while it ran."""
+        return errors_in_log(self.process.log) + self._errors.records
+
+
+def timed_emulator() -> TimedEmulator:
+    """An emulator (not started) that notes when each interaction's first response arrives."""
+    return TimedEmulator(build_world(), token=SANDBOX_TOKEN, heartbeat_interval=0.5)
+
+
+def bot_process(emulator: Emulator, directory: Path, catalog_path: Path | None = None) -> BotProcess:
+    """The production bot plus `/noop`, cooldown loosened, on a database in `directory` (not started)."""
+    return BotProcess(
+        emulator,
+        directory / "pillars.db",
+        directory / "bot.log",
+        catalog=catalog_path,
+        module="benchmarks.bot_child",
+        extra_args=["--with-noop"],
+        **NO_COOLDOWN,  # type: ignore[arg-type]
+    )
+
+
+@asynccontextmanager
+async def running_bot(directory: Path, catalog_path: Path | None = None) -> AsyncIterator[RunningBot]:
+    """Start the emulator here and the bot in a child process; stop both on the way out."""
+    emulator = timed_emulator()
+    await emulator.start()
+    running = RunningBot(emulator, bot_process(emulator, directory, catalog_path), Catalog())
+    logging.getLogger().addHandler(running._errors)
+    try:
+        await running.process.start(within=120.0)
+        running.catalog = load_catalog(catalog_path or REPO_ROOT / "data")
+        yield running
+    finally:
+        logging.getLogger().removeHandler(running._errors)
+        await running.process.stop()
+        await emulator.stop()
+
+
+def slash_data(sandbox: RunningBot, path: str, options: dict[str, Any]) -> dict[str, Any]:
     """The `data` of a slash command interaction, as Discord sends it (string, integer, boolean options)."""
     name, *subcommands = path.split()
     command = next(c for c in sandbox.synced_commands if c["name"] == name and c.get("type", 1) == 1)
@@ -127,17 +184,16 @@ def slash_data(sandbox: Sandbox, path: str, options: dict[str, Any]) -> dict[str
     return data
 
 
-def recommend_data(sandbox: Sandbox) -> InteractionData:
+def recommend_data(sandbox: RunningBot) -> InteractionData:
     """`/recommend topic:…`, cycling through a few topics."""
     topics = ("linear algebra", "probability", "optimization", "calculus", "statistics")
     built = [slash_data(sandbox, "recommend", {"topic": topic}) for topic in topics]
     return lambda n: (MEMBERS[n % len(MEMBERS)], built[n % len(built)])
 
 
-def progress_data(sandbox: Sandbox) -> InteractionData:
+def progress_data(sandbox: RunningBot) -> InteractionData:
     """`/progress log resource:… status:reading position:…`, positions short of the end so nothing finishes."""
-    assert sandbox.bot is not None
-    resources = [r for r in sandbox.bot.store.curated if r.length.amount >= 2]  # type: ignore[attr-defined]
+    resources = [r for r in sandbox.catalog if r.length.amount >= 2]
 
     def data(n: int) -> tuple[str, dict[str, Any]]:
         resource = resources[n % len(resources)]
@@ -148,16 +204,15 @@ def progress_data(sandbox: Sandbox) -> InteractionData:
     return data
 
 
-def noop_data(sandbox: Sandbox) -> InteractionData:
+def noop_data(sandbox: RunningBot) -> InteractionData:
     """`/noop`."""
     built = slash_data(sandbox, "noop", {})
     return lambda n: (MEMBERS[n % len(MEMBERS)], built)
 
 
-async def drive(sandbox: Sandbox, make: InteractionData, count: int, window: int = WINDOW) -> Load:
+async def drive(sandbox: RunningBot, make: InteractionData, count: int, window: int = WINDOW) -> Load:
     """Send `count` interactions, `window` in flight at once; time each to its first response."""
     emulator = sandbox.emulator
-    assert isinstance(emulator, TimedEmulator)
     users = {name: sandbox.world.user(name) for name in MEMBERS}
     numbers = itertools.count()
     latencies: list[float] = []
@@ -187,13 +242,13 @@ async def drive(sandbox: Sandbox, make: InteractionData, count: int, window: int
     return Load(count, seconds, latencies, unanswered)
 
 
-async def _settle(sandbox: Sandbox) -> None:
-    """Let handlers still running after their first response finish, so runs do not overlap."""
-    for _ in range(100):
-        running = [t for t in asyncio.all_tasks() if not t.done() and t.get_name().startswith("CommandTree-invoker")]
-        if not running:
-            return
-        await asyncio.wait(running, timeout=1.0)
+async def _settle(sandbox: RunningBot, quiet: float = 0.1, within: float = 10.0) -> None:
+    """Let handlers still running after their first response finish (no request for `quiet` seconds)."""
+    deadline = time.perf_counter() + within
+    seen = -1
+    while seen != len(sandbox.emulator.requests) and time.perf_counter() < deadline:
+        seen = len(sandbox.emulator.requests)
+        await asyncio.sleep(quiet)
 
 
 def command_figures(name: str, load: Load, floor: Load) -> list[Figure]:
@@ -224,25 +279,21 @@ def command_figures(name: str, load: Load, floor: Load) -> list[Figure]:
 
 
 async def bench(quick: bool) -> list[Figure]:
-    """/recommend and /progress log against /noop, the real client against the emulator."""
+    """/recommend and /progress log against /noop, the real client (in its own process) against the emulator."""
     count = 300 if quick else 3_000
     with tempfile.TemporaryDirectory(prefix="pillars-bench-e2e-") as folder:
-        sandbox = benchmark_sandbox(Path(folder))
-        await sandbox.start()
-        try:
+        async with running_bot(Path(folder)) as running:
             commands = {
-                "/noop": noop_data(sandbox),
-                "/recommend": recommend_data(sandbox),
-                "/progress log": progress_data(sandbox),
+                "/noop": noop_data(running),
+                "/recommend": recommend_data(running),
+                "/progress log": progress_data(running),
             }
             for make in commands.values():
-                await drive(sandbox, make, 50)  # warm-up: first-use caches, code paths, connections
-            loads = {name: await drive(sandbox, make, count) for name, make in commands.items()}
-            errors = sandbox.logged_errors
-        finally:
-            await sandbox.stop()
+                await drive(running, make, 50)  # warm-up: first-use caches, code paths, connections
+            loads = {name: await drive(running, make, count) for name, make in commands.items()}
+            errors = running.logged_errors
     if errors:
-        raise RuntimeError(f"the bot logged errors during the benchmark: {errors[:3]}")
+        raise RuntimeError(f"errors were logged during the benchmark: {errors[:3]}")
     floor = loads["/noop"]
     return command_figures("/recommend", loads["/recommend"], floor) + command_figures(
         "/progress log", loads["/progress log"], floor

@@ -40,15 +40,11 @@ async def test_writes_lose_nothing_at_any_concurrency() -> None:
 
 
 async def test_end_to_end_answers_every_interaction(tmp_path: Path) -> None:
-    sandbox = end_to_end.benchmark_sandbox(tmp_path)
-    await sandbox.start()
-    try:
-        floor = await end_to_end.drive(sandbox, end_to_end.noop_data(sandbox), 12, window=4)
-        recommend = await end_to_end.drive(sandbox, end_to_end.recommend_data(sandbox), 12, window=4)
-        progress = await end_to_end.drive(sandbox, end_to_end.progress_data(sandbox), 12, window=4)
-        errors = sandbox.logged_errors
-    finally:
-        await sandbox.stop()
+    async with end_to_end.running_bot(tmp_path) as running:  # the bot in a child process, the emulator here
+        floor = await end_to_end.drive(running, end_to_end.noop_data(running), 12, window=4)
+        recommend = await end_to_end.drive(running, end_to_end.recommend_data(running), 12, window=4)
+        progress = await end_to_end.drive(running, end_to_end.progress_data(running), 12, window=4)
+        errors = running.logged_errors
 
     assert errors == []
     for load in (floor, recommend, progress):
@@ -60,11 +56,12 @@ async def test_end_to_end_answers_every_interaction(tmp_path: Path) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
-def test_startup_child_reports_ready_and_memory(tmp_path: Path) -> None:
+def test_startup_reports_cold_and_warm_starts_and_the_bots_memory(tmp_path: Path) -> None:
     catalog = startup.write_synthetic_catalog(tmp_path / "catalog", 30)
 
     report = startup.start_process(catalog, interactions=10)
 
-    assert report["seconds"] > 0
-    assert report["rss_ready_mb"] > 0 and report["rss_after_mb"] > 0
+    assert len(report["cold"]) == len(report["warm"]) == 1
+    assert all(seconds > 0 for seconds in report["cold"] + report["warm"])
+    assert report["rss_ready_mb"] > 0 and report["rss_after_mb"] > 0 and report["cold_rss_ready_mb"] > 0
     assert report["unanswered"] == 0 and report["logged_errors"] == 0

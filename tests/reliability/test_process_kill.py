@@ -1,6 +1,6 @@
 """SIGKILL the bot's process in the middle of a stream of /progress log: no acknowledged update is lost.
 
-The emulator runs here; the production bot runs in a child process (`tests/reliability/bot_process.py`)
+The emulator runs here; the production bot runs in a child process (`bot.sandbox.process.BotProcess`)
 on a database in tmp_path. A member sends updates back to back, each with a unique note; the test records
 which ones the bot answered ("Logged."), kills the process with SIGKILL while more are in flight, starts
 another on the same file, and checks every answered update is in the member's history and shelf and that
@@ -10,9 +10,7 @@ another on the same file, and checks every answered update is in the member's hi
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,59 +19,12 @@ import pytest
 from bot.catalog.loader import load_catalog
 from bot.sandbox import Sandbox
 from bot.sandbox.emulator import InteractionRecord
+from bot.sandbox.process import BotProcess
 from bot.store import Store
 from tests.database import integrity
-from tests.reliability.bot_process import READY
 
 REPO = Path(__file__).resolve().parents[2]
 LADR = "linear-algebra-done-right"
-
-
-class BotProcess:
-    """The production bot in a child process, connected to the driver's emulator."""
-
-    def __init__(self, driver: Sandbox, database: Path, log: Path) -> None:
-        self.driver, self.database, self.log = driver, database, log
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self, within: float = 30.0) -> None:
-        """Start the child and wait until it says it is connected and ready."""
-        emulator = self.driver.emulator
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tests.reliability.bot_process",
-                "--api", emulator.api_base, "--gateway", emulator.gateway_url, "--database", str(self.database),
-                cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=log,
-            )  # fmt: skip
-        assert self.process.stdout is not None
-        try:
-            while (line := await asyncio.wait_for(self.process.stdout.readline(), within)) != b"":
-                if line.decode().strip() == READY:
-                    return
-        except TimeoutError:
-            pass
-        raise AssertionError(f"the bot process did not become ready:\n{self.log.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL: no close, no cleanup, no flush; whatever the kernel has is all there is."""
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-
-    async def wait(self) -> int:
-        """Wait for the child to end; its exit code."""
-        assert self.process is not None
-        return await self.process.wait()
-
-    async def stop(self) -> None:
-        """Ask the child to stop (SIGINT closes the bot and the store), killing it if it lingers."""
-        if self.process is None or self.process.returncode is not None:
-            return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.wait_for(self.process.wait(), 10)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
 
 
 @pytest.fixture
@@ -102,7 +53,7 @@ def acknowledged(driver: Sandbox, record: InteractionRecord) -> bool:
 
 async def test_sigkill_mid_stream_loses_no_acknowledged_update(driver: Sandbox, tmp_path: Path) -> None:
     database = tmp_path / "pillars.db"
-    first = BotProcess(driver, database, tmp_path / "bot.log")
+    first = BotProcess(driver.emulator, database, tmp_path / "bot.log")
     await first.start()
 
     sent: dict[int, InteractionRecord] = {}
@@ -127,7 +78,7 @@ async def test_sigkill_mid_stream_loses_no_acknowledged_update(driver: Sandbox, 
     answered = {n for n, r in sent.items() if acknowledged(driver, r)}
     assert len(answered) >= 25 and number > len(answered)  # killed with updates still in flight
 
-    second = BotProcess(driver, database, tmp_path / "bot.log")
+    second = BotProcess(driver.emulator, database, tmp_path / "bot.log")
     await second.start()
     try:
         shown = await driver.command("alice", "progress history")  # the restarted bot reads the same file
