@@ -125,7 +125,10 @@ Params = Sequence[Any] | Mapping[str, Any]
 
 
 class Session:
-    """Statements on the connection while the caller holds it (inside `read()` or `transaction()`)."""
+    """Statements on the connection while the caller holds it (inside `read()` or `transaction()`).
+
+    Each method is one hop to aiosqlite's worker thread; a write's cost is mostly the number of hops.
+    """
 
     __slots__ = ("_conn",)
 
@@ -134,18 +137,15 @@ class Session:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the rows it changed."""
+        # The cursor is left to the garbage collector, as aiosqlite's own helpers do: closing it is a hop.
         cursor = await self._conn.execute(sql, params)
-        changed = cursor.rowcount
-        await cursor.close()
-        return max(changed, 0)
+        return max(cursor.rowcount, 0)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT; return the new row's id."""
-        cursor = await self._conn.execute(sql, params)
-        row_id = cursor.lastrowid
-        await cursor.close()
-        assert row_id is not None
-        return row_id
+        row = await self._conn.execute_insert(sql, params)
+        assert row is not None and row[0] is not None
+        return int(row[0])
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """All rows of a query."""
