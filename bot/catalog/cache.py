@@ -1,7 +1,8 @@
 """A cache of the validated curated catalog, so a restart does not parse the same YAML again.
 
 Parsing 10,000 resources of YAML takes about two seconds; reading them back from JSON with pydantic takes
-a tenth of that. The cache is one file: a first line with its key, then the resources as a JSON list. The
+a tenth of that. The cache is one file: a first line with its key and count, then one resource a line, as JSON with
+the fields the curator gave (read one by one, so no JSON tree of the whole catalog is ever held). The
 key is a hash of every catalog file's name and bytes, and of what decides validity (the schema, the
 vocabulary and the loader's source, pydantic's version), so any change to either makes the cache stale.
 
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pydantic
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from bot.catalog import loader, schema, vocabulary
 from bot.catalog.catalog import Catalog
@@ -30,8 +31,7 @@ from bot.catalog.schema import Resource
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = b"pillars-catalog-cache 1"
-_RESOURCES = TypeAdapter(list[Resource])
+CACHE_FORMAT = b"pillars-catalog-cache 2"
 
 
 def _code_digest() -> bytes:
@@ -53,29 +53,37 @@ def cache_key(files: Sequence[tuple[str, bytes]]) -> str:
 
 
 def read_cache(cache_file: Path, key: str) -> list[Resource] | None:
-    """The cached resources when the cache holds this key and validates; None otherwise."""
+    """The cached resources when the cache holds this key and all its resources validate; None otherwise."""
     try:
         data = cache_file.read_bytes()
     except OSError:
         return None
-    stored_key, _, body = data.partition(b"\n")
+    header, _, body = data.partition(b"\n")
+    del data
+    stored_key, _, count = header.partition(b" ")
     if stored_key != key.encode():
         return None
     try:
-        return _RESOURCES.validate_json(body)
+        resources = [Resource.model_validate_json(line) for line in body.split(b"\n")] if body else []
     except ValidationError as exc:
         log.warning("The catalog cache %s is damaged (%s); reading the catalog files", cache_file, exc.title)
         return None
+    if str(len(resources)).encode() != count:
+        log.warning("The catalog cache %s is incomplete; reading the catalog files", cache_file)
+        return None
+    return resources
 
 
 def write_cache(cache_file: Path, key: str, catalog: Catalog) -> None:
     """Store the catalog under this key, atomically; a failure is logged and otherwise ignored."""
-    body = _RESOURCES.dump_json(list(catalog))
+    header = f"{key} {len(catalog)}".encode()
+    # One line each: JSON escapes every newline inside a string. Only the given fields, as the YAML had them.
+    body = b"\n".join(resource.model_dump_json(exclude_unset=True).encode() for resource in catalog)
     try:
         handle, temporary = tempfile.mkstemp(prefix=cache_file.name + ".", suffix=".tmp", dir=cache_file.parent)
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(key.encode() + b"\n" + body)
+                out.write(header + b"\n" + body)
             os.replace(temporary, cache_file)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -59,7 +59,15 @@ class Catalog:
         return self.derived(("search-keys", key_of), lambda catalog: [(key_of(r), r) for r in catalog])
 
     def merged(self, overrides: Iterable[Resource] = (), hidden: Iterable[str] = ()) -> Catalog:
-        """A new catalog: these resources replace or extend ours, and the hidden ids are left out."""
+        """A catalog where these resources replace or extend ours and the hidden ids are left out.
+
+        This very catalog when that changes nothing (a server that edited nothing), so what is derived from
+        it (ranking columns, the autocomplete index) is built and held once, not once per server.
+        """
+        overrides = list(overrides)
+        hidden = [resource_id for resource_id in hidden if resource_id in self._by_id]
+        if not overrides and not hidden:
+            return self
         by_id = dict(self._by_id)
         for resource in overrides:
             by_id[resource.id] = resource

@@ -11,6 +11,7 @@ import bisect
 import difflib
 import functools
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -254,16 +255,24 @@ def _search_key(resource: Resource) -> str:
     return " ".join([resource.title.lower(), *(a.lower() for a in resource.authors), resource.id])
 
 
-_INDEXED_CHARS = 40  # how much of each word-start suffix the autocomplete index keeps
+_INDEXED_CHARS = 40  # how much of each word-start suffix a look-up compares
 _WORD_START = re.compile(r"\b\w")
+_START_BITS = 20  # an index entry is (catalog position << _START_BITS) | where the word starts in the text
+_START_MASK = (1 << _START_BITS) - 1
 
 
 @dataclass(frozen=True)
 class _PrefixIndex:
-    """Sorted word-start suffixes of every resource's search text, for prefix look-ups by bisection."""
+    """Every word start of every resource's search text, sorted by the text from there on, for bisection.
 
-    whole: list[tuple[str, int]]  # (search text, catalog position): matches at the start of the title
-    inner: list[tuple[str, int]]  # (text from a later word on, catalog position): matches at any other word
+    An entry is one packed integer in an array (catalog position and offset), and the text it stands for is
+    sliced from the search text when compared: 8 bytes a word instead of a string of its own, which at
+    10,000 resources is 1 MB instead of 11 MB.
+    """
+
+    keys: list[str]  # search text by catalog position
+    whole: array  # entries at the start of each search text: matches at the start of the title
+    inner: array  # entries at every later word: matches at any other word
     resources: list[Resource]
 
     @classmethod
@@ -273,32 +282,42 @@ class _PrefixIndex:
 
     @classmethod
     def _build(cls, catalog: Catalog) -> _PrefixIndex:
-        whole, inner = [], []
-        for position, (key, _) in enumerate(catalog.search_keys(_search_key)):
-            whole.append((key[:_INDEXED_CHARS], position))
-            for found in _WORD_START.finditer(key, 1):
-                inner.append((key[found.start() : found.start() + _INDEXED_CHARS], position))
-        return cls(sorted(whole), sorted(inner), list(catalog))
+        keys = [key for key, _ in catalog.search_keys(_search_key)]
+        inner = [
+            position << _START_BITS | found.start()
+            for position, key in enumerate(keys)
+            for found in _WORD_START.finditer(key, 1)
+            if found.start() <= _START_MASK
+        ]
+        whole = [position << _START_BITS for position in range(len(keys))]
+        index = cls(keys, array("q"), array("q"), list(catalog))
+        # Stable sorts: entries with the same text stay in catalog order.
+        index.whole.extend(sorted(whole, key=index._text))
+        index.inner.extend(sorted(inner, key=index._text))
+        return index
 
-    @staticmethod
-    def _starting(entries: list[tuple[str, int]], needle: str) -> Iterator[int]:
-        """Catalog positions of the entries that start with `needle`, in key order."""
+    def _text(self, entry: int) -> str:
+        """The text an entry stands for, as far as look-ups compare it."""
+        start = entry & _START_MASK
+        return self.keys[entry >> _START_BITS][start : start + _INDEXED_CHARS]
+
+    def _starting(self, entries: array, needle: str) -> Iterator[int]:
+        """Catalog positions of the entries whose text starts with `needle`, in text order."""
         short = needle[:_INDEXED_CHARS]
-        for index in range(bisect.bisect_left(entries, (short,)), len(entries)):
-            key, position = entries[index]
-            if not key.startswith(short):
+        for index in range(bisect.bisect_left(entries, short, key=self._text), len(entries)):
+            entry = entries[index]
+            if not self._text(entry).startswith(short):
                 return
-            yield position
+            yield entry >> _START_BITS
 
     def lookup(self, needle: str, limit: int) -> list[Resource]:
         """Titles starting with the needle first, then resources with any word starting with it."""
-        keys = self.resources
         found: dict[int, None] = {}
         for entries in (self.whole, self.inner):
             for position in self._starting(entries, needle):
                 if len(found) >= limit:
                     break
-                if len(needle) <= _INDEXED_CHARS or needle in _search_key(keys[position]):
+                if len(needle) <= _INDEXED_CHARS or needle in self.keys[position]:
                     found.setdefault(position)
         return [self.resources[position] for position in found][:limit]
 

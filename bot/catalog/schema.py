@@ -50,10 +50,26 @@ def _plain_text(value: str) -> str:
 PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 
-class Length(BaseModel):
-    """How long a resource is, in its own unit (390 pages, 35 lectures)."""
+# Each model keeps the set of fields it was given (728 bytes for a resource); frozen models never change it,
+# so models given the same fields share one set: 10,000 resources hold a few sets instead of 20,000.
+_GIVEN_FIELDS: dict[frozenset[str], set[str]] = {}
+
+
+class _CatalogModel(BaseModel):
+    """A frozen model of the catalog whose set of given fields is shared with equal ones."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def model_post_init(self, context: object, /) -> None:
+        """Swap this model's set of given fields for the shared one (pydantic copies it before changing it)."""
+        given = self.__pydantic_fields_set__
+        shared = _GIVEN_FIELDS.setdefault(frozenset(given), given)
+        if shared is not given:
+            object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+class Length(_CatalogModel):
+    """How long a resource is, in its own unit (390 pages, 35 lectures)."""
 
     amount: int = Field(gt=0, le=100_000)
     unit: LengthUnit
@@ -62,10 +78,8 @@ class Length(BaseModel):
         return f"{self.amount} {self.unit.value}"
 
 
-class Resource(BaseModel):
+class Resource(_CatalogModel):
     """One learning resource of the catalog."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Slug
     title: Annotated[PlainText, Field(min_length=1, max_length=MAX_TITLE)]

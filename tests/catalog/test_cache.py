@@ -69,16 +69,45 @@ def test_a_broken_catalog_is_refused_with_its_lines_even_after_a_valid_one_was_c
     assert cache_file.read_bytes() == cached  # a refused catalog is never cached
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a cache", b'{key}\n[{"id": 1}]', b"{key}\n[truncated"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"not a cache",
+        b"{header}\n",
+        b'{header}\n{"id": 1}',
+        b'{header}\n{"id": "book-0", "tit',
+        b"{header}\nnot json",
+    ],
+)
 def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, damage: bytes) -> None:
     folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
     load_catalog_cached(folder, cache_file)
-    key = cache_file.read_bytes().partition(b"\n")[0].decode()
-    cache_file.write_bytes(damage.replace(b"{key}", key.encode()))
+    written = cache_file.read_bytes()
+    header = written.partition(b"\n")[0]
+    cache_file.write_bytes(damage.replace(b"{header}", header))
 
     assert load_catalog_cached(folder, cache_file).ids == ["book-0"]
     assert load_catalog_cached(folder, cache_file).ids == ["book-0"]
-    assert cache_file.read_bytes().startswith(key.encode() + b"\n[")
+    assert cache_file.read_bytes() == written
+
+
+def test_a_cache_with_a_resource_missing_is_not_used(tmp_path: Path) -> None:
+    folder, cache_file = catalog_folder(tmp_path, "First", "Second"), tmp_path / "cache.json"
+    load_catalog_cached(folder, cache_file)
+    header, first, _second = cache_file.read_bytes().split(b"\n")
+    cache_file.write_bytes(header + b"\n" + first)
+
+    assert load_catalog_cached(folder, cache_file).ids == ["book-0", "book-1"]
+
+
+def test_the_cache_keeps_which_fields_the_curator_gave(tmp_path: Path) -> None:
+    folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
+    cold = load_catalog_cached(folder, cache_file)["book-0"]
+    warm = load_catalog_cached(folder, cache_file)["book-0"]
+
+    assert warm == cold and warm.model_fields_set == cold.model_fields_set
+    assert "year" not in warm.model_fields_set
 
 
 def test_a_cache_that_cannot_be_written_only_costs_the_next_start_its_speed(tmp_path: Path) -> None:
