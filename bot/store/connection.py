@@ -1,14 +1,23 @@
-"""The one SQLite connection: opening it safely, migrating it, and running reads and transactions on it.
+"""The SQLite connections: opening them safely, migrating the file, and running reads and transactions.
 
 Every statement in the store goes through `Database`, with parameters, never formatted into SQL text.
-A single asyncio lock serialises access to the connection: a write transaction and the reads of other
-members never interleave on it, so nobody reads another update's uncommitted rows, and writes that belong
-together commit together or not at all (`async with db.transaction() as tx:`).
+
+Writes go through one connection, serialised by one asyncio lock, and concurrent writes share a commit
+(group commit): the first writer to find no open transaction opens one (BEGIN IMMEDIATE); writers that
+queued on the lock meanwhile run their bodies inside it, each in its own SAVEPOINT, so a refused update
+rolls back only itself; then a single COMMIT makes all of them durable at once, and only then is any of
+them acknowledged. One fsync per batch instead of one per update is most of what a write costs. If the
+shared commit fails (a full disk), every write in the batch fails and none of it is left; if SQLite
+abandons the whole transaction mid-batch (it does on a full disk or an I/O error), the same.
+
+Reads go through a second, read-only connection with its own lock. WAL lets it read the last committed
+state while a batch is open, so reads never queue behind writes and never see a batch's uncommitted rows.
+(An in-memory database cannot be shared between connections: there reads use the write connection, and
+every write commits on its own before the lock is released.)
 
 Durability: the journal is WAL with `synchronous=FULL`. In WAL mode NORMAL already survives the process
 being killed (the WAL is in the OS's page cache), but a power cut or kernel panic can lose the last
-transactions; FULL syncs the WAL on every commit so an acknowledged write survives those too. A bot commits
-a few times a second at most, so one fsync per commit costs nothing anyone notices.
+transactions; FULL syncs the WAL on every commit so an acknowledged write survives those too.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,7 +134,7 @@ Params = Sequence[Any] | Mapping[str, Any]
 
 
 class Session:
-    """Statements on the connection while the caller holds it (inside `read()` or `transaction()`).
+    """Statements on a connection while the caller holds it (inside `read()` or `transaction()`).
 
     Each method is one hop to aiosqlite's worker thread; a write's cost is mostly the number of hops.
     """
@@ -162,12 +171,28 @@ class Session:
         return None if row is None else row[0]
 
 
+@dataclass(eq=False)
+class _Batch:
+    """The open write transaction that concurrent writers share.
+
+    `outcome` settles once, for every writer in it: None when the COMMIT succeeded, else what failed.
+    """
+
+    outcome: asyncio.Future[BaseException | None]
+    committer: asyncio.Task[None] | None = None
+
+
 class Database:
-    """The store's connection to one SQLite file, with its lock; the only object that touches aiosqlite."""
+    """The store's connections to one SQLite file, with their locks; the only object that touches aiosqlite."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str, read_only: bool) -> None:
-        self._conn = conn
+        self._conn = conn  # the write connection
         self._lock = asyncio.Lock()
+        # Until `_open_reader` (and for good with an in-memory database) reads share the write connection.
+        self._reader = conn
+        self._reader_lock = self._lock
+        self._batch: _Batch | None = None
+        self._writers_waiting = 0
         self.path = path
         self.read_only = read_only
 
@@ -192,24 +217,40 @@ class Database:
         conn.row_factory = sqlite3.Row
         db = cls(conn, location, read_only)
         try:
-            await db._configure()
+            await db._configure(conn)
             await db._migrate(migrate_to)
+            if location != MEMORY:
+                await db._open_reader()
         except BaseException:
-            await conn.close()
+            await db._close_connections()
             raise
         return db
 
-    async def _configure(self) -> None:
+    async def _configure(self, conn: aiosqlite.Connection) -> None:
         """Pragmas every connection needs; see the module docstring for why synchronous is FULL."""
-        conn = self._conn
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
-            if not self.read_only and self.path != MEMORY:
+            if conn is self._conn and not self.read_only and self.path != MEMORY:
                 await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as exc:
             raise storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}") from exc
+
+    async def _open_reader(self) -> None:
+        """The second connection, for reads: opened read-only, so SQLite itself keeps it from writing."""
+        try:
+            reader = await aiosqlite.connect(_read_only_uri(self.path), uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}") from exc
+        reader.row_factory = sqlite3.Row
+        self._reader, self._reader_lock = reader, asyncio.Lock()
+        await self._configure(reader)
+
+    @property
+    def _shares_commits(self) -> bool:
+        """Whether writes may share a commit: only when reads cannot see the open transaction."""
+        return self._reader is not self._conn
 
     async def schema_version(self) -> int:
         """The last migration applied (PRAGMA user_version)."""
@@ -251,33 +292,134 @@ class Database:
         with suppress(sqlite3.OperationalError):
             await self._conn.execute("ROLLBACK")
 
+    # --- writes: one transaction shared by whoever is writing at the time --------------------------
+
     @asynccontextmanager
-    async def _held(self, begin: str, refused: str) -> AsyncIterator[Session]:
-        """Hold the connection inside one BEGIN … COMMIT; any failure rolls back, a storage outage is named."""
-        async with self._lock:
+    async def transaction(self) -> AsyncIterator[Session]:
+        """Hold the write connection: everything inside commits together, or nothing does.
+
+        Returns only once the commit carrying the body is durable, and raises StorageUnavailableError when
+        that commit failed even though the body itself succeeded (see the module docstring).
+        """
+        self._writers_waiting += 1
+        try:
+            await self._lock.acquire()
+        finally:
+            self._writers_waiting -= 1
+        try:
+            batch = self._batch
+            if batch is None:
+                batch = await self._lead()
+                try:
+                    yield Session(self._conn)
+                except BaseException as exc:
+                    # Nobody has joined yet (they wait for the lock), so the whole transaction is this body's.
+                    self._batch = None
+                    await self._rollback()
+                    if (unavailable := _unavailable(exc)) is None:
+                        raise
+                    raise unavailable from exc
+                if self._writers_waiting and self._shares_commits:
+                    # Let the writers already queued run their bodies first, then commit them all at once.
+                    batch.committer = asyncio.create_task(self._commit_when_queue_ran(batch))
+                else:
+                    await self._commit(batch)
+            else:
+                try:
+                    await self._conn.execute("SAVEPOINT write")
+                    yield Session(self._conn)
+                except BaseException as exc:
+                    await self._undo_savepoint(batch, exc)
+                    if (unavailable := _unavailable(exc)) is None:
+                        raise
+                    raise unavailable from exc
+                # Outside the try: once queued, the RELEASE runs even if this await is cancelled, so the body
+                # is part of the batch by then; rolling back to a released savepoint would be wrong.
+                await self._conn.execute("RELEASE write")
+        finally:
+            self._lock.release()
+        await self._settled(batch)
+
+    async def _lead(self) -> _Batch:
+        """Open the write transaction that the writers queued behind this one will join."""
+        try:
+            await self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException as exc:
+            await self._rollback()  # a cancelled await does not stop the BEGIN from running
+            if (unavailable := _unavailable(exc)) is None:
+                raise
+            raise unavailable from exc
+        self._batch = _Batch(asyncio.get_running_loop().create_future())
+        return self._batch
+
+    async def _undo_savepoint(self, batch: _Batch, failure: BaseException) -> None:
+        """Undo a failed body that joined a batch, keeping the others' work, unless the batch is lost."""
+        if self._conn.in_transaction:
             try:
-                await self._conn.execute(begin)
-                yield Session(self._conn)
-                await self._conn.execute("COMMIT")
+                await self._conn.execute("ROLLBACK TO write")
+                await self._conn.execute("RELEASE write")
+                return
+            except sqlite3.Error as exc:
+                failure = exc
+        # SQLite gave up the whole transaction (it does on a full disk or an I/O error): every body in the
+        # batch is gone, so every writer in it fails, and the next writer starts a new one.
+        self._batch = None
+        await self._rollback()
+        log.warning("Write refused by the database, the whole batch with it: %r", failure)
+        batch.outcome.set_result(failure)
+
+    async def _commit_when_queue_ran(self, batch: _Batch) -> None:
+        """Queue behind the writers waiting when the leader finished, then commit the batch they joined."""
+        async with self._lock:
+            if self._batch is batch:  # not already failed, nor committed by `close`
+                await self._commit(batch)
+
+    async def _commit(self, batch: _Batch) -> None:
+        """COMMIT the batch (holding the lock) and settle it for every writer in it."""
+        self._batch = None
+        try:
+            await self._conn.execute("COMMIT")
+        except BaseException as exc:
+            await self._rollback()
+            log.warning("Write refused by the database, the whole batch with it: %r", exc)
+            batch.outcome.set_result(exc)
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            batch.outcome.set_result(None)
+
+    @staticmethod
+    async def _settled(batch: _Batch) -> None:
+        """Wait for the batch's commit (shielded: cancelling one writer must not abandon the others)."""
+        failure = await asyncio.shield(batch.outcome)
+        if failure is None:
+            return
+        # One failure is shared by the batch's writers (and already logged), so each raises its own error.
+        unavailable = storage_error(failure) if isinstance(failure, sqlite3.Error) else None
+        raise unavailable or RuntimeError(f"the shared commit failed: {failure!r}") from failure
+
+    # --- reads: the last committed state, on their own connection ----------------------------------
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Session]:
+        """Hold the read connection for reads that see one consistent, committed snapshot."""
+        async with self._reader_lock:
+            try:
+                await self._reader.execute("BEGIN")
+                yield Session(self._reader)
+                await self._reader.execute("COMMIT")
             except BaseException as exc:
-                await self._rollback()
+                with suppress(sqlite3.OperationalError):
+                    await self._reader.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error) and (unavailable := storage_error(exc)) is not None:
-                    log.warning("%s by the database: %s", refused, exc)
+                    log.warning("Read refused by the database: %s", exc)
                     raise unavailable from exc
                 raise
 
-    def transaction(self) -> AbstractAsyncContextManager[Session]:
-        """Hold the connection for a write: everything inside commits together, or nothing does."""
-        return self._held("BEGIN IMMEDIATE", "Write refused")
-
-    def read(self) -> AbstractAsyncContextManager[Session]:
-        """Hold the connection for reads that see one consistent snapshot."""
-        return self._held("BEGIN", "Read refused")
-
     async def backup_to(self, dest: Path | str) -> None:
-        """A consistent copy of the database at `dest`, with SQLite's online backup; see `backup_file`."""
-        async with self._lock:
-            await _backup(self._conn, Path(dest))
+        """A consistent copy of the committed database at `dest`, with SQLite's online backup; see `backup_file`."""
+        async with self._reader_lock:
+            await _backup(self._reader, Path(dest))
 
     async def table_names(self) -> list[str]:
         """The tables of the schema (for tests and dumps)."""
@@ -293,9 +435,25 @@ class Database:
         return self._conn.total_changes
 
     async def close(self) -> None:
-        """Close the connection (every acknowledged transaction is already committed)."""
+        """Commit the open batch if there is one, then close both connections."""
         async with self._lock:
-            await self._conn.close()
+            if self._batch is not None:
+                await self._commit(self._batch)
+            await self._close_connections()
+
+    async def _close_connections(self) -> None:
+        """Close the reader first: the writer, closing last, checkpoints the WAL into the file."""
+        if self._shares_commits:
+            await self._reader.close()
+        await self._conn.close()
+
+
+def _unavailable(exc: BaseException) -> StorageUnavailableError | None:
+    """The member's error when `exc` is a storage outage (and a log line saying so); None for anything else."""
+    if not isinstance(exc, sqlite3.Error) or (unavailable := storage_error(exc)) is None:
+        return None
+    log.warning("Write refused by the database: %s", exc)
+    return unavailable
 
 
 def _read_only_uri(path: Path | str) -> str:

@@ -246,6 +246,50 @@ def test_every_acknowledged_write_survives_sigkill(db_path: Path) -> None:
     assert len(stored) - len(acknowledged) <= 1  # at most the one in flight when the kill came
 
 
+def test_every_acknowledged_write_of_concurrent_writers_survives_sigkill(db_path: Path) -> None:
+    writers = 20  # their writes share commits: each is acknowledged only once its batch is durable
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.store.kill_child", str(db_path), str(writers)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert child.stdout is not None
+        deadline = time.monotonic() + 30
+        while len(lines) < 600 and time.monotonic() < deadline:
+            line = child.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+        os.kill(child.pid, signal.SIGKILL)
+        rest, errors = child.communicate(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    lines += rest.splitlines()
+    assert child.returncode == -signal.SIGKILL, errors
+    assert len(lines) >= 600, errors
+    acknowledged: dict[int, list[int]] = {k: [] for k in range(writers)}
+    for line in lines:
+        k, i = map(int, line.split())
+        acknowledged[k].append(i)
+
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        notes = [row[0] for row in conn.execute("SELECT note FROM progress_events ORDER BY id")]
+    conn.close()
+    stored: dict[int, list[int]] = {k: [] for k in range(writers)}
+    for note in notes:
+        k, i = map(int, note.removeprefix("write-").split("-"))
+        stored[k].append(i)
+    for k in range(writers):
+        assert stored[k][: len(acknowledged[k])] == acknowledged[k], k  # every acknowledged write, in order, once
+        assert len(stored[k]) - len(acknowledged[k]) <= 1, k  # at most the one in flight when the kill came
+
+
 async def test_a_cancelled_update_leaves_nothing_half_written(store: Store, db_path: Path) -> None:
     await store.log_progress(MEMBER, GUILD, LADR, position=1)
     for delay_steps in range(1, 200, 10):
