@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,10 +17,11 @@ from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import LengthUnit
 from bot.errors import InvalidInputError
 from bot.reading import ReadingStatus
-from bot.store.connection import Database, as_utc, time_from_db, time_to_db
+from bot.store.connection import Database, Session, as_utc, time_from_db, time_to_db
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 
 MAX_HISTORY = 1_000
+MAX_CACHED_MEMBERS = 10_000  # members whose statuses are kept in memory; the oldest entry goes first
 MAX_LEADERBOARD = 100
 PERCENT_TOTAL = 100
 
@@ -199,10 +201,31 @@ def streaks(days: list[date], today: date) -> tuple[int, int]:
 
 
 class ProgressLog:
-    """The members' read-throughs and their history."""
+    """The members' read-throughs and their history.
+
+    Each member's statuses (read on every /recommend) are cached. The store is the only writer, in one
+    process, so dropping a member's entry after each of their writes keeps the cache exact; a generation
+    counter stops a read that raced a write from caching what it saw before the write.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._statuses: dict[int, dict[str, ReadingStatus]] = {}
+        self._generation = 0
+
+    def forget(self, user_id: int) -> None:
+        """Drop the member's cached statuses (after a write that may have changed them)."""
+        self._generation += 1
+        self._statuses.pop(user_id, None)
+
+    @asynccontextmanager
+    async def _changing(self, user_id: int) -> AsyncIterator[Session]:
+        """A write transaction on the member's progress; their cached statuses are dropped once it is over."""
+        try:
+            async with self._db.transaction() as session:
+                yield session
+        finally:
+            self.forget(user_id)  # after the commit, so no read can cache the state before it again
 
     async def log(
         self,
@@ -222,7 +245,7 @@ class ProgressLog:
                 f"'{resource.title}' is {total} {unit.value} long, so {position} is past the end."
             )
         at = as_utc(now)
-        async with self._db.transaction() as session:
+        async with self._changing(user_id) as session:
             row = await session.fetchone(
                 "SELECT * FROM read_throughs WHERE user_id = ? AND resource_id = ? ORDER BY number DESC LIMIT 1",
                 (user_id, resource.id),
@@ -279,10 +302,19 @@ class ProgressLog:
         return [_shelf_entry(row, user_id) for row in rows]
 
     async def statuses(self, user_id: int) -> dict[str, ReadingStatus]:
-        """resource id → current status."""
+        """resource id → current status (a copy: the caller may change it)."""
+        cached = self._statuses.get(user_id)
+        if cached is not None:
+            return dict(cached)
+        generation = self._generation
         async with self._db.read() as session:
             rows = await session.fetchall(_CURRENT, (user_id,))
-        return {row["resource_id"]: ReadingStatus(row["status"]) for row in rows}
+        statuses = {row["resource_id"]: ReadingStatus(row["status"]) for row in rows}
+        if generation == self._generation:
+            if len(self._statuses) >= MAX_CACHED_MEMBERS:
+                del self._statuses[next(iter(self._statuses))]
+            self._statuses[user_id] = statuses
+        return dict(statuses)
 
     async def history(self, user_id: int, *, limit: int, resource_id: str | None) -> list[ProgressEvent]:
         """The member's updates, newest first."""

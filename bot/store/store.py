@@ -239,7 +239,10 @@ class Store:
         Their own rows are deleted; a server's records of what they did as a moderator are kept without their id
         (see `bot.store.members`), and those rows count too.
         """
-        return await self._members.delete(user_id)
+        try:
+            return await self._members.delete(user_id)
+        finally:
+            self._progress.forget(user_id)
 
     # --- operations -------------------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from bot.catalog.vocabulary import LengthUnit
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reading import ReadingStatus
 from bot.store import MAX_NOTE, Store
+from bot.store.connection import Session
 from bot.store.progress import streaks
 from tests.store.conftest import GUILD, MEMBER, at, count
 
@@ -180,3 +184,72 @@ async def test_the_leaderboard_ranks_finished_then_updates_within_a_server(store
     ]
     assert [row.user_id for row in await store.leaderboard([4, 3, 99], limit=1)] == [3]
     assert await store.leaderboard([]) == []
+
+
+# --- the statuses cache ----------------------------------------------------------------------------
+
+
+async def test_cached_statuses_follow_every_write_of_the_member(store: Store) -> None:
+    statements: list[str] = []
+    await store._db._reader.set_trace_callback(statements.append)
+    assert await store.statuses(MEMBER) == {}
+    await store.log_progress(MEMBER, GUILD, LADR, position=10)
+    assert await store.statuses(MEMBER) == {LADR: ReadingStatus.READING}
+    statements.clear()
+    assert await store.statuses(MEMBER) == {LADR: ReadingStatus.READING}
+    assert statements == []  # served from memory
+    await store.log_progress(MEMBER, GUILD, LADR, status=ReadingStatus.FINISHED)
+    await store.log_progress(MEMBER, GUILD, ESSENCE, status=ReadingStatus.WANT_TO_READ)
+    assert await store.statuses(MEMBER) == {LADR: ReadingStatus.FINISHED, ESSENCE: ReadingStatus.WANT_TO_READ}
+    await store.log_progress(MEMBER, GUILD, LADR, status=ReadingStatus.READING)  # a re-read
+    assert (await store.statuses(MEMBER))[LADR] is ReadingStatus.READING
+    with pytest.raises(InvalidInputError):
+        await store.log_progress(MEMBER, GUILD, ESSENCE)  # refused: nothing to record
+    assert await store.statuses(MEMBER) == {LADR: ReadingStatus.READING, ESSENCE: ReadingStatus.WANT_TO_READ}
+    await store._db._reader.set_trace_callback(None)
+
+
+async def test_deleting_a_member_empties_their_cached_statuses(store: Store) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, position=10)
+    assert await store.statuses(MEMBER) == {LADR: ReadingStatus.READING}
+    await store.delete_member(MEMBER)
+    assert await store.statuses(MEMBER) == {}
+
+
+async def test_changing_the_returned_statuses_does_not_change_the_cache(store: Store) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, position=10)
+    (await store.statuses(MEMBER))[DEEP] = ReadingStatus.FINISHED
+    assert await store.statuses(MEMBER) == {LADR: ReadingStatus.READING}
+
+
+async def test_a_statuses_read_racing_a_write_never_caches_the_old_statuses(store: Store) -> None:
+    choices = [ReadingStatus.READING, ReadingStatus.WANT_TO_READ, ReadingStatus.DROPPED]
+    for i in range(30):
+        status = choices[i % 3]
+        await asyncio.gather(
+            store.statuses(MEMBER), store.log_progress(MEMBER, GUILD, POST, status=status), store.statuses(MEMBER)
+        )
+        assert (await store.statuses(MEMBER))[POST] is status
+
+
+async def test_a_statuses_read_that_saw_the_state_before_a_write_does_not_cache_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.log_progress(MEMBER, GUILD, LADR, position=10)
+    real_read, fetched, finish = store._db.read, asyncio.Event(), asyncio.Event()
+
+    @asynccontextmanager
+    async def slow_read() -> AsyncIterator[Session]:  # the read has its rows, but has not returned yet
+        async with real_read() as session:
+            yield session
+        fetched.set()
+        await finish.wait()
+
+    monkeypatch.setattr(store._db, "read", slow_read)
+    reading = asyncio.create_task(store.statuses(MEMBER))
+    await fetched.wait()
+    monkeypatch.undo()
+    await store.log_progress(MEMBER, GUILD, LADR, status=ReadingStatus.FINISHED)
+    finish.set()
+    assert (await reading)[LADR] is ReadingStatus.READING  # what it read, from before the write
+    assert (await store.statuses(MEMBER))[LADR] is ReadingStatus.FINISHED
