@@ -63,7 +63,7 @@ class Store:
         return cls(await Database.open(path, read_only=read_only), curated)
 
     async def close(self) -> None:
-        """Close the connection; acknowledged writes are already durable."""
+        """Close the connections, committing an open batch first; acknowledged writes are already durable."""
         await self._db.close()
 
     async def __aenter__(self) -> Store:
@@ -247,7 +247,7 @@ class Store:
     # --- operations -------------------------------------------------------------------------------
 
     async def backup(self, dest: Path | str) -> None:
-        """A consistent copy of this store's database at `dest`, taken between transactions."""
+        """A consistent copy of this store's database at `dest`: everything committed when it starts."""
         await self._db.backup_to(dest)
 
 
