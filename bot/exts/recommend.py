@@ -25,7 +25,7 @@ from bot.exts._options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, T
 from bot.reading import ReadingStatus
 from bot.recommend import DEFAULT_LIMIT, Query, Recommendation, recommend
 from bot.ui import embeds, limits
-from bot.ui.views import PersistentButton, PersistentView
+from bot.ui.views import PersistentButton, PersistentView, RenderedView
 
 PAGE_SIZE = DEFAULT_LIMIT
 MAX_OFFSET = 1000
@@ -138,15 +138,16 @@ async def recommendation_page(
         picks, title=title, offset=offset, total=answer.total, description=understood(answer.query) or None
     )
     encoded = encode_query(answer.query)
-    view = PersistentView()
-    for row, pick in enumerate(answer.picks):
-        view.add_item(StartReadingButton.make(pick.resource.id, pick.resource.title, row=row))
-        view.add_item(DetailsButton.make(pick.resource.id, row=row))
-    last_row = len(answer.picks)
+    rows = [
+        [StartReadingButton.rendered(pick.resource.id, pick.resource.title), DetailsButton.rendered(pick.resource.id)]
+        for pick in answer.picks
+    ]
+    last_row = []
     if offset + len(answer.picks) < answer.total:
-        view.add_item(MoreButton.make(encoded, target.id, offset + len(answer.picks), row=last_row))
+        last_row.append(MoreButton.rendered(encoded, target.id, offset + len(answer.picks)))
     if shareable:
-        view.add_item(ShareButton.make(encoded, target.id, offset, row=last_row))
+        last_row.append(ShareButton.rendered(encoded, target.id, offset))
+    view = RenderedView([*rows, last_row])
     return Page(embed, view)
 
 

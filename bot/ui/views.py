@@ -8,7 +8,9 @@ A persistent button keeps working after a restart because everything it needs is
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Sequence
+from typing import Any, Self
 
 import discord
 
@@ -36,6 +38,23 @@ class PersistentView(PillarsView):
         self.stop()
 
 
+class RenderedView(PersistentView):
+    """A finished view of persistent buttons given as rows of Discord's component dicts.
+
+    discord.py reads only `to_components()` of a finished view to send it. Building a button as a discord.py
+    item costs more than ranking the catalog (a page of picks has eight), and a persistent button looks
+    the same for the same arguments, so its dict is made once (`PersistentButton.rendered`) and reused.
+    """
+
+    def __init__(self, rows: Sequence[Sequence[dict[str, Any]]]) -> None:
+        super().__init__()
+        self._rows = [list(row) for row in rows if row]
+
+    def to_components(self) -> list[dict[str, Any]]:
+        """One action row per non-empty row given, in order."""
+        return [{"type": 1, "components": row} for row in self._rows]
+
+
 class PillarsModal(discord.ui.Modal):
     """A modal whose errors go to `handle_error`."""
 
@@ -61,3 +80,19 @@ class PersistentButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?!
     async def pressed(self, interaction: discord.Interaction) -> None:
         """What the button does."""
         raise NotImplementedError
+
+    @classmethod
+    def make(cls, *args: Any, **kwargs: Any) -> Self:
+        """The button for these arguments; subclasses say which."""
+        raise NotImplementedError
+
+    @classmethod
+    def rendered(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """`cls.make(*args, **kwargs)` as Discord's component dict, made once per arguments (read-only)."""
+        return _rendered(cls, args, tuple(sorted(kwargs.items())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rendered(cls: type[PersistentButton], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> dict:
+    """The component dict of one persistent button (`PersistentButton.rendered`)."""
+    return cls.make(*args, **dict(kwargs)).to_component_dict()
