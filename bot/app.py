@@ -6,6 +6,7 @@ Attributes the extensions use: `bot.settings` (the `Settings`), `bot.store` (the
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -88,6 +89,11 @@ class PillarsBot(commands.Bot):
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands()
+        # What start-up built (the catalog, its models, every module) lives as long as the bot: moved out of
+        # the garbage collector's sight, a full collection under load takes ~2 ms instead of ~50 ms, during
+        # which every interaction in flight waits. Reference counting still frees what is dropped later.
+        gc.collect()
+        gc.freeze()
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync the command tree (to the dev guild when set) if its definition changed; True when synced."""
