@@ -32,6 +32,7 @@ from benchmarks.end_to_end import (
     bot_process,
     drive,
     errors_in_log,
+    forget_history,
     progress_data,
     recommend_data,
     timed_emulator,
@@ -43,15 +44,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 GOAL_SECONDS = 1.5
 GOAL_RSS_MB = 100.0
 CACHE_SUFFIX = ".catalog-cache.json"
-
-
-def _forget(emulator: Any) -> None:
-    """Drop what the emulator keeps for tests (messages, gateway replay, request log), so this process stays small."""
-    emulator.messages.clear()
-    emulator.allowed_mentions.clear()
-    emulator.requests.clear()
-    if emulator.gateway.session is not None:
-        emulator.gateway.session.events.clear()
 
 
 async def measure_starts(catalog: Path, directory: Path, *, starts: int, interactions: int) -> dict[str, Any]:
@@ -83,7 +75,7 @@ async def measure_starts(catalog: Path, directory: Path, *, starts: int, interac
                     report["cold_rss_ready_mb"] = report["rss_ready_mb"]
             finally:
                 await process.stop()
-            _forget(emulator)
+            forget_history(emulator)
     finally:
         logging.getLogger().removeHandler(handler)
         await emulator.stop()
@@ -101,7 +93,6 @@ async def _serve(running: RunningBot, interactions: int) -> int:
         size = min(batch, interactions - done)
         load = await drive(running, lambda n, d=done: kinds[(d + n) % 2](d + n), size)
         unanswered += load.unanswered
-        _forget(running.emulator)
     return unanswered
 
 
