@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v10"
 # A token of the shape Discord issues (base64 id . timestamp . hmac); the emulator accepts only this one.
 SANDBOX_TOKEN = "MTE5MTg2MzYwNzA0MjE3OTA3Mg.GsAndB.c2FuZGJveC10b2tlbi1ub3QtYS1yZWFsLW9uZQ"
+# The gateway faults `break_connection` knows, each answered by discord.py with a RESUME or a new IDENTIFY.
+GATEWAY_FAULTS = ("close-4000", "abrupt-drop", "reconnect", "invalid-session-resumable", "invalid-session")
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 GUILD_MESSAGES_INTENT = 1 << 9
@@ -263,6 +265,25 @@ class Emulator:
     async def send_invalid_session(self, resumable: bool) -> None:
         """Send op 9 INVALID_SESSION with d = resumable."""
         await self.gateway.send_invalid_session(resumable=resumable)
+
+    async def break_connection(self, fault: str) -> None:
+        """One named gateway fault of GATEWAY_FAULTS, then wait until the bot is back (resumed or identified)."""
+        resumed, ready = self.gateway.count("resumed"), self.gateway.count("ready")
+        if fault == "close-4000":
+            await self.drop_connection(code=4000)
+        elif fault == "abrupt-drop":
+            await self.drop_connection(abrupt=True)
+        elif fault == "reconnect":
+            await self.send_reconnect()
+        elif fault == "invalid-session-resumable":
+            await self.send_invalid_session(resumable=True)
+        elif fault == "invalid-session":
+            await self.send_invalid_session(resumable=False)
+            await self.wait_for_gateway("ready", ready + 1)  # a new session: the bot IDENTIFYs again
+            return
+        else:
+            raise ValueError(f"unknown gateway fault {fault!r}; known: {', '.join(GATEWAY_FAULTS)}")
+        await self.wait_for_gateway("resumed", resumed + 1)
 
     def stop_heartbeat_acks(self) -> None:
         """Stop answering the live connection's heartbeats."""

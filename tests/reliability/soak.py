@@ -30,6 +30,7 @@ from typing import Any
 from bot.app import create_bot
 from bot.catalog.vocabulary import Topic
 from bot.sandbox import Sandbox, sandbox_settings
+from bot.sandbox.emulator import GATEWAY_FAULTS
 from bot.sandbox.harness import NoReply, Reply, SandboxError
 from bot.sandbox.world import Member, User, World, build_world, snowflake_at
 from tests.database import integrity
@@ -40,8 +41,7 @@ REPO = Path(__file__).resolve().parents[2]
 RESOURCES = ["linear-algebra-done-right", "essence-of-linear-algebra", "mit-18-02-multivariable-calculus",
              "essence-of-calculus"]  # fmt: skip
 STATUSES = ["want-to-read", "reading", "finished", "dropped"]
-FAULTS = ["close-4000", "abrupt-drop", "reconnect", "invalid-session-resumable", "invalid-session",
-          "429-callback", "429-follow-up"]  # fmt: skip
+FAULTS = [*GATEWAY_FAULTS, "429-callback", "429-follow-up"]
 
 
 def rss_kib() -> int:
@@ -185,27 +185,13 @@ class Soak:
         emulator = self.sandbox.emulator
         fault = self.rng.choice(FAULTS)
         self.faults[fault] += 1
-        resumed, ready = emulator.gateway.count("resumed"), emulator.gateway.count("ready")
         try:
-            if fault == "close-4000":
-                await emulator.drop_connection(code=4000)
-            elif fault == "abrupt-drop":
-                await emulator.drop_connection(abrupt=True)
-            elif fault == "reconnect":
-                await emulator.send_reconnect()
-            elif fault == "invalid-session-resumable":
-                await emulator.send_invalid_session(resumable=True)
-            elif fault == "invalid-session":
-                await emulator.send_invalid_session(resumable=False)
-                await emulator.wait_for_gateway("ready", ready + 1)
-                return
-            elif fault == "429-callback":
+            if fault == "429-callback":
                 emulator.rate_limit_next("POST /interactions/*/callback", retry_after=0.2)
-                return
-            else:
+            elif fault == "429-follow-up":
                 emulator.rate_limit_next("POST /webhooks/*", retry_after=0.2)
-                return
-            await emulator.wait_for_gateway("resumed", resumed + 1)
+            else:
+                await emulator.break_connection(fault)
         except TimeoutError as exc:
             self.error("did not come back after a fault", f"{fault}: {exc}")
 
