@@ -386,6 +386,7 @@ class CatalogAdmin(commands.Cog):
         description="Moderators: curate this server's catalog",
         guild_only=True,
         default_permissions=discord.Permissions(manage_guild=True),
+        extras={"moderator": True},  # /help lists every subcommand under "For moderators"
     )
 
     def __init__(self, bot: PillarsBot) -> None:
@@ -397,20 +398,32 @@ class CatalogAdmin(commands.Cog):
         """The bot's store."""
         return self.bot.store
 
-    @catalog.command(name="add", description="Add a resource to this server's catalog (opens a form)")
+    @catalog.command(
+        name="add",
+        description="Add a resource to this server's catalog (opens a form)",
+        extras={"example": "/catalog add"},
+    )
     @moderator_only()
     async def add(self, interaction: discord.Interaction) -> None:
         """Open the empty resource form."""
         await interaction.response.send_modal(add_modal(ResourceForm()))
 
-    @catalog.command(name="edit", description="Change a resource of this server's catalog (opens a filled form)")
+    @catalog.command(
+        name="edit",
+        description="Change a resource of this server's catalog (opens a filled form)",
+        extras={"example": "/catalog edit resource:Linear Algebra Done Right"},
+    )
     @app_commands.describe(resource="Start typing a title or an author")
     @moderator_only()
     async def edit(self, interaction: discord.Interaction, resource: ResourceArg) -> None:
         """Open the resource form filled with its current values."""
         await interaction.response.send_modal(edit_modal(resource.id, catalog_ui.form_for(resource)))
 
-    @catalog.command(name="retire", description="Hide a resource from this server; members' progress is kept")
+    @catalog.command(
+        name="retire",
+        description="Hide a resource from this server; members' progress is kept",
+        extras={"example": "/catalog retire resource:Grokking Deep Learning"},
+    )
     @app_commands.describe(resource="Start typing a title or an author")
     @moderator_only()
     async def retire(self, interaction: discord.Interaction, resource: ResourceArg) -> None:
@@ -423,7 +436,11 @@ class CatalogAdmin(commands.Cog):
         )
         await interaction.response.send_message(limits.content(text), ephemeral=True, allowed_mentions=NO_PINGS)
 
-    @catalog.command(name="restore", description="Bring back a resource this server retired")
+    @catalog.command(
+        name="restore",
+        description="Bring back a resource this server retired",
+        extras={"example": "/catalog restore resource:Grokking Deep Learning"},
+    )
     @app_commands.describe(resource="Start typing the title of a retired resource")
     @app_commands.autocomplete(resource=retired_autocomplete)
     @moderator_only()
@@ -440,7 +457,11 @@ class CatalogAdmin(commands.Cog):
         text = f"♻️ Restored **{restored.title}** (`{restored.id}`): members see it again."
         await interaction.response.send_message(limits.content(text), ephemeral=True, allowed_mentions=NO_PINGS)
 
-    @catalog.command(name="suggestions", description="Members' suggestions waiting for a decision")
+    @catalog.command(
+        name="suggestions",
+        description="Members' suggestions waiting for a decision",
+        extras={"example": "/catalog suggestions"},
+    )
     @moderator_only()
     async def suggestions(self, interaction: discord.Interaction) -> None:
         """The pending queue, oldest first, with Approve and Reject buttons."""
@@ -453,7 +474,11 @@ class CatalogAdmin(commands.Cog):
             allowed_mentions=NO_PINGS,
         )
 
-    @catalog.command(name="export", description="This server's added and edited resources, as a catalog YAML file")
+    @catalog.command(
+        name="export",
+        description="This server's added and edited resources, as a catalog YAML file",
+        extras={"example": "/catalog export"},
+    )
     @moderator_only()
     async def export(self, interaction: discord.Interaction) -> None:
         """Send the server's own resources in the format of data/ (ready for /catalog import elsewhere)."""
@@ -468,7 +493,11 @@ class CatalogAdmin(commands.Cog):
         text = f"📦 {len(own)} resource{'s' if len(own) != 1 else ''} added or edited here, in the format of data/."
         await interaction.response.send_message(text, file=file, ephemeral=True, allowed_mentions=NO_PINGS)
 
-    @catalog.command(name="import", description="Add or update resources from a catalog YAML file (checked first)")
+    @catalog.command(
+        name="import",
+        description="Add or update resources from a catalog YAML file (checked first)",
+        extras={"example": "/catalog import file:our-catalog.yaml"},
+    )
     @app_commands.describe(file="A .yaml file in the format of data/ (what /catalog export gives)")
     @moderator_only()
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
@@ -508,7 +537,11 @@ class CatalogAdmin(commands.Cog):
         view.add_item(ImportButton(interaction.user.id, token, "cancel"))
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_PINGS)
 
-    @catalog.command(name="reload", description="Re-read the curated catalog files; a broken file changes nothing")
+    @catalog.command(
+        name="reload",
+        description="Re-read the curated catalog files; a broken file changes nothing",
+        extras={"example": "/catalog reload"},
+    )
     @moderator_only()
     async def reload(self, interaction: discord.Interaction) -> None:
         """Load the curated catalog again; serve it only when every file is valid."""
@@ -543,7 +576,9 @@ class CatalogAdmin(commands.Cog):
         )
         await interaction.response.send_message(limits.content(text), ephemeral=True, allowed_mentions=NO_PINGS)
 
-    @catalog.command(name="log", description="Recent moderator actions on this server's catalog")
+    @catalog.command(
+        name="log", description="Recent moderator actions on this server's catalog", extras={"example": "/catalog log"}
+    )
     @app_commands.describe(count="How many actions to show (newest first)")
     @moderator_only()
     async def log(self, interaction: discord.Interaction, count: app_commands.Range[int, 1, 50] = 20) -> None:
@@ -554,7 +589,11 @@ class CatalogAdmin(commands.Cog):
             embed=catalog_ui.audit_log_embed(entries), ephemeral=True, allowed_mentions=NO_PINGS
         )
 
-    @catalog.command(name="settings", description="Manage Server only: the moderator role and announcement channel")
+    @catalog.command(
+        name="settings",
+        description="Manage Server only: the moderator role and announcement channel",
+        extras={"example": "/catalog settings moderator_role:@Mentors"},
+    )
     @app_commands.describe(
         moderator_role="Members with this role may use /catalog",
         announce_channel="Where members' finished resources are announced",

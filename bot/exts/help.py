@@ -24,6 +24,16 @@ INTRO = (
 )
 
 
+def for_moderators(command: app_commands.Command) -> bool:
+    """Whether the command, or a group it belongs to, is marked `extras={"moderator": True}`."""
+    node: app_commands.Command | app_commands.Group | None = command
+    while node is not None:
+        if node.extras.get("moderator"):
+            return True
+        node = node.parent
+    return False
+
+
 def command_lines(tree: app_commands.CommandTree) -> tuple[list[str], list[str]]:
     """One line per slash command and message command: (for everyone, for moderators)."""
     everyone: list[str] = []
@@ -43,7 +53,7 @@ def command_lines(tree: app_commands.CommandTree) -> tuple[list[str], list[str]]
         example = command.extras.get("example")
         if example:
             line += f"\n  e.g. `{example}`"
-        (moderators if command.extras.get("moderator") else everyone).append(line)
+        (moderators if for_moderators(command) else everyone).append(line)
     for menu in tree.get_commands(type=discord.AppCommandType.message):
         everyone.append(f"**{menu.name}** (right-click a message → Apps) — picks drawn from that message's text")
     return everyone, moderators

@@ -280,6 +280,15 @@ async def test_help_lists_every_member_command_with_examples(pillars: Sandbox) -
     assert "e.g. `/recommend" in reply.text
 
 
+async def test_help_lists_the_moderator_commands_apart_each_with_an_example(pillars: Sandbox) -> None:
+    [embed] = (await pillars.command("alice", "help")).embeds
+    everyone = "\n".join(f["value"] for f in embed["fields"] if f["name"].startswith("For everyone"))
+    moderators = "\n".join(f["value"] for f in embed["fields"] if f["name"].startswith("For moderators"))
+    assert "/catalog" not in everyone
+    for name in ("add", "edit", "retire", "restore", "suggestions", "import", "export", "reload", "log", "settings"):
+        assert f"`/catalog {name}`" in moderators and f"e.g. `/catalog {name}" in moderators
+
+
 async def test_every_synced_description_is_within_limits(pillars: Sandbox) -> None:
     def walk(options: list[dict]) -> None:
         for option in options:
