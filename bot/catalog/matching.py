@@ -334,16 +334,22 @@ def resource_choices(catalog: Catalog, typed: str, limit: int = 25) -> list[Reso
 
 
 def search_resources(catalog: Catalog, text: str, limit: int = 10) -> list[Resource]:
-    """Resources whose title, authors or topics match the words of a search, best first."""
+    """Resources whose title, authors or topics match the words of a search, best first.
+
+    When a word that names no topic ("boyd") matches a title or an author, only resources it matches are
+    kept: a search for "boyd convex" wants Boyd's book, not everything that touches optimization.
+    """
     words = [w for w in words_of(text) if w not in STOPWORDS]
     topics = set(interpret(text).topics)
     if not words and not topics:
         return []
-    scored: list[tuple[float, int, Resource]] = []
+    names = [w for w in words if resolve_topic(w) is None]
+    found: list[tuple[bool, float, int, Resource]] = []  # (named, score, catalog position, resource)
     for index, (key, resource) in enumerate(catalog.search_keys(_search_key)):
-        score = sum(2.0 for w in words if w in key)
-        score += sum(1.5 for topic in resource.topics if topic in topics)
+        score = sum(2.0 for w in words if w in key) + sum(1.5 for topic in resource.topics if topic in topics)
         if score:
-            scored.append((-score, index, resource))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [resource for _, _, resource in scored[:limit]]
+            found.append((any(w in key for w in names), score, index, resource))
+    if any(named for named, *_ in found):
+        found = [item for item in found if item[0]]
+    found.sort(key=lambda item: (-item[1], item[2]))
+    return [resource for *_, resource in found[:limit]]

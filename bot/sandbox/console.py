@@ -116,13 +116,17 @@ def split_command(text: str, synced: list[dict[str, Any]]) -> tuple[str, dict[st
 
 
 def split_pairs(text: str) -> dict[str, str]:
-    """`key: value | key: value` (modal fields, message command parts)."""
+    """`key: value | key: value` (modal fields, message command parts); `\\n` in a value is a line break.
+
+    A script is one action per line, so a multi-line text input (a summary, a blank line, a reason) is
+    written with `\\n` where the person would press Enter.
+    """
     pairs: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(" | "))):
         key, colon, value = part.partition(":")
         if not colon:
             raise ScriptError(f"Cannot read {part!r}: write 'field: value', fields separated by ' | '.")
-        pairs[key.strip()] = value.strip()
+        pairs[key.strip()] = value.strip().replace("\\n", "\n")
     return pairs
 
 

@@ -28,6 +28,7 @@ from bot.catalog.vocabulary import COST_LABELS, Background, Cost, Kind, LengthUn
 from bot.errors import InvalidInputError
 from bot.store.models import AuditEntry, ImportSummary, Suggestion
 from bot.ui import embeds, limits
+from bot.ui.text import counted
 from bot.ui.views import PillarsModal, PillarsView
 
 # --- the form, as plain text -----------------------------------------------------------------------------
@@ -494,5 +495,5 @@ def audit_log_embed(entries: Sequence[AuditEntry]) -> discord.Embed:
     description = limits.cut(text, limits.EMBED_DESCRIPTION)
     embed = discord.Embed(title="Catalog audit log", description=description, colour=embeds.COLOUR)
     if entries:
-        embed.set_footer(text=f"The last {len(entries)} actions, newest first")
+        embed.set_footer(text=f"The last {counted(len(entries), 'action')}, newest first")
     return limits.fit_embed(embed)

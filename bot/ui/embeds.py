@@ -11,6 +11,7 @@ from bot.reading import ReadingStatus
 from bot.recommend import PathStep, Pick
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 from bot.ui import limits
+from bot.ui.text import counted
 
 COLOUR = discord.Colour(0x3B82F6)
 WARNING_COLOUR = discord.Colour(0xF59E0B)
@@ -179,10 +180,11 @@ def stats_embed(stats: ReadingStats) -> discord.Embed:
     embed.add_field(name="🔖 Want to read", value=str(stats.want_to_read))
     embed.add_field(name="⏸️ Dropped", value=str(stats.dropped))
     embed.add_field(name="🔁 Re-reads", value=str(stats.rereads))
-    embed.add_field(name="✎ Updates", value=f"{stats.updates} on {stats.active_days} days")
-    day = "day" if stats.current_streak == 1 else "days"
+    embed.add_field(name="✎ Updates", value=f"{stats.updates} on {counted(stats.active_days, 'day')}")
     embed.add_field(
-        name="🔥 Streak", value=f"{stats.current_streak} {day} now · longest {stats.longest_streak}", inline=False
+        name="🔥 Streak",
+        value=f"{counted(stats.current_streak, 'day')} now · longest {stats.longest_streak}",
+        inline=False,
     )
     return limits.fit_embed(embed)
 
@@ -191,7 +193,8 @@ def leaderboard_embed(server_name: str, rows: Sequence[tuple[str, LeaderboardRow
     """The server's most diligent readers by finished resources, then updates; names, never pings."""
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = [
-        f"{medals.get(rank, f'{rank}.')} **{limits.cut(name, 64)}** — {row.finished} finished · {row.updates} updates"
+        f"{medals.get(rank, f'{rank}.')} **{limits.cut(name, 64)}** — {row.finished} finished · "
+        f"{counted(row.updates, 'update')}"
         for rank, (name, row) in enumerate(rows, start=1)
     ]
     description = "\n".join(lines) or "Nobody has logged any reading here yet. `/progress log` starts it."

@@ -99,3 +99,12 @@ def test_resource_autocomplete_finds_every_word_start_match_and_title_prefixes_f
     prefixed = [key(r).startswith(needle) for r in found]
     assert prefixed == sorted(prefixed, reverse=True)  # every title-prefix match before any other
     assert len(resource_choices(catalog, typed)) == min(25, len(expected))
+
+
+def test_search_keeps_only_the_clearly_relevant_results() -> None:
+    catalog = make_catalog(
+        make_resource("boyd", title="Convex Optimization", authors=["Stephen Boyd"], topics=["optimization"]),
+        make_resource("other-optimizer", title="Numerical Methods", topics=["numerical-methods", "optimization"]),
+    )
+    assert [r.id for r in search_resources(catalog, "boyd convex")] == ["boyd"]
+    assert [r.id for r in search_resources(catalog, "optimization")] == ["boyd", "other-optimizer"]

@@ -72,6 +72,10 @@ def test_modal_fields_are_separated_by_bars() -> None:
         split_pairs("just text")
 
 
+def test_a_backslash_n_in_a_modal_value_is_a_line_break() -> None:
+    assert split_pairs(r"text: Short notes.\n\nBecause.") == {"text": "Short notes.\n\nBecause."}
+
+
 SCRIPT = """\
 # a study session
 as alice: /recommend topic: linear algebra level: Advanced
