@@ -1,0 +1,53 @@
+"""Settings: every one documented in .env.example, read from the environment or .env, the token never shown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_env_example_documents_every_setting_with_a_comment() -> None:
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    documented = {}
+    for index, line in enumerate(lines):
+        found = re.match(r"^#?\s*([A-Z_]+)=", line)
+        if found:
+            documented[found.group(1)] = index
+    assert set(documented) == {name.upper() for name in Settings.model_fields}
+    for name, index in documented.items():
+        block = []  # the lines above it, up to the blank line that starts its paragraph
+        while index > 0 and lines[index - 1].strip():
+            index -= 1
+            block.append(lines[index])
+        assert any(line.startswith("# ") for line in block), f"{name} has no comment above it"
+
+
+def test_settings_come_from_the_environment_and_a_bad_value_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's in the way
+    monkeypatch.setenv("WRITE_COOLDOWN_RATE", "7")
+    monkeypatch.setenv("DEV_GUILD_ID", "123456789012345678")
+    settings = load_settings()
+    assert settings.write_cooldown_rate == 7 and settings.dev_guild_id == 123456789012345678
+    monkeypatch.setenv("WRITE_COOLDOWN_RATE", "lots")
+    with pytest.raises(ConfigError, match="WRITE_COOLDOWN_RATE"):
+        load_settings()
+
+
+def test_a_dotenv_file_is_read_and_the_token_is_not_in_its_repr(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    token = "A" * 24 + ".Bcdefg." + "C" * 27
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={token}\nLOG_LEVEL=DEBUG\n", encoding="utf-8")
+    settings = load_settings()
+    assert settings.token() == token and settings.log_level == "DEBUG"
+    assert token not in repr(settings) and token not in str(settings.model_dump())
