@@ -65,7 +65,9 @@ class Catalog:
         it (ranking columns, the autocomplete index) is built and held once, not once per server.
         """
         overrides = list(overrides)
-        hidden = [resource_id for resource_id in hidden if resource_id in self._by_id]
+        # A hidden id may be one of the overrides (a resource a server added, then retired), not only ours.
+        known = self._by_id.keys() | {resource.id for resource in overrides}
+        hidden = [resource_id for resource_id in hidden if resource_id in known]
         if not overrides and not hidden:
             return self
         by_id = dict(self._by_id)

@@ -24,3 +24,12 @@ def test_a_merge_that_changes_something_is_a_new_catalog() -> None:
     changed = curated.merged([edited])
     assert changed is not curated and changed["first"].title == "First, revised"
     assert curated["first"].title != "First, revised"
+
+
+def test_a_server_that_retires_a_resource_it_added_no_longer_sees_it() -> None:
+    curated = Catalog([make_resource("first")])
+    added = make_resource("added-here")
+
+    live = curated.merged([added], hidden=["added-here"])
+
+    assert live.ids == ["first"]
