@@ -92,9 +92,23 @@ TopicArg = app_commands.Transform[Topic, TopicOption]
 ResourceArg = app_commands.Transform[Resource, ResourceOption]
 
 
-async def title_of(interaction: discord.Interaction, resource_id: str) -> str:
-    """A resource's title for display, even when it was retired here since (then from the curated catalog)."""
+async def titles_for(interaction: discord.Interaction, resource_ids: list[str]) -> dict[str, str]:
+    """id → title for display, for resources retired here too (a member's shelf keeps them)."""
     store = pillars_bot(interaction).store
-    catalog = await store.catalog_for(interaction.guild_id)
-    resource = catalog.get(resource_id) or store.curated.get(resource_id)
-    return resource.title if resource is not None else resource_id
+    catalog = await catalog_of(interaction)
+    titles: dict[str, str] = {}
+    retired: dict[str, Resource] | None = None
+    for resource_id in resource_ids:
+        resource = catalog.get(resource_id)
+        if resource is None and interaction.guild_id is not None:
+            if retired is None:  # read once, and only when a resource is missing from the live catalog
+                retired = {r.id: r for r in await store.retired(interaction.guild_id)}
+            resource = retired.get(resource_id)
+        resource = resource or store.curated.get(resource_id)
+        titles[resource_id] = resource.title if resource is not None else resource_id
+    return titles
+
+
+async def title_of(interaction: discord.Interaction, resource_id: str) -> str:
+    """A resource's title for display, even when it was retired here since."""
+    return (await titles_for(interaction, [resource_id]))[resource_id]

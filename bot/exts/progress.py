@@ -12,24 +12,13 @@ from discord.ext import commands
 
 from bot.errors import InvalidInputError
 from bot.exts._checks import pillars_bot, server_only, write_command
-from bot.exts._options import STATUS_CHOICES, ResourceArg, catalog_of
+from bot.exts._options import STATUS_CHOICES, ResourceArg, titles_for
 from bot.reading import ReadingStatus
 from bot.store.store import MAX_NOTE
 from bot.ui import embeds, limits
 
 HISTORY_LIMIT = 15
 LEADERBOARD_LIMIT = 10
-
-
-async def titles_for(interaction: discord.Interaction, resource_ids: list[str]) -> dict[str, str]:
-    """id → title for display, falling back to the curated catalog for what this server retired."""
-    store = pillars_bot(interaction).store
-    catalog = await catalog_of(interaction)
-    titles: dict[str, str] = {}
-    for resource_id in resource_ids:
-        resource = catalog.get(resource_id) or store.curated.get(resource_id)
-        titles[resource_id] = resource.title if resource is not None else resource_id
-    return titles
 
 
 class Progress(commands.Cog):

@@ -218,6 +218,21 @@ async def test_retire_hides_a_resource_keeps_progress_and_restore_brings_it_back
     assert actions[:2] == ["restore", "retire"]
 
 
+
+async def test_a_retired_resource_the_server_added_is_hidden_but_members_shelves_still_name_it(
+    pillars: Sandbox,
+) -> None:
+    await pillars.submit_modal("admin", await pillars.command("admin", "catalog add"), NEW_BOOK)
+    await pillars.command("alice", "progress log", resource=NEW_BOOK_ID, status="reading")
+
+    await pillars.command("admin", "catalog retire", resource=NEW_BOOK_ID)
+
+    assert NEW_BOOK_ID not in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
+    refused = await pillars.command("alice", "progress log", resource=NEW_BOOK_ID, position=3)
+    assert "retired" in refused.content
+    shelf = await pillars.command("alice", "progress show")
+    assert "Matrix Computations" in shelf.text
+
 # --- suggestions ---------------------------------------------------------------------------------------
 
 
