@@ -218,7 +218,6 @@ async def test_retire_hides_a_resource_keeps_progress_and_restore_brings_it_back
     assert actions[:2] == ["restore", "retire"]
 
 
-
 async def test_a_retired_resource_the_server_added_is_hidden_but_members_shelves_still_name_it(
     pillars: Sandbox,
 ) -> None:
@@ -232,6 +231,7 @@ async def test_a_retired_resource_the_server_added_is_hidden_but_members_shelves
     assert "retired" in refused.content
     shelf = await pillars.command("alice", "progress show")
     assert "Matrix Computations" in shelf.text
+
 
 # --- suggestions ---------------------------------------------------------------------------------------
 
