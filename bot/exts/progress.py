@@ -6,6 +6,8 @@ never: notes are for the member who wrote them.
 
 from __future__ import annotations
 
+import logging
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -17,8 +19,31 @@ from bot.reading import ReadingStatus
 from bot.store.store import MAX_NOTE
 from bot.ui import embeds, limits
 
+log = logging.getLogger(__name__)
+
 HISTORY_LIMIT = 15
 LEADERBOARD_LIMIT = 10
+
+
+async def announce_finished(interaction: discord.Interaction, title: str) -> None:
+    """Post in the server's announce channel (`/catalog settings`) that the member finished a resource; no ping.
+
+    The member already has their answer: a channel that is gone or closed to the bot is logged, not their problem.
+    """
+    if interaction.guild is None:
+        return
+    settings = await pillars_bot(interaction).store.guild_settings(interaction.guild.id)
+    if settings.announce_channel_id is None:
+        return
+    channel = interaction.guild.get_channel(settings.announce_channel_id)
+    if not isinstance(channel, discord.abc.Messageable):
+        log.warning("Announce channel %s of guild %s is gone", settings.announce_channel_id, interaction.guild.id)
+        return
+    text = f"🎉 {interaction.user.display_name} finished **{title}**."
+    try:
+        await channel.send(limits.content(text), allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException:
+        log.warning("Could not announce in channel %s of guild %s", channel.id, interaction.guild.id, exc_info=True)
 
 
 class Progress(commands.Cog):
@@ -53,7 +78,11 @@ class Progress(commands.Cog):
         """Log the update and show the entry as it now stands."""
         if status is None and position is None and note is None:
             raise InvalidInputError("Tell me a status, a position or a note to record.")
-        entry = await pillars_bot(interaction).store.log_progress(
+        store = pillars_bot(interaction).store
+        # Only a status or a position can finish a resource; then the status before says whether this one did.
+        may_finish = status == ReadingStatus.FINISHED.value or position is not None
+        before = (await store.statuses(interaction.user.id)).get(resource.id) if may_finish else None
+        entry = await store.log_progress(
             interaction.user.id,
             interaction.guild_id,
             resource.id,
@@ -65,6 +94,8 @@ class Progress(commands.Cog):
         if entry.status is ReadingStatus.FINISHED:
             text += "\nWell done! `/recommend` has what could come next."
         await interaction.response.send_message(limits.content(text), ephemeral=True)
+        if may_finish and entry.status is ReadingStatus.FINISHED and before is not ReadingStatus.FINISHED:
+            await announce_finished(interaction, resource.title)
 
     @group.command(
         name="show",

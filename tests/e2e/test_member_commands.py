@@ -316,3 +316,25 @@ async def test_buttons_keep_working_after_a_restart(pillars: Sandbox) -> None:
     assert "belongs to someone else" in refused.content
     more = await pillars.click("alice", reply, "More picks")
     assert more.embeds[0]["footer"]["text"].startswith("4–")
+
+
+# --- the announce channel ------------------------------------------------------------------------------
+
+
+async def test_finishing_a_resource_is_announced_once_in_the_servers_announce_channel(pillars: Sandbox) -> None:
+    await pillars.command("admin", "catalog settings", announce_channel="general")
+    general = pillars.world.channel("general").id
+
+    def announcements() -> list[dict]:
+        return [m for m in pillars.emulator.messages.values() if int(m["channel_id"]) == general]
+
+    await pillars.command("alice", "progress log", resource=LADR, position=40)
+    assert announcements() == []
+
+    await pillars.command("alice", "progress log", resource=LADR, status="finished")
+    await pillars.command("alice", "progress log", resource=LADR, note="what a book")
+    await pillars.command("alice", "progress log", resource=LADR, status="finished")
+
+    [posted] = announcements()
+    assert "Alice finished **Linear Algebra Done Right" in posted["content"]
+    assert pillars.emulator.allowed_mentions[int(posted["id"])] == NO_PINGS
