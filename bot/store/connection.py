@@ -28,9 +28,9 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -139,10 +139,22 @@ class Session:
     Each method is one hop to aiosqlite's worker thread; a write's cost is mostly the number of hops.
     """
 
-    __slots__ = ("_conn",)
+    __slots__ = ("_batch", "_conn")
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, batch: _Batch | None = None) -> None:
         self._conn = conn
+        self._batch = batch
+
+    @property
+    def batch(self) -> object | None:
+        """The write transaction this session is part of (the same object for every writer sharing it); None
+        for a read."""
+        return self._batch
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once the transaction's COMMIT succeeded, before any later writer runs; never if it fails."""
+        assert self._batch is not None, "only a write transaction commits"
+        self._batch.after_commit.append(callback)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the rows it changed."""
@@ -180,6 +192,7 @@ class _Batch:
 
     outcome: asyncio.Future[BaseException | None]
     committer: asyncio.Task[None] | None = None
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
 class Database:
@@ -311,7 +324,7 @@ class Database:
             if batch is None:
                 batch = await self._lead()
                 try:
-                    yield Session(self._conn)
+                    yield Session(self._conn, batch)
                 except BaseException as exc:
                     # Nobody has joined yet (they wait for the lock), so the whole transaction is this body's.
                     self._batch = None
@@ -327,7 +340,7 @@ class Database:
             else:
                 try:
                     await self._conn.execute("SAVEPOINT write")
-                    yield Session(self._conn)
+                    yield Session(self._conn, batch)
                 except BaseException as exc:
                     await self._undo_savepoint(batch, exc)
                     if (unavailable := _unavailable(exc)) is None:
@@ -386,6 +399,9 @@ class Database:
             if not isinstance(exc, Exception):
                 raise
         else:
+            # Still holding the lock: what the callbacks publish is in place before the next writer starts.
+            for callback in batch.after_commit:
+                callback()
             batch.outcome.set_result(None)
 
     @staticmethod

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from bot.store.connection import Database, rows_as_dicts, time_to_db, utc_now
+from bot.store.progress import ProgressLog
 
 DELETED_MEMBER = 0
 
@@ -28,8 +29,9 @@ _ACTED_BY = (
 class MemberData:
     """Export and erasure of one member's data."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, progress: ProgressLog) -> None:
         self._db = db
+        self._progress = progress
 
     async def export(self, user_id: int) -> dict[str, Any]:
         """Everything about the member as JSON-ready data, read from one snapshot."""
@@ -75,6 +77,7 @@ class MemberData:
             # History first: rows removed by ON DELETE CASCADE would not be counted.
             gone += await session.execute("DELETE FROM progress_events WHERE user_id = ?", (user_id,))
             gone += await session.execute("DELETE FROM read_throughs WHERE user_id = ?", (user_id,))
+            self._progress.drop_read_throughs(user_id)  # inside the transaction: before the batch's next writer
             gone += await session.execute("DELETE FROM suggestions WHERE user_id = ?", (user_id,))
             for table, column in _ACTED_BY:
                 gone += await session.execute(

@@ -203,27 +203,78 @@ def streaks(days: list[date], today: date) -> tuple[int, int]:
 class ProgressLog:
     """The members' read-throughs and their history.
 
-    Each member's statuses (read on every /recommend) are cached. The store is the only writer, in one
-    process, so dropping a member's entry after each of their writes keeps the cache exact; a generation
-    counter stops a read that raced a write from caching what it saw before the write.
+    Two caches, both exact because the store is the only writer, in one process:
+
+    - Each member's statuses (read on every /recommend), for readers. Dropping a member's entry after each
+      of their writes keeps it exact; a generation counter stops a read that raced a write from caching what
+      it saw before the write.
+    - Each member's current read-throughs, for writers, so an update need not SELECT them first. It is what
+      the write connection sees. A write in an open batch goes into `_pending`, which only writers of that
+      same batch (the same transaction) see; the batch's COMMIT publishes it into `_current`, and a batch
+      that fails never does: the next batch finds `_pending` belongs to another batch and drops it. Any write
+      that fails, and any other write to a member's read-throughs (`drop_read_throughs`), drops the member,
+      so the next update loads them again, inside its transaction.
     """
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._statuses: dict[int, dict[str, ReadingStatus]] = {}
         self._generation = 0
+        self._current: dict[int, dict[str, ReadThrough]] = {}  # as committed
+        self._pending: dict[int, dict[str, ReadThrough]] = {}  # as written in the open batch `_pending_batch`
+        self._pending_batch: object | None = None
 
     def forget(self, user_id: int) -> None:
         """Drop the member's cached statuses (after a write that may have changed them)."""
         self._generation += 1
         self._statuses.pop(user_id, None)
 
+    def drop_read_throughs(self, user_id: int) -> None:
+        """Drop the member's cached read-throughs: call it inside any transaction that writes them otherwise
+        than `log` does, so no writer after it, in the same batch or later, trusts the old ones."""
+        self._current.pop(user_id, None)
+        self._pending.pop(user_id, None)
+
+    async def _read_throughs(self, session: Session, user_id: int) -> dict[str, ReadThrough]:
+        """resource id → the member's current read-through, as this write transaction sees it (do not change it)."""
+        if self._pending_batch is not session.batch:
+            self._pending_batch, self._pending = session.batch, {}  # another batch's: committed, or failed
+            session.after_commit(self._publish)
+        found = self._pending.get(user_id)
+        if found is None:
+            found = self._current.get(user_id)
+        if found is None:
+            rows = await session.fetchall(_CURRENT, (user_id,))
+            found = {row["resource_id"]: ReadThrough.from_row(row) for row in rows}
+            self._pending[user_id] = found  # what this transaction sees, so it is published with its commit
+        return found
+
+    def _stage(self, session: Session, user_id: int, resource_id: str, read_through: ReadThrough) -> None:
+        """Note the member's new current read-through of a resource, for the writers of this batch."""
+        assert self._pending_batch is session.batch
+        before = self._pending.get(user_id) or self._current.get(user_id) or {}
+        self._pending[user_id] = {**before, resource_id: read_through}
+
+    def _publish(self) -> None:
+        """The batch committed: what its writers staged is now the committed state."""
+        for user_id, read_throughs in self._pending.items():
+            if user_id not in self._current and len(self._current) >= MAX_CACHED_MEMBERS:
+                del self._current[next(iter(self._current))]
+            self._current[user_id] = read_throughs
+        self._pending, self._pending_batch = {}, None
+
     @asynccontextmanager
     async def _changing(self, user_id: int) -> AsyncIterator[Session]:
         """A write transaction on the member's progress; their cached statuses are dropped once it is over."""
         try:
             async with self._db.transaction() as session:
-                yield session
+                try:
+                    yield session
+                except BaseException:
+                    # Refused before writing, undone, or cut off mid-statement: whatever the cache says, the
+                    # member's rows are read again by their next update.
+                    self.drop_read_throughs(user_id)
+                    raise
         finally:
             self.forget(user_id)  # after the commit, so no read can cache the state before it again
 
@@ -246,11 +297,7 @@ class ProgressLog:
             )
         at = as_utc(now)
         async with self._changing(user_id) as session:
-            row = await session.fetchone(
-                "SELECT * FROM read_throughs WHERE user_id = ? AND resource_id = ? ORDER BY number DESC LIMIT 1",
-                (user_id, resource.id),
-            )
-            current = None if row is None else ReadThrough.from_row(row)
+            current = (await self._read_throughs(session, user_id)).get(resource.id)
             plan = plan_update(current, status=status, position=position, note=note, unit=unit, total=total, now=at)
             values = (
                 plan.status.value,
@@ -281,6 +328,18 @@ class ProgressLog:
                 " note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (read_through_id, user_id, guild_id, resource.id, plan.status.value, plan.position, note, values[-1]),
             )
+            written = ReadThrough(
+                id=read_through_id,
+                number=plan.number,
+                status=plan.status,
+                position=plan.position,
+                unit=unit,
+                total=total,
+                started_at=plan.started_at,
+                finished_at=plan.finished_at,
+                note=plan.note,
+            )
+            self._stage(session, user_id, resource.id, written)
         return ShelfEntry(
             user_id=user_id,
             resource_id=resource.id,

@@ -51,7 +51,7 @@ class Store:
         self._progress = ProgressLog(db)
         self._suggestions = SuggestionQueue(db)
         self._settings = SettingsBook(db)
-        self._members = MemberData(db)
+        self._members = MemberData(db, self._progress)
 
     @classmethod
     async def open(cls, path: Path | str, curated: Catalog, *, read_only: bool = False) -> Store:
