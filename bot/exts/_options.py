@@ -13,7 +13,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.matching import resolve_topic, resource_choices, suggest_words, topic_choices
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
-from bot.errors import NotFoundError
+from bot.errors import InvalidInputError, NotFoundError
 from bot.exts._checks import pillars_bot
 from bot.reading import ReadingStatus
 from bot.ui import limits
@@ -63,9 +63,15 @@ async def find_resource(interaction: discord.Interaction, value: str) -> Resourc
     for resource in catalog:
         if resource.title.lower() == lowered:
             return resource
-    candidates = resource_choices(catalog, value, limit=1)
-    if len(value) >= 4 and candidates and candidates[0].title.lower().startswith(lowered):
-        return candidates[0]
+    if len(value) >= 4:
+        # A typed beginning of one title is that resource; of several, the member must say which, since
+        # acting on a guess (retiring "Deep…") is worse than asking.
+        starting = [r for r in resource_choices(catalog, value, limit=6) if r.title.lower().startswith(lowered)]
+        if len(starting) == 1:
+            return starting[0]
+        if starting:
+            names = ", ".join(f"**{r.title}**" for r in starting[:5])
+            raise InvalidInputError(f"'{limits.cut(value, 80)}' could be {names}. Pick one from the list as you type.")
     # The store words the "not found" answer, with its own did-you-mean over ids and titles.
     return await pillars_bot(interaction).store.resource(interaction.guild_id, value)
 

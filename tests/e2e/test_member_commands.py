@@ -338,3 +338,17 @@ async def test_finishing_a_resource_is_announced_once_in_the_servers_announce_ch
     [posted] = announcements()
     assert "Alice finished **Linear Algebra Done Right" in posted["content"]
     assert pillars.emulator.allowed_mentions[int(posted["id"])] == NO_PINGS
+
+
+async def test_a_typed_beginning_of_several_titles_is_asked_about_not_guessed(pillars: Sandbox) -> None:
+    ambiguous = await pillars.command("alice", "resource info", resource="Neural")
+    assert ambiguous.ephemeral and "could be" in ambiguous.content
+    assert (
+        "Neural Networks: Zero to Hero" in ambiguous.content
+        and "Neural Networks and Deep Learning" in ambiguous.content
+    )
+    single = await pillars.command("alice", "resource info", resource="Linear Alg")
+    assert single.embeds and single.embeds[0]["title"].startswith("Linear Algebra Done Right")
+    refused = await pillars.command("admin", "catalog retire", resource="Neural")
+    assert "could be" in refused.content
+    assert "Neural Networks: Zero to Hero" in (await pillars.command("bob", "resource search", query="neural")).text
