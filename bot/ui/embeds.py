@@ -11,7 +11,7 @@ from bot.reading import ReadingStatus
 from bot.recommend import PathStep, Pick
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 from bot.ui import limits
-from bot.ui.text import counted
+from bot.ui.text import counted, masked_link
 
 COLOUR = discord.Colour(0x3B82F6)
 WARNING_COLOUR = discord.Colour(0xF59E0B)
@@ -121,7 +121,8 @@ def path_embed(topic_label: str, steps: Sequence[PathStep]) -> discord.Embed:
         icon = STATUS_ICONS.get(step.status, "▫️") if step.status is not None else "▫️"
         groundwork = "" if step.for_topic else " · groundwork"
         lines.append(
-            f"{number}. {icon} [{step.resource.title}]({step.resource.url}) — {step.resource.level.value}{groundwork}"
+            f"{number}. {icon} {masked_link(step.resource.title, step.resource.url)} — "
+            f"{step.resource.level.value}{groundwork}"
         )
     done = sum(1 for step in steps if step.done)
     embed = discord.Embed(
