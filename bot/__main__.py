@@ -97,13 +97,15 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         text=args.query,
     )
     answer = recommend(catalog, query, limit=args.limit)
+    if answer.needs_clarification:
+        # On stderr, so `--json` keeps stdout a list of picks (empty here) and the exit code says it failed.
+        print(f"Nothing in the catalog matches {', '.join(repr(w) for w in answer.unknown_words)}.", file=sys.stderr)
+        for word, close in answer.suggestions.items():
+            print(f"  {word}: did you mean {', '.join(close)}?", file=sys.stderr)
     if args.json:
         print(json.dumps([pick.as_dict() for pick in answer.picks], indent=2, ensure_ascii=False))
-        return 0
+        return 1 if answer.needs_clarification else 0
     if answer.needs_clarification:
-        print(f"Nothing in the catalog matches {', '.join(repr(w) for w in answer.unknown_words)}.")
-        for word, close in answer.suggestions.items():
-            print(f"  {word}: did you mean {', '.join(close)}?")
         return 1
     if not answer.picks:
         print("No resource matches all of that; try fewer filters.")

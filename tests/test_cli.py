@@ -1,0 +1,53 @@
+"""The command line gives the bot's answers without Discord: recommend and path, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def in_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default CATALOG_PATH, data/, is relative to where the command runs."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("CATALOG_PATH", raising=False)
+
+
+def test_recommend_json_is_a_list_of_picks_with_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--topic", "linalg", "--background", "software-engineer", "--json"]) == 0
+    picks = json.loads(capsys.readouterr().out)
+    assert len(picks) == 3 and set(picks[0]) == {"id", "title", "score", "reasons"}
+    assert "written for software engineers" in picks[0]["reasons"]
+
+
+def test_recommend_text_names_each_pick_with_its_link_and_why(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--query", "free probability book"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. ") and "https://" in out and "why: covers probability" in out
+
+
+def test_a_question_naming_nothing_fails_with_did_you_mean_even_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--query", "algebrra", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == [] and "did you mean linear algebra" in captured.err
+
+
+def test_a_misspelt_topic_is_understood_and_an_unknown_one_exits_with_the_topics(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["recommend", "--topic", "probabilitty theroy"]) == 0
+    assert "covers probability" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="Unknown topic 'quantm'. Topics: linear algebra, probability"):
+        main(["recommend", "--topic", "quantm"])
+
+
+def test_path_json_puts_prerequisites_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["path", "deep learning", "--json"]) == 0
+    order = [step["id"] for step in json.loads(capsys.readouterr().out)]
+    assert order.index("linear-algebra-done-right") < order.index("deep-learning-goodfellow")
