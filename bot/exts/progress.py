@@ -78,11 +78,7 @@ class Progress(commands.Cog):
         """Log the update and show the entry as it now stands."""
         if status is None and position is None and note is None:
             raise InvalidInputError("Tell me a status, a position or a note to record.")
-        store = pillars_bot(interaction).store
-        # Only a status or a position can finish a resource; then the status before says whether this one did.
-        may_finish = status == ReadingStatus.FINISHED.value or position is not None
-        before = (await store.statuses(interaction.user.id)).get(resource.id) if may_finish else None
-        entry = await store.log_progress(
+        entry = await pillars_bot(interaction).store.log_progress(
             interaction.user.id,
             interaction.guild_id,
             resource.id,
@@ -94,7 +90,7 @@ class Progress(commands.Cog):
         if entry.status is ReadingStatus.FINISHED:
             text += "\nWell done! `/recommend` has what could come next."
         await interaction.response.send_message(limits.content(text), ephemeral=True)
-        if may_finish and entry.status is ReadingStatus.FINISHED and before is not ReadingStatus.FINISHED:
+        if entry.finished_by_last_update:
             await announce_finished(interaction, resource.title)
 
     @group.command(

@@ -28,6 +28,11 @@ class ShelfEntry:
     updated_at: datetime
 
     @property
+    def finished_by_last_update(self) -> bool:
+        """Whether the latest update is the one that finished it: a finish is stamped with its update's time."""
+        return self.status is ReadingStatus.FINISHED and self.finished_at == self.updated_at
+
+    @property
     def fraction(self) -> float:
         """How far along, 0.0 to 1.0; a finished resource is 1.0 whatever its last position."""
         if self.status is ReadingStatus.FINISHED:

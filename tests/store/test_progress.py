@@ -41,6 +41,17 @@ async def test_reaching_the_end_finishes_the_resource(store: Store) -> None:
     assert entry.fraction == 1.0
 
 
+async def test_only_the_update_that_finishes_a_read_through_says_it_finished_it(store: Store) -> None:
+    """What the announce channel relies on: one 'finished' per read-through, re-reads included."""
+    log = store.log_progress
+    assert not (await log(MEMBER, GUILD, ESSENCE, position=3, now=at(1))).finished_by_last_update
+    assert (await log(MEMBER, GUILD, ESSENCE, position=16, now=at(2))).finished_by_last_update
+    assert not (await log(MEMBER, GUILD, ESSENCE, note="loved it", now=at(3))).finished_by_last_update
+    assert not (await log(MEMBER, GUILD, ESSENCE, status=ReadingStatus.FINISHED, now=at(4))).finished_by_last_update
+    assert not (await log(MEMBER, GUILD, ESSENCE, status=ReadingStatus.READING, now=at(5))).finished_by_last_update
+    assert (await log(MEMBER, GUILD, ESSENCE, status=ReadingStatus.FINISHED, now=at(6))).finished_by_last_update
+
+
 async def test_finishing_without_a_position_puts_it_at_the_end(store: Store) -> None:
     entry = await store.log_progress(MEMBER, GUILD, LADR, status=ReadingStatus.FINISHED, now=at(1))
     assert entry.position == 390 and entry.status is ReadingStatus.FINISHED
