@@ -89,6 +89,22 @@ class ReadThrough:
             note=row["note"],
         )
 
+    def shelf_entry(self, user_id: int, resource_id: str, updated_at: datetime) -> ShelfEntry:
+        """This read-through as the member sees it on their shelf."""
+        return ShelfEntry(
+            user_id=user_id,
+            resource_id=resource_id,
+            status=self.status,
+            position=self.position,
+            unit=self.unit,
+            total=self.total,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            read_count=self.number,
+            note=self.note,
+            updated_at=updated_at,
+        )
+
 
 @dataclass(frozen=True)
 class PlannedUpdate:
@@ -156,19 +172,9 @@ def plan_update(
 
 def _shelf_entry(row: sqlite3.Row, user_id: int) -> ShelfEntry:
     """A read_throughs row as the member's shelf entry."""
-    return ShelfEntry(
-        user_id=user_id,
-        resource_id=row["resource_id"],
-        status=ReadingStatus(row["status"]),
-        position=row["position"],
-        unit=LengthUnit(row["unit"]),
-        total=row["total"],
-        started_at=time_from_db(row["started_at"]),
-        finished_at=time_from_db(row["finished_at"]),
-        read_count=row["number"],
-        note=row["note"],
-        updated_at=time_from_db(row["updated_at"]),  # type: ignore[arg-type]
-    )
+    updated_at = time_from_db(row["updated_at"])
+    assert updated_at is not None
+    return ReadThrough.from_row(row).shelf_entry(user_id, row["resource_id"], updated_at)
 
 
 def _event(row: sqlite3.Row) -> ProgressEvent:
@@ -340,19 +346,7 @@ class ProgressLog:
                 note=plan.note,
             )
             self._stage(session, user_id, resource.id, written)
-        return ShelfEntry(
-            user_id=user_id,
-            resource_id=resource.id,
-            status=plan.status,
-            position=plan.position,
-            unit=unit,
-            total=total,
-            started_at=plan.started_at,
-            finished_at=plan.finished_at,
-            read_count=plan.number,
-            note=plan.note,
-            updated_at=at,
-        )
+        return written.shelf_entry(user_id, resource.id, at)
 
     async def shelf(self, user_id: int) -> list[ShelfEntry]:
         """The member's current read-through of each resource, most recently updated first."""
