@@ -20,6 +20,7 @@ from bot.catalog.loader import dump_resources, parse_resources
 from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
 from bot.sandbox.world import SANDBOX_GUILD_ID
+from tests.catalog_files import IMPORT_YAML
 
 LADR = "linear-algebra-done-right"
 ESSENCE = "essence-of-linear-algebra"
@@ -36,20 +37,6 @@ NEW_BOOK = {
 }
 NEW_BOOK_ID = "matrix-computations"
 
-IMPORT_YAML = """\
-resources:
-  - id: imported-notes
-    title: Imported Notes on Probability
-    authors: [Ada Lovelace]
-    kind: article
-    url: https://example.org/notes
-    cost: free
-    topics: [probability]
-    level: beginner
-    length: {amount: 12, unit: pages}
-    summary: Short notes.
-    why: A quick refresher.
-"""
 
 BROKEN_YAML = """\
 resources:

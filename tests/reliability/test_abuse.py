@@ -15,6 +15,7 @@ import pytest
 from bot.exts.mydata import NOT_YOURS
 from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
+from tests.catalog_files import IMPORT_YAML
 from tests.database import dump_database
 from tests.reliability.conftest import MakePillars
 from tests.reliability.support import database_path, emulator_problems, reply_problems
@@ -23,20 +24,6 @@ LADR = "linear-algebra-done-right"
 RETIRED = "essence-of-linear-algebra"
 MODERATOR_ONLY = "Only moderators can do that"
 MANAGERS_ONLY = "Only members with the Manage Server permission"
-IMPORT_YAML = """\
-resources:
-  - id: imported-notes
-    title: Imported Notes on Probability
-    authors: [Ada Lovelace]
-    kind: article
-    url: https://example.org/notes
-    cost: free
-    topics: [probability]
-    level: beginner
-    length: {amount: 12, unit: pages}
-    summary: Short notes.
-    why: A quick refresher.
-"""
 MODERATOR_COMMANDS: list[tuple[str, dict[str, object]]] = [
     ("catalog add", {}),
     ("catalog edit", {"resource": LADR}),
