@@ -17,22 +17,13 @@ from typing import Any
 
 import pytest
 
+from bot.app import create_bot
 from bot.sandbox import Sandbox, sandbox_settings
-
-
-def _create_bot() -> Callable[[Any], Any]:
-    """`bot.app.create_bot`, or skip the test while it does not exist yet."""
-    try:
-        from bot.app import create_bot
-    except ImportError as exc:
-        pytest.skip(f"bot.app.create_bot is not available yet ({exc})")
-    return create_bot
 
 
 @pytest.fixture
 def make_sandbox(tmp_path: Path) -> Callable[..., AbstractAsyncContextManager[Sandbox]]:
     """Start the production bot in a sandbox with these settings overrides."""
-    create_bot = _create_bot()
 
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Sandbox]:
@@ -40,9 +31,6 @@ def make_sandbox(tmp_path: Path) -> Callable[..., AbstractAsyncContextManager[Sa
         running = Sandbox(lambda: create_bot(settings))
         try:
             await running.start()
-        except NotImplementedError:
-            pytest.skip("the production bot is not complete yet (NotImplementedError at start-up)")
-        try:
             yield running
         finally:
             await running.stop()
