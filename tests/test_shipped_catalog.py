@@ -129,6 +129,13 @@ def test_a_researcher_asking_for_deep_learning_gets_goodfellow(catalog) -> None:
     assert answer.picks[0].reasons == ("covers deep learning", "suits researchers", "free online (print is paid)")
 
 
+def test_a_researcher_asking_in_words_for_an_intro_to_convex_optimization_gets_boyd(catalog) -> None:
+    """'An intro to X' asks for a first resource on X, not a beginner's one: the researcher still gets Boyd."""
+    answer = recommend(catalog, Query(text="any good intro to convex optimization for a researcher?"))
+    assert ids(answer)[0] == "convex-optimization-boyd"
+    assert answer.query.level is None
+
+
 def test_an_undergraduate_asking_for_deep_learning_is_not_sent_to_the_hardest_book_first(catalog) -> None:
     answer = recommend(catalog, Query(topics=(Topic.DEEP_LEARNING,), background=Background.UNDERGRADUATE_STEM))
     assert ids(answer)[0] != GOODFELLOW

@@ -79,8 +79,6 @@ KIND_WORDS: dict[str, Kind] = {
 LEVEL_WORDS: dict[str, Level] = {
     "beginner": Level.BEGINNER,
     "beginners": Level.BEGINNER,
-    "intro": Level.BEGINNER,
-    "introductory": Level.BEGINNER,
     "gentle": Level.BEGINNER,
     "easy": Level.BEGINNER,
     "intermediate": Level.INTERMEDIATE,
@@ -97,7 +95,8 @@ STOPWORDS = frozenset(
     one or please recommend recommendation recommendations resource resources should some something start
     starting study studying teach that the there thanks thing this to understand want what where which who
     with would you your about really new also got am been behind better theory basics basic fundamentals
-    foundation foundations ones someone anyone suggest suggestions material materials read reading""".split()
+    foundation foundations ones someone anyone suggest suggestions material materials read reading
+    intro introduction introductory first""".split()
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
