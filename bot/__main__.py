@@ -81,7 +81,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    print(f"{path}: {len(catalog)} resources, all valid.")
+    print(f"{path}: {len(catalog)} resources and {len(catalog.concepts)} concepts, all valid.")
     return 0
 
 

@@ -1,8 +1,9 @@
 """A cache of the validated curated catalog, so a restart does not parse the same YAML again.
 
 Parsing 10,000 resources of YAML takes about two seconds; reading them back from JSON with pydantic takes
-a tenth of that. The cache is one file: a first line with its key and count, then one resource a line, as JSON with
-the fields the curator gave (read one by one, so no JSON tree of the whole catalog is ever held). The
+a tenth of that. The cache is one file: a first line with its key and counts, then one concept a line, then
+one resource a line, as JSON with the fields the curator gave (read one by one, so no JSON tree of the whole
+catalog is ever held). The
 key is a hash of every catalog file's name and bytes, and of what decides validity (the schema, the
 vocabulary and the loader's source, pydantic's version), so any change to either makes the cache stale.
 
@@ -24,20 +25,21 @@ from pathlib import Path
 import pydantic
 from pydantic import ValidationError
 
-from bot.catalog import loader, schema, vocabulary
+from bot.catalog import concepts, loader, schema, vocabulary
 from bot.catalog.catalog import Catalog
+from bot.catalog.concepts import ConceptGraph
 from bot.catalog.loader import parse_catalog_files, read_catalog_files
-from bot.catalog.schema import Resource
+from bot.catalog.schema import Concept, Resource
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = b"pillars-catalog-cache 2"
+CACHE_FORMAT = b"pillars-catalog-cache 3"
 
 
 def _code_digest() -> bytes:
     """What decides whether a catalog is valid: the schema, vocabulary and loader source, pydantic's version."""
     digest = hashlib.sha256(CACHE_FORMAT + pydantic.VERSION.encode())
-    for module in (schema, vocabulary, loader):
+    for module in (schema, vocabulary, concepts, loader):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.digest()
 
@@ -52,33 +54,39 @@ def cache_key(files: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def read_cache(cache_file: Path, key: str) -> list[Resource] | None:
-    """The cached resources when the cache holds this key and all its resources validate; None otherwise."""
+def read_cache(cache_file: Path, key: str) -> Catalog | None:
+    """The cached catalog when the cache holds this key and all it holds validates; None otherwise."""
     try:
         data = cache_file.read_bytes()
     except OSError:
         return None
     header, _, body = data.partition(b"\n")
     del data
-    stored_key, _, count = header.partition(b" ")
+    stored_key, _, counts = header.partition(b" ")
     if stored_key != key.encode():
         return None
+    lines = body.split(b"\n") if body else []
     try:
-        resources = [Resource.model_validate_json(line) for line in body.split(b"\n")] if body else []
+        resource_count, concept_count = (int(count) for count in counts.split(b" "))
+        if resource_count + concept_count != len(lines):
+            raise ValueError("incomplete")
+    except ValueError:
+        log.warning("The catalog cache %s is incomplete; reading the catalog files", cache_file)
+        return None
+    try:
+        vocabulary = ConceptGraph(Concept.model_validate_json(line) for line in lines[:concept_count])
+        return Catalog((Resource.model_validate_json(line) for line in lines[concept_count:]), vocabulary)
     except ValidationError as exc:
         log.warning("The catalog cache %s is damaged (%s); reading the catalog files", cache_file, exc.title)
         return None
-    if str(len(resources)).encode() != count:
-        log.warning("The catalog cache %s is incomplete; reading the catalog files", cache_file)
-        return None
-    return resources
 
 
 def write_cache(cache_file: Path, key: str, catalog: Catalog) -> None:
     """Store the catalog under this key, atomically; a failure is logged and otherwise ignored."""
-    header = f"{key} {len(catalog)}".encode()
+    header = f"{key} {len(catalog)} {len(catalog.concepts)}".encode()
     # One line each: JSON escapes every newline inside a string. Only the given fields, as the YAML had them.
-    body = b"\n".join(resource.model_dump_json(exclude_unset=True).encode() for resource in catalog)
+    items = [*catalog.concepts, *catalog]
+    body = b"\n".join(item.model_dump_json(exclude_unset=True).encode() for item in items)
     try:
         handle, temporary = tempfile.mkstemp(prefix=cache_file.name + ".", suffix=".tmp", dir=cache_file.parent)
         try:
@@ -100,7 +108,7 @@ def load_catalog_cached(path: Path | str, cache_file: Path | None) -> Catalog:
     key = cache_key(files)
     cached = read_cache(cache_file, key)
     if cached is not None:
-        return Catalog(cached)
+        return cached
     catalog = parse_catalog_files(files)  # CatalogError for a broken catalog: nothing is cached
     write_cache(cache_file, key, catalog)
     return catalog

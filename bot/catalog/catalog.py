@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TypeVar
 
-from bot.catalog.schema import Resource
+from bot.catalog.concepts import ConceptGraph
+from bot.catalog.schema import Resource, Section
 
 T = TypeVar("T")
 
+_NO_CONCEPTS = ConceptGraph()
+
 
 class Catalog:
-    """An ordered, read-only collection of resources, looked up by id."""
+    """An ordered, read-only collection of resources, looked up by id, with the concept vocabulary they use."""
 
-    __slots__ = ("_by_id", "_derived")
+    __slots__ = ("_by_id", "_derived", "concepts")
 
-    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+    def __init__(self, resources: Iterable[Resource] = (), concepts: ConceptGraph | None = None) -> None:
         by_id: dict[str, Resource] = {}
         for resource in resources:
             if resource.id in by_id:
@@ -23,6 +26,7 @@ class Catalog:
             by_id[resource.id] = resource
         self._by_id = by_id
         self._derived: dict[Hashable, object] = {}
+        self.concepts = concepts if concepts is not None else _NO_CONCEPTS
 
     def get(self, resource_id: str) -> Resource | None:
         """The resource with this id, or None."""
@@ -54,6 +58,10 @@ class Catalog:
             self._derived[key] = build(self)
         return self._derived[key]  # type: ignore[return-value]
 
+    def teaching(self, concept_id: str) -> list[tuple[Resource, Section | None]]:
+        """Where a concept is taught: (resource, section), or (resource, None) for a resource as a whole."""
+        return self.derived("teaching", _teaching_index).get(concept_id, [])
+
     def search_keys(self, key_of: Callable[[Resource], str]) -> list[tuple[str, Resource]]:
         """(search text, resource) pairs, computed once per catalog: autocomplete runs on every keystroke."""
         return self.derived(("search-keys", key_of), lambda catalog: [(key_of(r), r) for r in catalog])
@@ -75,4 +83,16 @@ class Catalog:
             by_id[resource.id] = resource
         for resource_id in hidden:
             by_id.pop(resource_id, None)
-        return Catalog(by_id.values())
+        return Catalog(by_id.values(), self.concepts)
+
+
+def _teaching_index(catalog: Catalog) -> dict[str, list[tuple[Resource, Section | None]]]:
+    """Concept id → where it is taught, in catalog order: each section naming it, or the resource itself."""
+    index: dict[str, list[tuple[Resource, Section | None]]] = {}
+    for resource in catalog:
+        for concept_id in resource.concepts:
+            index.setdefault(concept_id, []).append((resource, None))
+        for section in resource.sections:
+            for concept_id in section.concepts:
+                index.setdefault(concept_id, []).append((resource, section))
+    return index

@@ -18,20 +18,30 @@ import yaml
 from pydantic import ValidationError
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.schema import Length, Resource
-from bot.catalog.vocabulary import Background, Cost, Kind, LengthUnit, Level, Topic
+from bot.catalog.concepts import ConceptGraph, concept_key
+from bot.catalog.schema import Concept, Length, Resource, Section
+from bot.catalog.vocabulary import Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
 from bot.errors import InvalidInputError
 
 # Field name → the vocabulary it draws from, for friendly "not a known topic" messages.
 _VOCABULARIES: dict[str, type[StrEnum]] = {
     "topics": Topic,
+    "topic": Topic,
     "backgrounds": Background,
+    "written_for": Background,
     "level": Level,
     "kind": Kind,
     "cost": Cost,
     "unit": LengthUnit,
 }
-_FIELDS = tuple(Resource.model_fields) + tuple(Length.model_fields)
+_FIELDS = tuple(
+    dict.fromkeys([*Resource.model_fields, *Length.model_fields, *Section.model_fields, *Concept.model_fields])
+)
+
+# What a file holds, by its one top-level key, and the model each item of its list is.
+RESOURCES = "resources"
+CONCEPTS = "concepts"
+_MODELS: dict[str, type[Resource] | type[Concept]] = {RESOURCES: Resource, CONCEPTS: Concept}
 
 
 @dataclass(frozen=True, order=True)
@@ -58,11 +68,12 @@ class CatalogError(InvalidInputError):
 
 @dataclass(frozen=True)
 class _Entry:
-    """A resource mapping as read from YAML, with the node that locates its parts."""
+    """A resource or concept mapping as read from YAML, with the node that locates its parts."""
 
     source: str
     node: yaml.MappingNode
     data: dict[str, Any]
+    holds: str = RESOURCES  # RESOURCES or CONCEPTS: the file's top-level key
 
 
 # libyaml's parser when PyYAML was built with it: 5-10x faster on a large catalog, same nodes and marks.
@@ -119,24 +130,24 @@ class _StreamLoader(_SafeLoader):  # type: ignore[valid-type, misc]
         event = self.get_event()
         return value is None or getattr(event, "value", None) == value
 
-    def items(self) -> list[Any] | None:
-        """Each item of the one `resources:` list as data; None as soon as anything is unusual.
+    def items(self) -> tuple[str, list[Any]] | None:
+        """The file's top-level key and each item of its one list as data; None as soon as anything is unusual.
 
         Unusual is anything the careful path (`_compose`) would report or must look at: not exactly one
-        top-level key `resources` holding a list, an item that is not a mapping, a key repeated in an item.
+        top-level key (`resources` or `concepts`) holding a list, an item that is not a mapping, a key
+        repeated in an item.
         """
         events = yaml.events
         if not self.expect(events.StreamStartEvent):
             return None
         if self.expect(events.StreamEndEvent):
-            return []
-        opened = (
-            self.expect(events.DocumentStartEvent)
-            and self.expect(events.MappingStartEvent)
-            and self.expect(events.ScalarEvent, "resources")
-            and self.expect(events.SequenceStartEvent)
-        )
-        if not opened:
+            return RESOURCES, []
+        if not (self.expect(events.DocumentStartEvent) and self.expect(events.MappingStartEvent)):
+            return None
+        if not self.check_event(events.ScalarEvent):
+            return None
+        holds = self.get_event().value
+        if holds not in _MODELS or not self.expect(events.SequenceStartEvent):
             return None
         data = []
         while not self.check_event(events.SequenceEndEvent):
@@ -153,7 +164,7 @@ class _StreamLoader(_SafeLoader):  # type: ignore[valid-type, misc]
             and self.expect(events.DocumentEndEvent)
             and self.expect(events.StreamEndEvent)
         )
-        return data if closed else None
+        return (holds, data) if closed else None
 
 
 def _line(node: yaml.Node) -> int:
@@ -208,18 +219,24 @@ def _describe(error: dict[str, Any]) -> str:
         return f"unknown field '{field}'{_did_you_mean(field, _FIELDS)}"
     if kind == "missing":
         return f"missing required field '{field}'"
+    in_section = "sections" in loc[:-1]
+    if kind == "enum" and field == "kind" and in_section:
+        allowed = [member.value for member in SectionKind]
+        return f"'{value}' is not a known kind of section{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
     if kind == "enum" and field in _VOCABULARIES:
         allowed = [member.value for member in _VOCABULARIES[field]]
-        what = {"topics": "topic", "backgrounds": "background"}.get(field, field)
+        what = {"topics": "topic", "backgrounds": "background", "written_for": "background"}.get(field, field)
         return f"'{value}' is not a known {what}{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
-    if kind == "string_pattern_mismatch" and field in ("id", "prerequisites"):
+    if kind == "string_pattern_mismatch" and field in ("id", "prerequisites", "concepts"):
         return f"{field}: '{value}' must be a slug of lowercase letters, digits and hyphens, like 'linear-algebra'"
+    if kind == "string_pattern_mismatch" and field == "number":
+        return f"number: '{value}' must be a section number such as 7, A, II or 3.2"
     message = error["msg"].removeprefix("Value error, ")
     return f"{field}: {message}"
 
 
 def _compose(text: str, source: str) -> tuple[list[_Entry], list[CatalogIssue]]:
-    """Parse one file's text into resource entries, or the issues that stop it being read."""
+    """Parse one file's text into resource or concept entries, or the issues that stop it being read."""
     loader = _LineLoader(text)
     try:
         return _compose_with(loader, source)
@@ -238,41 +255,44 @@ def _compose_with(loader: _LineLoader, source: str) -> tuple[list[_Entry], list[
         return [], [CatalogIssue(source, line, f"not valid YAML: {problem}")]
     if root is None:
         return [], []
-    if not isinstance(root, yaml.MappingNode) or [k.value for k, _ in root.value] != ["resources"]:
-        message = "the file must hold one top-level key, 'resources:', with a list"
+    keys = [k.value for k, _ in root.value] if isinstance(root, yaml.MappingNode) else []
+    if len(keys) != 1 or keys[0] not in _MODELS:
+        message = "the file must hold one top-level key, 'resources:' (or 'concepts:' for the vocabulary), with a list"
         return [], [CatalogIssue(source, _line(root), message)]
+    holds = keys[0]
+    what = holds.removesuffix("s")
     items = root.value[0][1]
     if not isinstance(items, yaml.SequenceNode):
-        message = "'resources:' must be a list of resources (each starting with '- ')"
+        message = f"'{holds}:' must be a list of {holds} (each starting with '- ')"
         return [], [CatalogIssue(source, _line(items), message)]
     entries: list[_Entry] = []
     issues: list[CatalogIssue] = []
     for item in items.value:
         if not isinstance(item, yaml.MappingNode):
-            message = "each resource must be a mapping of fields (id:, title:, …)"
+            message = f"each {what} must be a mapping of fields (id:, {'title' if holds == RESOURCES else 'name'}:, …)"
             issues.append(CatalogIssue(source, _line(item), message))
             continue
         seen: set[str] = set()
         for key, _ in item.value:
             if key.value in seen:
-                issues.append(CatalogIssue(source, _line(key), f"field '{key.value}' appears twice in one resource"))
+                issues.append(CatalogIssue(source, _line(key), f"field '{key.value}' appears twice in one {what}"))
             seen.add(key.value)
         try:
             data = loader.construct_item(item)
         except yaml.YAMLError as exc:
             issues.append(CatalogIssue(source, _line(item), f"not valid YAML: {exc}"))
             continue
-        entries.append(_Entry(source, item, data))
+        entries.append(_Entry(source, item, data, holds))
     return entries, issues
 
 
-def _validate(entries: list[_Entry]) -> tuple[list[tuple[_Entry, Resource]], list[CatalogIssue]]:
-    """Validate every entry against the schema, collecting all errors."""
-    valid: list[tuple[_Entry, Resource]] = []
+def _validate(entries: list[_Entry]) -> tuple[list[tuple[_Entry, Resource | Concept]], list[CatalogIssue]]:
+    """Validate every entry against the schema of what its file holds, collecting all errors."""
+    valid: list[tuple[_Entry, Resource | Concept]] = []
     issues: list[CatalogIssue] = []
     for entry in entries:
         try:
-            valid.append((entry, Resource.model_validate(entry.data)))
+            valid.append((entry, _MODELS[entry.holds].model_validate(entry.data)))
         except ValidationError as exc:
             errors = exc.errors()
             missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing" and len(e["loc"]) == 1]
@@ -293,44 +313,111 @@ def _validate(entries: list[_Entry]) -> tuple[list[tuple[_Entry, Resource]], lis
 
 
 def _cross_check(
-    entries: list[_Entry], valid: list[tuple[_Entry, Resource]], known_ids: frozenset[str]
+    entries: list[_Entry],
+    valid: list[tuple[_Entry, Resource | Concept]],
+    known_ids: frozenset[str],
+    known_concepts: ConceptGraph,
 ) -> list[CatalogIssue]:
-    """Checks across resources: unique ids, prerequisites that exist, no prerequisite cycles.
+    """Checks across entries: both prerequisite graphs, the vocabulary's words, the concepts resources name."""
+    resources = [(entry, item) for entry, item in valid if isinstance(item, Resource)]
+    concepts = [(entry, item) for entry, item in valid if isinstance(item, Concept)]
+    issues = _check_graph([e for e in entries if e.holds == RESOURCES], resources, known_ids, "resource")
+    issues += _check_graph(
+        [e for e in entries if e.holds == CONCEPTS], concepts, frozenset(known_concepts.ids), "concept"
+    )
+    issues += _check_concept_words(concepts)
+    graph = ConceptGraph([*known_concepts, *(c for _, c in concepts if c.id not in known_concepts)])
+    # A concept whose entry is broken is still a concept: naming it is no second error.
+    named = {e.data.get("id") for e in entries if e.holds == CONCEPTS} | set(known_concepts.ids)
+    issues += _check_concepts_named(resources, graph, named)
+    return issues
+
+
+def _check_graph(
+    entries: list[_Entry],
+    valid: Sequence[tuple[_Entry, Resource | Concept]],
+    known_ids: frozenset[str],
+    what: str,
+) -> list[CatalogIssue]:
+    """Unique ids, prerequisites that exist, no prerequisite cycles, among resources or among concepts.
 
     Ids are taken from every entry, valid or not, so one broken entry does not hide a duplicate id or
     turn prerequisites that point at it into false "not in the catalog" errors.
     """
     issues: list[CatalogIssue] = []
+    where_known = "in the catalog" if what == "resource" else "in the concept vocabulary"
     first_seen: dict[str, _Entry] = {}
     for entry in entries:
-        resource_id = entry.data.get("id")
-        if not isinstance(resource_id, str):
+        item_id = entry.data.get("id")
+        if not isinstance(item_id, str):
             continue
-        if resource_id in first_seen:
-            other = first_seen[resource_id]
+        if item_id in first_seen:
+            other = first_seen[item_id]
             where = f"{other.source}:{_line(_locate(other.node, ('id',)))}"
             line = _line(_locate(entry.node, ("id",)))
-            issues.append(CatalogIssue(entry.source, line, f"id '{resource_id}' is already used at {where}"))
+            issues.append(CatalogIssue(entry.source, line, f"id '{item_id}' is already used at {where}"))
         else:
-            first_seen[resource_id] = entry
+            first_seen[item_id] = entry
     ids = set(first_seen) | known_ids
-    for entry, resource in valid:
-        for index, prerequisite in enumerate(resource.prerequisites):
-            if prerequisite == resource.id:
-                message = f"'{resource.id}' lists itself as a prerequisite"
+    for entry, item in valid:
+        for index, prerequisite in enumerate(item.prerequisites):
+            if prerequisite == item.id:
+                message = f"'{item.id}' lists itself as a prerequisite"
             elif prerequisite not in ids:
-                message = f"prerequisite '{prerequisite}' is not in the catalog{_did_you_mean(prerequisite, ids)}"
+                message = f"prerequisite '{prerequisite}' is not {where_known}{_did_you_mean(prerequisite, ids)}"
             else:
                 continue
             line = _line(_locate(entry.node, ("prerequisites", index)))
             issues.append(CatalogIssue(entry.source, line, message))
-    graph = {res.id: [p for p in res.prerequisites if p in first_seen and p != res.id] for _, res in valid}
-    located = {res.id: entry for entry, res in valid}
+    graph = {item.id: [p for p in item.prerequisites if p in first_seen and p != item.id] for _, item in valid}
+    located = {item.id: entry for entry, item in valid}
     for cycle in find_cycles(graph):
         entry = located[cycle[0]]
         chain = " → ".join([*cycle, cycle[0]])
         line = _line(_locate(entry.node, ("prerequisites",)))
-        issues.append(CatalogIssue(entry.source, line, f"prerequisite cycle: {chain}"))
+        issues.append(
+            CatalogIssue(entry.source, line, f"{'' if what == 'resource' else 'concept '}prerequisite cycle: {chain}")
+        )
+    return issues
+
+
+def _check_concept_words(concepts: list[tuple[_Entry, Concept]]) -> list[CatalogIssue]:
+    """Each name and synonym names one concept: a word two concepts claim would make questions ambiguous."""
+    issues: list[CatalogIssue] = []
+    claimed: dict[str, tuple[Concept, _Entry, int]] = {}
+    for entry, concept in concepts:
+        words = [(concept.name, _line(_locate(entry.node, ("name",))))]
+        words += [(word, _line(_locate(entry.node, ("synonyms", i)))) for i, word in enumerate(concept.synonyms)]
+        for word, line in words:
+            key = concept_key(word)
+            owner = claimed.get(key)
+            if owner is None:
+                claimed[key] = (concept, entry, line)
+            elif owner[0].id != concept.id:
+                where = f"{owner[1].source}:{owner[2]}"
+                message = f"'{word}' already names concept '{owner[0].id}' at {where}"
+                issues.append(CatalogIssue(entry.source, line, message))
+    return issues
+
+
+def _check_concepts_named(
+    resources: list[tuple[_Entry, Resource]], concepts: ConceptGraph, known: set[object]
+) -> list[CatalogIssue]:
+    """Every concept a resource or one of its sections names is in the vocabulary (with a "did you mean")."""
+    issues: list[CatalogIssue] = []
+    for entry, resource in resources:
+        places: list[tuple[str, tuple[int | str, ...]]] = [
+            (c, ("concepts", i)) for i, c in enumerate(resource.concepts)
+        ]
+        for s_index, section in enumerate(resource.sections):
+            places += [(c, ("sections", s_index, "concepts", i)) for i, c in enumerate(section.concepts)]
+        for concept_id, loc in places:
+            if concept_id in known:
+                continue
+            named = concepts.named(concept_id)
+            hint = f" (did you mean '{named.id}'?)" if named else _did_you_mean(concept_id, concepts.ids)
+            message = f"concept '{concept_id}' is not in the concept vocabulary{hint}"
+            issues.append(CatalogIssue(entry.source, _line(_locate(entry.node, loc)), message))
     return issues
 
 
@@ -363,16 +450,21 @@ def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return cycles
 
 
-def parse_resources(documents: Sequence[tuple[str, str]], known_ids: Iterable[str] = ()) -> list[Resource]:
-    """Validate catalog documents given as (source name, YAML text); raise CatalogError with every issue.
+def parse_documents(
+    documents: Sequence[tuple[str, str]],
+    known_ids: Iterable[str] = (),
+    known_concepts: ConceptGraph | None = None,
+) -> tuple[list[Resource], list[Concept]]:
+    """Validate catalog documents given as (source name, YAML text): their resources and concepts.
 
-    `known_ids` are resources that exist elsewhere (the curated catalog, for a moderator's import), so
-    prerequisites may point at them.
+    Raises CatalogError with every issue. `known_ids` and `known_concepts` exist elsewhere (the curated
+    catalog, for a moderator's import), so prerequisites and sections may point at them.
     """
     known = frozenset(known_ids)
-    resources = _parse_valid(documents, known)
-    if resources is not None:
-        return resources
+    concepts = known_concepts if known_concepts is not None else ConceptGraph()
+    parsed = _parse_valid(documents, known, concepts)
+    if parsed is not None:
+        return parsed
     # Something is wrong: read again keeping every node, so each problem is reported with its line.
     entries: list[_Entry] = []
     issues: list[CatalogIssue] = []
@@ -382,42 +474,85 @@ def parse_resources(documents: Sequence[tuple[str, str]], known_ids: Iterable[st
         issues.extend(problems)
     valid, problems = _validate(entries)
     issues.extend(problems)
-    issues.extend(_cross_check(entries, valid, known))
+    issues.extend(_cross_check(entries, valid, known, concepts))
     if issues:
         raise CatalogError(issues)
-    return [resource for _, resource in valid]
+    return (
+        [item for _, item in valid if isinstance(item, Resource)],
+        [item for _, item in valid if isinstance(item, Concept)],
+    )
 
 
-def _parse_valid(documents: Sequence[tuple[str, str]], known_ids: frozenset[str]) -> list[Resource] | None:
-    """The resources when every document is valid, read fast and without line tracking; None at the first problem.
+def parse_resources(
+    documents: Sequence[tuple[str, str]], known_ids: Iterable[str] = (), concepts: ConceptGraph | None = None
+) -> list[Resource]:
+    """The resources of documents that may hold only resources (a moderator's import); CatalogError otherwise.
+
+    The concept vocabulary is curated with the code, so an import names concepts from `concepts` but adds none.
+    """
+    resources, found = parse_documents(documents, known_ids, concepts)
+    if found:
+        raise CatalogError(
+            [
+                CatalogIssue(
+                    documents[0][0] if documents else "import",
+                    1,
+                    "an import holds resources only: concepts are curated in the bot's data/concepts.yaml",
+                )
+            ]
+        )
+    return resources
+
+
+def _parse_valid(
+    documents: Sequence[tuple[str, str]], known_ids: frozenset[str], known_concepts: ConceptGraph
+) -> tuple[list[Resource], list[Concept]] | None:
+    """The resources and concepts when every document is valid, read fast without line tracking; else None.
 
     Returns exactly what the careful path would for a valid catalog, and hands any doubt to it: a YAML
-    error, an unusual file, a schema error, a repeated id, a missing or circular prerequisite.
+    error, an unusual file, a schema error, a repeated id, a missing or circular prerequisite, a repeated
+    concept word, an unknown concept.
     """
     resources: list[Resource] = []
+    concepts: list[Concept] = []
     for _, text in documents:
         loader = _StreamLoader(text)
         try:
-            items = loader.items()
+            read = loader.items()
         except yaml.YAMLError:
             return None
         finally:
             loader.dispose()
-        if items is None:
+        if read is None:
             return None
+        holds, items = read
         try:
-            resources.extend(Resource.model_validate(item) for item in items)
+            if holds == RESOURCES:
+                resources.extend(Resource.model_validate(item) for item in items)
+            else:
+                concepts.extend(Concept.model_validate(item) for item in items)
         except ValidationError:
             return None
-    ids = {resource.id for resource in resources}
-    if len(ids) != len(resources):
+    if not _graph_is_sound(resources, known_ids) or not _graph_is_sound(concepts, frozenset(known_concepts.ids)):
         return None
-    for resource in resources:
-        if any(p == resource.id or (p not in ids and p not in known_ids) for p in resource.prerequisites):
-            return None
-    if find_cycles({r.id: [p for p in r.prerequisites if p in ids] for r in resources}):
+    words = [concept_key(w) for c in concepts for w in dict.fromkeys(concept_key(x) for x in (c.name, *c.synonyms))]
+    if len(set(words)) != len(words):
         return None
-    return resources
+    vocabulary = {*known_concepts.ids, *(c.id for c in concepts)}
+    if any(concept_id not in vocabulary for r in resources for concept_id in r.taught_concepts):
+        return None
+    return resources, concepts
+
+
+def _graph_is_sound(items: Sequence[Resource | Concept], known_ids: frozenset[str]) -> bool:
+    """Ids unique, every prerequisite known and not the item itself, and no cycle."""
+    ids = {item.id for item in items}
+    if len(ids) != len(items):
+        return False
+    for item in items:
+        if any(p == item.id or (p not in ids and p not in known_ids) for p in item.prerequisites):
+            return False
+    return not find_cycles({i.id: [p for p in i.prerequisites if p in ids] for i in items})
 
 
 def catalog_files(path: Path) -> list[Path]:
@@ -452,7 +587,8 @@ def parse_catalog_files(files: Sequence[tuple[str, bytes]]) -> Catalog:
             documents.append((name, data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")))
         except UnicodeDecodeError as exc:
             raise CatalogError([CatalogIssue(name, 0, f"cannot be read: {exc}")]) from exc
-    return Catalog(parse_resources(documents))
+    resources, concepts = parse_documents(documents)
+    return Catalog(resources, ConceptGraph(concepts))
 
 
 def load_catalog(path: Path | str) -> Catalog:

@@ -24,6 +24,8 @@ class Topic(StrEnum):
     DEEP_LEARNING = "deep-learning"
     NEURAL_NETWORKS = "neural-networks"
     GRADIENT_DESCENT = "gradient-descent"
+    REAL_ANALYSIS = "real-analysis"
+    REINFORCEMENT_LEARNING = "reinforcement-learning"
 
     @property
     def label(self) -> str:
@@ -51,6 +53,8 @@ TOPIC_LABELS: dict[Topic, str] = {
     Topic.DEEP_LEARNING: "deep learning",
     Topic.NEURAL_NETWORKS: "neural networks",
     Topic.GRADIENT_DESCENT: "gradient descent",
+    Topic.REAL_ANALYSIS: "real analysis",
+    Topic.REINFORCEMENT_LEARNING: "reinforcement learning",
 }
 
 # Words members type, mapped to the topic they mean. Labels and slugs are added automatically below;
@@ -95,6 +99,8 @@ TOPIC_SYNONYMS: dict[str, Topic] = {
     "entropy": Topic.INFORMATION_THEORY,
     "numerics": Topic.NUMERICAL_METHODS,
     "numerical computation": Topic.NUMERICAL_METHODS,
+    "numerical linear algebra": Topic.NUMERICAL_METHODS,
+    "rl": Topic.REINFORCEMENT_LEARNING,
 }
 
 
@@ -207,3 +213,41 @@ class LengthUnit(StrEnum):
     def singular(self) -> str:
         """'page' for pages: how one position reads."""
         return "percent" if self is LengthUnit.PERCENT else self.value.removesuffix("s")
+
+    @property
+    def counts_parts(self) -> bool:
+        """Whether a position counts whole parts done (3 lectures) rather than a place inside (page 120)."""
+        return self in (
+            LengthUnit.CHAPTERS,
+            LengthUnit.LECTURES,
+            LengthUnit.VIDEOS,
+            LengthUnit.LESSONS,
+            LengthUnit.SECTIONS,
+        )
+
+
+class SectionKind(StrEnum):
+    """What one part of a resource is called: 'chapter 7', 'lecture 29'."""
+
+    CHAPTER = "chapter"
+    PART = "part"
+    APPENDIX = "appendix"
+    LECTURE = "lecture"
+    VIDEO = "video"
+    LESSON = "lesson"
+    MODULE = "module"
+    WEEK = "week"
+    SECTION = "section"
+
+
+# What a resource's parts are called when its sections do not say: a book in pages has chapters.
+SECTION_KIND_OF_UNIT: dict[LengthUnit, SectionKind] = {
+    LengthUnit.PAGES: SectionKind.CHAPTER,
+    LengthUnit.CHAPTERS: SectionKind.CHAPTER,
+    LengthUnit.LECTURES: SectionKind.LECTURE,
+    LengthUnit.VIDEOS: SectionKind.VIDEO,
+    LengthUnit.LESSONS: SectionKind.LESSON,
+    LengthUnit.SECTIONS: SectionKind.SECTION,
+    LengthUnit.HOURS: SectionKind.PART,
+    LengthUnit.PERCENT: SectionKind.PART,
+}

@@ -32,6 +32,8 @@ def test_the_shipped_catalog_reads_back_from_the_cache_as_it_was_loaded(tmp_path
     assert cache_file.exists()
     assert list(warm) == list(cold) == list(load_catalog(DATA))
     assert warm.ids == cold.ids
+    assert len(warm.concepts) > 0
+    assert list(warm.concepts) == list(cold.concepts) == list(load_catalog(DATA).concepts)
 
 
 def test_the_cache_is_used_when_the_files_are_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

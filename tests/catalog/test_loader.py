@@ -129,7 +129,7 @@ def test_broken_yaml_gives_the_line(tmp_path: Path) -> None:
 
 def test_wrong_top_level_shape(tmp_path: Path) -> None:
     assert issues_of(write(tmp_path, "i.yaml", "- id: a\n")) == [
-        (1, "the file must hold one top-level key, 'resources:', with a list")
+        (1, "the file must hold one top-level key, 'resources:' (or 'concepts:' for the vocabulary), with a list")
     ]
 
 
