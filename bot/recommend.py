@@ -1,32 +1,51 @@
 """Ranking resources for a member, and ordering them into learning paths.
 
 Pure and deterministic: the same catalog, query and history always give the same picks in the same
-order, and every pick carries the reasons it was chosen, in words a member reads. No I/O, no Discord.
+order, and every pick carries the reasons it was chosen, in words a member reads, each traceable to a
+field of the catalog. No I/O, no Discord.
 
-How a resource is scored (higher is better):
-- each asked-for topic it covers: +4 if it is the resource's main topic, +2.5 otherwise; a related
-  topic (optimization for gradient descent) +1. When topics are asked for, a resource covering none
-  of them is not a pick.
-- written for the member's background: +3; far above the level that background is ready for: −2 per
-  level of distance.
-- the asked-for level: +2, one level off −1, two levels off excluded; kind and "free only" filter.
-- free: +0.5; on the member's want-to-read shelf: +1; prerequisites all finished: +1.
-What a member finished or dropped is never picked again; what they are reading comes first, as
-"continue". Ties keep catalog order, so the curated order is the last word.
+A question in the member's own words is first read (`bot.catalog.questions.understand`) into the same
+parts the options give: topics, concepts, background, level, kind, cost, and more (resources named or
+excluded, "hands-on", "short"). Then every resource is scored (higher is better):
+
+What it is about, when the question names a subject:
+- each asked topic it covers: +4 if it is the resource's main topic, +2.5 otherwise; a related topic
+  (optimization for gradient descent) +1 when it covers none of the asked ones.
+- each asked concept it teaches (as a whole or in a section): +3; none taught but it covers a concept's
+  topic: +0.5.
+- a resource asked for by its title or another name: +6; by its author: +4.
+- words only the catalog's text knows ("Karpathy", a chapter's title): up to +2 by BM25, scaled to the
+  best match of the question.
+  A resource matching none of these is not a pick.
+Who it is for:
+- written for the member's background: +3; suits it: +2; far above the level that background is ready
+  for (and not suiting it): −2 per level of distance.
+- the asked level: +2, one level off −1, two levels off excluded; with nothing said about the member, a
+  beginner resource +0.5.
+- hands-on with code, when asked: +1.5; short, when asked: +1; the kind the text asks for: +2 (a
+  neighbouring kind, lectures for a course: +1); the kind of a resource the member likens it to: +1.
+- free: +0.5; on the member's want-to-read shelf: +1; everything it builds on finished: +1.
+Filters: the kind and "free only" options; a level two steps from the asked one; above a cap ("not too
+advanced", "easier than X", "X is too hard"); below a floor ("harder than X"); resources excluded ("not X",
+"other than X", "already read X"). What a member finished or dropped is never picked again; what they are
+reading comes first, as "continue".
+Equal scores go to the better fit: the smaller distance from the level the member is ready for, then the
+more asked concepts taught, and only then catalog order, so the curated order is the last word.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.columns import CatalogColumns
-from bot.catalog.matching import interpret
+from bot.catalog.questions import Understanding, suggestions_for, understand
+from bot.catalog.retrieval import LexicalIndex
 from bot.catalog.schema import Resource
-from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Kind, Level, Topic
+from bot.catalog.vocabulary import BACKGROUND_LEVEL, PILLARS, Background, Kind, Level, Topic
 from bot.reading import ReadingStatus
 
 DEFAULT_LIMIT = 3
@@ -42,10 +61,31 @@ RELATED_TOPICS: dict[Topic, tuple[Topic, ...]] = {
     Topic.PROBABILITY: (Topic.STATISTICS,),
     Topic.STATISTICS: (Topic.PROBABILITY,),
     Topic.MACHINE_LEARNING: (Topic.DEEP_LEARNING,),
+    Topic.REAL_ANALYSIS: (Topic.CALCULUS,),
+    Topic.REINFORCEMENT_LEARNING: (Topic.MACHINE_LEARNING,),
 }
 
-BACKGROUND_PHRASES: dict[Background, str] = {
-    Background.SOFTWARE_ENGINEER: "written for software engineers",
+# Kinds a member asking for one would take the other of: recorded lectures are watched like a video series.
+NEIGHBOUR_KINDS: dict[Kind, tuple[Kind, ...]] = {
+    Kind.LECTURE_SERIES: (Kind.COURSE, Kind.VIDEO_SERIES),
+    Kind.VIDEO_SERIES: (Kind.LECTURE_SERIES,),
+    Kind.COURSE: (Kind.LECTURE_SERIES,),
+    Kind.BOOK: (),
+    Kind.ARTICLE: (Kind.INTERACTIVE,),
+    Kind.INTERACTIVE: (Kind.ARTICLE,),
+}
+
+_AUDIENCE: dict[Background, str] = {
+    Background.SOFTWARE_ENGINEER: "software engineers",
+    Background.HIGH_SCHOOL_MATH: "readers with high-school math",
+    Background.NO_CALCULUS_YET: "readers without calculus",
+    Background.UNDERGRADUATE_STEM: "an undergraduate STEM background",
+    Background.DATA_SCIENTIST: "data scientists",
+    Background.RESEARCHER: "researchers",
+}
+# What a background the resource only suits (not written for) means for the member.
+_SUITS: dict[Background, str] = {
+    Background.SOFTWARE_ENGINEER: "suits software engineers",
     Background.HIGH_SCHOOL_MATH: "starts from high-school math",
     Background.NO_CALCULUS_YET: "needs no calculus to start",
     Background.UNDERGRADUATE_STEM: "suits an undergraduate STEM background",
@@ -53,10 +93,23 @@ BACKGROUND_PHRASES: dict[Background, str] = {
     Background.RESEARCHER: "suits researchers",
 }
 
+NAMED_BY_TITLE = 6.0
+NAMED_BY_AUTHOR = 4.0
+LEXICAL_WEIGHT = 2.0
+
+
+def background_reason(resource: Resource, background: Background) -> str | None:
+    """'written for software engineers' (its stated audience) or 'suits data scientists', or None."""
+    if background in resource.written_for:
+        return f"written for {_AUDIENCE[background]}"
+    if background in resource.backgrounds:
+        return _SUITS[background]
+    return None
+
 
 @dataclass(frozen=True)
 class Query:
-    """What a member asks for; every part is optional."""
+    """What a member asks for; every part is optional. Free `text` is read into the other parts."""
 
     topics: tuple[Topic, ...] = ()
     background: Background | None = None
@@ -64,11 +117,40 @@ class Query:
     kind: Kind | None = None
     free_only: bool = False
     text: str = ""
+    concepts: tuple[str, ...] = ()
+    prefer_kinds: tuple[Kind, ...] = ()
+    not_above: Level | None = None
+    not_below: Level | None = None
+    hands_on: bool = False
+    short: bool = False
+    wanted: tuple[str, ...] = ()  # asked for by title or another name
+    by_author: tuple[str, ...] = ()  # asked for by their author
+    excluded: tuple[str, ...] = ()
+    like: tuple[str, ...] = ()  # the member wants something in the style of these
+    searched: tuple[str, ...] = ()  # words to find in the catalog's own text
+
+    @property
+    def asks_subject(self) -> bool:
+        """Whether the query says what to learn: a topic, a concept, a resource or words to search."""
+        return bool(self.topics or self.concepts or self.wanted or self.by_author or self.searched)
 
     @property
     def asks_nothing(self) -> bool:
-        """True when no topic, background, level, kind or cost was asked for."""
-        return not (self.topics or self.background or self.level or self.kind or self.free_only)
+        """True when nothing at all was asked for: no subject, no member, no filter, no preference."""
+        return not (
+            self.asks_subject
+            or self.background
+            or self.level
+            or self.kind
+            or self.free_only
+            or self.prefer_kinds
+            or self.not_above
+            or self.not_below
+            or self.hands_on
+            or self.short
+            or self.excluded
+            or self.like
+        )
 
 
 @dataclass(frozen=True)
@@ -99,6 +181,10 @@ class Recommendation:
     query: Query
     unknown_words: tuple[str, ...] = ()
     suggestions: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # What was asked that no pick can answer (labels), and, when nothing at all fits, the nearest subjects.
+    uncovered: tuple[str, ...] = ()
+    nothing_fits: bool = False
+    nearest: tuple[str, ...] = ()
 
     @property
     def needs_clarification(self) -> bool:
@@ -106,43 +192,106 @@ class Recommendation:
         return not self.picks and bool(self.unknown_words)
 
 
-def resolve_query(query: Query) -> tuple[Query, tuple[str, ...], dict[str, list[str]]]:
-    """Fold the free text into the structured query; return it with the words that could not be placed."""
+def resolve_query(query: Query, catalog: Catalog) -> tuple[Query, Understanding | None]:
+    """Fold the free text into the structured query, with what the text was read as."""
     if not query.text.strip():
-        return query, (), {}
-    meaning = interpret(query.text)
-    topics = tuple(dict.fromkeys([*query.topics, *meaning.topics]))
-    resolved = Query(
-        topics=topics,
+        return query, None
+    meaning = understand(query.text, catalog)
+    named = {n.resource_id: n for n in meaning.named if n.resource_id in catalog}
+    wanted = [rid for rid in meaning.wanted if named[rid].by != "author" and rid in named]
+    by_author = [rid for rid in meaning.wanted if named[rid].by == "author" and rid in named]
+    not_above = _lowest(query.not_above, meaning.not_above)
+    not_below = query.not_below
+    for rid in meaning.with_role("easier-than"):
+        rank = catalog[rid].level.rank
+        not_above = _lowest(not_above, list(Level)[max(rank - 1, 0)])
+    for rid in meaning.with_role("harder-than"):
+        rank = catalog[rid].level.rank
+        floor = list(Level)[min(rank + 1, len(Level) - 1)]
+        not_below = floor if not_below is None or floor.rank > not_below.rank else not_below
+    resolved = replace(
+        query,
+        topics=tuple(dict.fromkeys([*query.topics, *meaning.topics])),
+        concepts=tuple(dict.fromkeys([*query.concepts, *meaning.concepts])),
         background=query.background or (meaning.backgrounds[0] if meaning.backgrounds else None),
         level=query.level or (meaning.levels[0] if meaning.levels else None),
-        kind=query.kind or (meaning.kinds[0] if meaning.kinds else None),
         free_only=query.free_only or meaning.free_only,
+        prefer_kinds=tuple(dict.fromkeys([*query.prefer_kinds, *meaning.kinds])),
+        not_above=not_above,
+        not_below=not_below,
+        hands_on=query.hands_on or meaning.hands_on,
+        short=query.short or meaning.short,
+        wanted=tuple(dict.fromkeys([*query.wanted, *wanted])),
+        by_author=tuple(dict.fromkeys([*query.by_author, *by_author])),
+        excluded=tuple(dict.fromkeys([*query.excluded, *(r for r in meaning.excluded if r in named)])),
+        like=tuple(dict.fromkeys([*query.like, *(r for r in meaning.with_role("like") if r in named)])),
+        searched=tuple(dict.fromkeys([*query.searched, *meaning.searched])),
+        text="",
     )
-    if meaning.understood_anything:
-        # Words we could not place are noise in a sentence that told us enough; keep only near-misses.
-        return resolved, tuple(meaning.suggestions), meaning.suggestions
-    return resolved, tuple(meaning.unknown), meaning.suggestions
+    return resolved, meaning
+
+
+def _lowest(one: Level | None, other: Level | None) -> Level | None:
+    """The lower of two level caps, either of which may be missing."""
+    if one is None or other is None:
+        return one or other
+    return one if one.rank <= other.rank else other
 
 
 def _passes_filters(resource: Resource, query: Query) -> bool:
-    """Hard filters: kind, free only, a level two steps away."""
+    """Hard filters: kind, free only, a level two steps away, the level cap and floor, exclusions."""
+    if resource.id in query.excluded:
+        return False
     if query.kind is not None and resource.kind is not query.kind:
         return False
     if query.free_only and not resource.is_free:
         return False
+    if query.not_above is not None and resource.level.rank > query.not_above.rank:
+        return False
+    if query.not_below is not None and resource.level.rank < query.not_below.rank:
+        return False
     return not (query.level is not None and abs(resource.level.rank - query.level.rank) >= 2)
 
 
+def _ready_level(query: Query) -> int | None:
+    """The level the member is ready for, as a rank: asked, else their background's; None when unknown."""
+    if query.level is not None:
+        return query.level.rank
+    if query.background is not None:
+        return BACKGROUND_LEVEL[query.background].rank
+    return None
+
+
+def _kind_points(resource: Resource, query: Query) -> float:
+    """What the kind the text asks for (or the style it likens to) is worth for this resource."""
+    points = 0.0
+    if query.prefer_kinds:
+        if resource.kind in query.prefer_kinds:
+            points += 2.0
+        elif any(resource.kind in NEIGHBOUR_KINDS[k] for k in query.prefer_kinds):
+            points += 1.0
+    return points
+
+
 def score_resource(
-    resource: Resource, query: Query, history: Mapping[str, ReadingStatus]
+    resource: Resource,
+    query: Query,
+    history: Mapping[str, ReadingStatus],
+    *,
+    lexical: float = 0.0,
+    catalog: Catalog | None = None,
 ) -> tuple[float, list[str]] | None:
-    """The score and reasons of one resource for a query, or None when it is no pick at all."""
+    """The score and reasons of one resource for a resolved query, or None when it is no pick at all.
+
+    `lexical` is the resource's share of the best BM25 match of the searched words (0 to 1); `catalog`
+    names the sections that teach a concept and the resources a member likened it to.
+    """
     if not _passes_filters(resource, query):
         return None
     score = 0.0
     reasons: list[str] = []
-    if query.topics:
+    if query.asks_subject:
+        matched = False
         covered = [t for t in query.topics if t in resource.topics]
         for topic in covered:
             score += 4.0 if resource.topics[0] is topic else 2.5
@@ -150,18 +299,52 @@ def score_resource(
             r for t in query.topics for r in RELATED_TOPICS.get(t, ()) if r in resource.topics and r not in covered
         ]
         if covered:
+            matched = True
             reasons.append("covers " + " and ".join(t.label for t in covered))
         elif related:
+            matched = True
             score += 1.0
             reasons.append(f"related: {related[0].label}")
-        else:
+        taught = [c for c in query.concepts if c in resource.taught_concepts]
+        if taught:
+            matched = True
+            score += 3.0 * len(taught)
+            reasons.extend(_teaching_reason(resource, concept_id, catalog) for concept_id in taught)
+        elif query.concepts and catalog is not None:
+            near = [c for c in query.concepts if c in catalog.concepts and catalog.concepts[c].topic in resource.topics]
+            if near:
+                matched = True
+                topic = catalog.concepts[near[0]].topic
+                main = any(catalog.concepts[c].topic is resource.topics[0] for c in near)
+                score += 1.0 if main else 0.5
+                if topic not in covered:
+                    reasons.append(f"covers {topic.label}, where {_name(near[0], catalog)} belongs")
+        if resource.id in query.wanted:
+            matched = True
+            score += NAMED_BY_TITLE
+            reasons.append("the one you asked about")
+        elif resource.id in query.by_author:
+            matched = True
+            score += NAMED_BY_AUTHOR
+            reasons.append("by " + _authors(resource) + ", as you asked")
+        if lexical > 0:
+            matched = True
+            score += round(LEXICAL_WEIGHT * lexical, 2)
+        if not matched:
             return None
+        missing = _missing_parts(resource, query, catalog)
+        if missing:
+            reasons.append("not: " + ", ".join(missing))
     if query.background is not None:
-        if query.background in resource.backgrounds:
+        phrase = background_reason(resource, query.background)
+        if query.background in resource.written_for:
             score += 3.0
-            reasons.append(BACKGROUND_PHRASES[query.background])
+        elif query.background in resource.backgrounds:
+            score += 2.0
+        if phrase:
+            reasons.append(phrase)
         gap = resource.level.rank - BACKGROUND_LEVEL[query.background].rank
-        if gap > 0 and query.background not in resource.backgrounds:
+        if gap > 0 and query.background not in resource.suits:
             score -= 2.0 * gap
     if query.level is not None:
         if resource.level is query.level:
@@ -173,6 +356,21 @@ def score_resource(
         # With nothing said about the member, a gentle start is the safer suggestion.
         score += 0.5
         reasons.append("beginner friendly")
+    if query.hands_on and resource.hands_on:
+        score += 1.5
+        reasons.append("hands-on, with code")
+    if query.short and resource.is_short:
+        score += 1.0
+        reasons.append(f"short: {resource.length}")
+    kind_points = _kind_points(resource, query)
+    if kind_points:
+        score += kind_points
+        reasons.append(f"a {resource.kind.label}")
+    if query.like and catalog is not None:
+        alike = [catalog[r] for r in query.like if r in catalog and catalog[r].kind is resource.kind]
+        if alike:
+            score += 1.0
+            reasons.append(f"a {resource.kind.label}, like {alike[0].title}")
     if resource.is_free:
         score += 0.5
         reasons.append(resource.cost.label)
@@ -185,7 +383,54 @@ def score_resource(
     return score, reasons
 
 
-def _score_all(columns: CatalogColumns, query: Query) -> tuple[np.ndarray, np.ndarray]:
+def _name(concept_id: str, catalog: Catalog | None) -> str:
+    """A concept's name, or its id when the catalog does not know it."""
+    concept = catalog.concepts.get(concept_id) if catalog is not None else None
+    return concept.name if concept is not None else concept_id.replace("-", " ")
+
+
+def _teaching_reason(resource: Resource, concept_id: str, catalog: Catalog | None) -> str:
+    """'teaches singular value decomposition: chapter 7 · Operators on Inner Product Spaces'."""
+    name = _name(concept_id, catalog)
+    section = next((s for s in resource.sections if concept_id in s.concepts), None)
+    if section is None:
+        return f"teaches {name}"
+    return f"teaches {name}: {section.label_in(resource.length.unit)} · {section.title}"
+
+
+def _authors(resource: Resource) -> str:
+    """The first author, with 'et al.' for more."""
+    return resource.authors[0] + (" et al." if len(resource.authors) > 1 else "")
+
+
+def _missing_parts(resource: Resource, query: Query, catalog: Catalog | None) -> list[str]:
+    """The asked topics and concepts this resource does not cover, when it covers some of them."""
+    asked = len(query.topics) + len(query.concepts)
+    if asked < 2:
+        return []
+    # A concept counts as missing only where the catalog can tell: the resource lists what it teaches and
+    # not this, or it does not even cover the concept's topic.
+    missing = [t.label for t in query.topics if t not in resource.topics]
+    lists_contents = bool(resource.taught_concepts)
+    for concept_id in query.concepts:
+        if concept_id in resource.taught_concepts:
+            continue
+        concept = catalog.concepts.get(concept_id) if catalog is not None else None
+        if lists_contents or (concept is not None and concept.topic not in resource.topics):
+            missing.append(_name(concept_id, catalog))
+    return missing if len(missing) < asked else []
+
+
+def _lexical_shares(catalog: Catalog, query: Query) -> np.ndarray:
+    """Each resource's BM25 score for the searched words, as a share of the best one (0 to 1)."""
+    if not query.searched:
+        return np.zeros(len(catalog), dtype=np.float32)
+    scores = LexicalIndex.of(catalog).scores(" ".join(query.searched))
+    best = float(scores.max()) if len(scores) else 0.0
+    return scores / best if best > 0 else scores
+
+
+def _score_all(columns: CatalogColumns, query: Query, lexical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every resource's score for a query, and whether it is a pick at all: `score_resource` over arrays.
 
     The member's history is left out: it touches a handful of resources, adjusted one by one in `recommend`.
@@ -200,7 +445,16 @@ def _score_all(columns: CatalogColumns, query: Query) -> tuple[np.ndarray, np.nd
         eligible &= columns.free
     if query.level is not None:
         eligible &= np.abs(level - query.level.rank) < 2
-    if query.topics:
+    if query.not_above is not None:
+        eligible &= level <= query.not_above.rank
+    if query.not_below is not None:
+        eligible &= level >= query.not_below.rank
+    for resource_id in query.excluded:
+        position = columns.position.get(resource_id)
+        if position is not None:
+            eligible[position] = False
+    if query.asks_subject:
+        matched = np.zeros(size, dtype=bool)
         covered = np.zeros(size, dtype=bool)
         related = np.zeros(size, dtype=bool)
         for topic in query.topics:
@@ -209,29 +463,95 @@ def _score_all(columns: CatalogColumns, query: Query) -> tuple[np.ndarray, np.nd
             for other in RELATED_TOPICS.get(topic, ()):
                 related |= columns.covers[other]
         score += ~covered & related
-        eligible &= covered | related
+        matched |= covered | related
+        taught = np.zeros(size, dtype=np.int64)
+        for concept_id in query.concepts:
+            taught += columns.teaches(concept_id)
+        score += 3.0 * taught
+        matched |= taught > 0
+        near = np.zeros(size, dtype=bool)
+        near_main = np.zeros(size, dtype=bool)
+        for concept_id in query.concepts:
+            concept = columns.catalog.concepts.get(concept_id)
+            if concept is not None:
+                near |= columns.covers[concept.topic]
+                near_main |= columns.main[concept.topic]
+        near &= taught == 0
+        score += np.where(near & near_main, 1.0, np.where(near, 0.5, 0.0))
+        matched |= near
+        for resource_id in query.wanted:
+            position = columns.position.get(resource_id)
+            if position is not None:
+                score[position] += NAMED_BY_TITLE
+                matched[position] = True
+        for resource_id in query.by_author:
+            position = columns.position.get(resource_id)
+            if position is not None and resource_id not in query.wanted:
+                score[position] += NAMED_BY_AUTHOR
+                matched[position] = True
+        score += np.round(LEXICAL_WEIGHT * lexical, 2)
+        matched |= lexical > 0
+        eligible &= matched
     if query.background is not None:
+        written = columns.written_for[query.background]
         suits = columns.suits[query.background]
-        score += 3.0 * suits
+        score += np.where(written, 3.0, np.where(suits, 2.0, 0.0))
         gap = level - BACKGROUND_LEVEL[query.background].rank
         score -= np.where((gap > 0) & ~suits, 2.0 * gap, 0.0)
     if query.level is not None:
         score += np.where(level == query.level.rank, 2.0, -1.0)
     elif query.background is None:
         score += 0.5 * (level == Level.BEGINNER.rank)
+    if query.hands_on:
+        score += 1.5 * columns.hands_on
+    if query.short:
+        score += 1.0 * columns.short
+    if query.prefer_kinds:
+        exact = np.zeros(size, dtype=bool)
+        near_kind = np.zeros(size, dtype=bool)
+        for kind in query.prefer_kinds:
+            exact |= columns.kind[kind]
+            for neighbour in NEIGHBOUR_KINDS[kind]:
+                near_kind |= columns.kind[neighbour]
+        score += np.where(exact, 2.0, np.where(near_kind, 1.0, 0.0))
+    if query.like:
+        alike = np.zeros(size, dtype=bool)
+        for resource_id in query.like:
+            if resource_id in columns.position:
+                alike |= columns.kind[columns.catalog[resource_id].kind]
+        score += 1.0 * alike
     score += 0.5 * columns.free
     return score, eligible
 
 
-def _best_positions(score: np.ndarray, candidates: np.ndarray, count: int) -> list[int]:
-    """The `count` best candidate positions, by score and then catalog order, without sorting them all."""
+def _tie_keys(columns: CatalogColumns, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    """Per resource: distance from the level the member is ready for, and how many asked concepts it teaches."""
+    size = len(columns.ids)
+    ready = _ready_level(query)
+    distance = np.zeros(size, dtype=np.int64) if ready is None else np.abs(columns.level.astype(np.int64) - ready)
+    taught = np.zeros(size, dtype=np.int64)
+    for concept_id in query.concepts:
+        taught += columns.teaches(concept_id)
+    return distance, taught
+
+
+def _best_positions(
+    score: np.ndarray, candidates: np.ndarray, count: int, distance: np.ndarray, taught: np.ndarray
+) -> list[int]:
+    """The `count` best candidate positions: by score, then level distance, concepts taught, catalog order.
+
+    Only the candidates scoring at least the count-th best score are sorted, so the cost stays that of one
+    partition at 10,000 resources.
+    """
     if count <= 0 or not len(candidates):
         return []
-    # Scores are multiples of 0.5, so (−2·score, position) packs into one exact integer sort key.
-    keys = (-2 * score[candidates]).astype(np.int64) * (len(score) + 1) + candidates
-    if count < len(keys):
-        keys = keys[np.argpartition(keys, count - 1)[:count]]
-    return [int(key % (len(score) + 1)) for key in np.sort(keys)]
+    scores = score[candidates]
+    if count < len(candidates):
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        candidates = candidates[scores >= threshold]
+        scores = score[candidates]
+    order = np.lexsort((candidates, -taught[candidates], distance[candidates], -scores))
+    return [int(position) for position in candidates[order][:count]]
 
 
 def recommend(
@@ -244,11 +564,16 @@ def recommend(
 ) -> Recommendation:
     """Rank the catalog for a query and a member's history; `offset` pages through the same ranking."""
     history = history or {}
-    resolved, unknown, suggestions = resolve_query(query)
-    if query.text.strip() and resolved.asks_nothing:
-        return Recommendation(picks=(), total=0, query=resolved, unknown_words=unknown, suggestions=suggestions)
+    resolved, meaning = resolve_query(query, catalog)
+    unknown = tuple(meaning.unknown) if meaning else ()
+    suggestions = meaning.suggestions if meaning else {}
+    if meaning is not None and resolved.asks_nothing:
+        return _nothing(resolved, meaning, catalog, unknown, suggestions, subject_unknown=bool(unknown))
     columns = CatalogColumns.of(catalog)
-    score, eligible = _score_all(columns, resolved)
+    lexical = _lexical_shares(catalog, resolved)
+    score, eligible = _score_all(columns, resolved, lexical)
+    if meaning is not None and not _answers_the_subject(meaning, resolved, eligible, lexical):
+        return _nothing(resolved, meaning, catalog, unknown, suggestions, subject_unknown=True)
     reading = np.zeros(len(columns.ids), dtype=bool)
     finished = [rid for rid, status in history.items() if status is ReadingStatus.FINISHED]
     for resource_id, status in history.items():
@@ -265,13 +590,16 @@ def recommend(
     for position in built_on:
         if all(history.get(p) is ReadingStatus.FINISHED for p in catalog[columns.ids[position]].prerequisites):
             score[position] += 1.0
+    distance, taught = _tie_keys(columns, resolved)
     continuing = np.flatnonzero(eligible & reading).tolist()
     wanted = offset + limit - len(continuing)
-    ranked = _best_positions(score, np.flatnonzero(eligible & ~reading), wanted)
+    ranked = _best_positions(score, np.flatnonzero(eligible & ~reading), wanted, distance, taught)
     picks: list[Pick] = []
     for position in [*continuing, *ranked][offset : offset + limit]:
         resource = catalog[columns.ids[position]]
-        points, reasons = score_resource(resource, resolved, history) or (0.0, [])
+        found = score_resource(resource, resolved, history, lexical=float(lexical[position]), catalog=catalog)
+        points, reasons = found or (0.0, [])
+        reasons = [*reasons, *_lexical_reasons(resource, resolved)]
         if reading[position]:
             picks.append(Pick(resource, points, ("continue: you are reading it", *reasons), continuing=True))
         else:
@@ -282,7 +610,130 @@ def recommend(
         query=resolved,
         unknown_words=unknown,
         suggestions=suggestions,
+        uncovered=(*_uncovered(resolved, columns, eligible, catalog), *unknown),
     )
+
+
+def _lexical_reasons(resource: Resource, query: Query) -> list[str]:
+    """Where the searched words stand in the resource: 'title matches …', 'a section on …', 'by …'."""
+    if not query.searched:
+        return []
+    from bot.catalog.retrieval import tokens_of
+
+    searched = [w for w in query.searched if tokens_of(w)]
+    fields = [
+        ("title", [resource.title, *resource.aliases]),
+        ("author", resource.authors),
+        ("section", [s.title for s in resource.sections]),
+        ("summary", [resource.summary]),
+    ]
+    for name, texts in fields:
+        tokens = {t for text in texts for t in tokens_of(text)}
+        hits = [w for w in searched if set(tokens_of(w)) <= tokens]
+        if hits:
+            quoted = ", ".join(f"'{w}'" for w in hits[:3])
+            return [f"{'its ' + name if name != 'summary' else 'its description'} mentions {quoted}"]
+    return []
+
+
+def _answers_the_subject(meaning: Understanding, query: Query, eligible: np.ndarray, lexical: np.ndarray) -> bool:
+    """Whether the catalog answers what the question is about, or only words around it.
+
+    A question whose subject the vocabulary does not know ("quantum computing") is answered only when some
+    resource's own words match most of what it asks; a question that names a topic, a concept or a
+    resource is answered whenever a resource passes.
+    """
+    if query.topics or query.concepts or query.wanted or query.by_author:
+        return bool(eligible.any())
+    if not meaning.unknown:
+        return bool(eligible.any()) or not query.asks_subject
+    asked = len(meaning.searched) + len(meaning.unknown)
+    best = int(np.argmax(lexical)) if len(lexical) and lexical.max() > 0 else None
+    if best is None:
+        return False
+    return 2 * len(meaning.searched) > asked and bool(eligible.any())
+
+
+def _uncovered(query: Query, columns: CatalogColumns, eligible: np.ndarray, catalog: Catalog) -> tuple[str, ...]:
+    """The asked topics and concepts no eligible resource covers."""
+    missing = [t.label for t in query.topics if not (columns.covers[t] & eligible).any()]
+    missing += [_name(c, catalog) for c in query.concepts if not (columns.teaches(c) & eligible).any()]
+    return tuple(missing)
+
+
+def _nothing(
+    query: Query,
+    meaning: Understanding,
+    catalog: Catalog,
+    unknown: tuple[str, ...],
+    suggestions: Mapping[str, Sequence[str]],
+    *,
+    subject_unknown: bool = False,
+) -> Recommendation:
+    """The answer when the catalog has nothing for the question: say so, and offer the nearest subjects."""
+    if not subject_unknown:
+        return Recommendation((), 0, query, unknown, suggestions)
+    nearest = [label for close in suggestions.values() for label in close]
+    for word in meaning.searched:
+        nearest.extend(suggestions_for(word, catalog))
+    if not nearest:
+        nearest = [t.label for t in PILLARS]
+    asked = [*meaning.unknown, *meaning.searched] or [t.label for t in query.topics]
+    return Recommendation(
+        (),
+        0,
+        query,
+        unknown,
+        suggestions,
+        uncovered=tuple(asked),
+        nothing_fits=True,
+        nearest=tuple(dict.fromkeys(nearest))[:5],
+    )
+
+
+def _common_author(resources: list[Resource]) -> str | None:
+    """The author most of these resources share (whom the member named), or None."""
+    counts: dict[str, int] = {}
+    for resource in resources:
+        for author in resource.authors:
+            counts[author] = counts.get(author, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def describe_query(query: Query, catalog: Catalog) -> str:
+    """What the bot understood the question as: 'singular value decomposition · beginner level · free only'."""
+    subject = [t.label for t in query.topics] + [_name(c, catalog) for c in query.concepts]
+    subject += [catalog[r].title for r in query.wanted if r in catalog]
+    authors = _common_author([catalog[r] for r in query.by_author if r in catalog])
+    if authors:
+        subject.append(f"by {authors}")
+    parts = [" and ".join(subject)] if subject else []
+    if query.searched:
+        parts.append("searching for " + ", ".join(f"'{w}'" for w in query.searched[:4]))
+    if query.background:
+        parts.append(f"background: {query.background.label}")
+    if query.level:
+        parts.append(f"{query.level.value} level")
+    if query.not_above:
+        parts.append(f"nothing above {query.not_above.value}")
+    if query.not_below:
+        parts.append(f"nothing below {query.not_below.value}")
+    if query.kind:
+        parts.append(f"{query.kind.label} only")
+    if query.prefer_kinds:
+        parts.append(" or ".join(k.label for k in query.prefer_kinds) + " preferred")
+    if query.hands_on:
+        parts.append("hands-on")
+    if query.short:
+        parts.append("short")
+    if query.free_only:
+        parts.append("free only")
+    if query.like:
+        parts.append("like " + ", ".join(catalog[r].title for r in query.like if r in catalog))
+    excluded = [catalog[r].title for r in query.excluded if r in catalog and r not in query.like]
+    if excluded:
+        parts.append("not " + ", ".join(excluded))
+    return " · ".join(parts)
 
 
 @dataclass(frozen=True)

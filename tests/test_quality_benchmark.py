@@ -18,7 +18,9 @@ FREE_VIDEO = make_resource(
     summary="Bayes rule with pictures.",
     sections=[{"number": "1", "title": "Bayes", "concepts": ["bayes-rule"]}],
 )
-PAID_BOOK = make_resource("paid-book", topics=["probability", "statistics"], level="advanced", summary="Measure theory.")
+PAID_BOOK = make_resource(
+    "paid-book", topics=["probability", "statistics"], level="advanced", summary="Measure theory."
+)
 
 
 def question(**fields: object) -> Question:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.catalog.catalog import Catalog
+from bot.catalog.concepts import ConceptGraph
+from bot.catalog.schema import Concept
 from bot.catalog.vocabulary import Background, Level, Topic
 from bot.reading import ReadingStatus
 from bot.recommend import Query, learning_path, recommend
@@ -25,7 +28,8 @@ def catalog():
             "friendly-linear-algebra",
             topics=["linear-algebra"],
             level="beginner",
-            backgrounds=["software-engineer", "high-school-math"],
+            written_for=["software-engineer"],
+            backgrounds=["high-school-math"],
             cost="free",
             kind="video-series",
             length={"amount": 16, "unit": "videos"},
@@ -148,3 +152,136 @@ def test_a_step_on_the_topic_is_never_called_groundwork_even_when_reached_as_a_p
         ("intro-probability", True),
         ("bayesian-book", True),
     ]
+
+
+def test_a_resource_that_only_suits_a_background_is_not_said_to_be_written_for_it() -> None:
+    suits = make_resource("suits-developers", backgrounds=["software-engineer"], cost="free")
+    written = make_resource("for-developers", written_for=["software-engineer"], cost="free")
+    answer = recommend(
+        make_catalog(suits, written), Query(topics=(Topic.LINEAR_ALGEBRA,), background=Background.SOFTWARE_ENGINEER)
+    )
+    reasons = {pick.resource.id: pick.reasons for pick in answer.picks}
+    assert "written for software engineers" in reasons["for-developers"]
+    assert "suits software engineers" in reasons["suits-developers"]
+    assert "written for software engineers" not in reasons["suits-developers"]
+    assert ids(answer) == ["for-developers", "suits-developers"]
+
+
+CONCEPTS = ConceptGraph(
+    [
+        Concept(
+            id="singular-value-decomposition",
+            name="singular value decomposition",
+            topic="linear-algebra",
+            synonyms=["svd"],
+        ),
+        Concept(id="kkt-conditions", name="KKT conditions", topic="optimization", synonyms=["kkt"]),
+    ]
+)
+
+
+@pytest.fixture
+def sectioned() -> Catalog:
+    """Linear algebra resources of every level, one teaching the SVD in a named chapter, one hands-on."""
+    return Catalog(
+        [
+            make_resource(
+                "gentle-video",
+                topics=["linear-algebra"],
+                level="beginner",
+                kind="video-series",
+                cost="free",
+                length={"amount": 16, "unit": "videos"},
+            ),
+            make_resource(
+                "axler",
+                title="Linear Algebra Done Right",
+                authors=["Sheldon Axler"],
+                topics=["linear-algebra"],
+                level="advanced",
+                sections=[
+                    {"number": "1", "title": "Vector Spaces", "start": 1},
+                    {
+                        "number": "7",
+                        "title": "Operators on Inner Product Spaces",
+                        "start": 225,
+                        "concepts": ["singular-value-decomposition"],
+                    },
+                ],
+            ),
+            make_resource(
+                "middle-book",
+                topics=["linear-algebra"],
+                level="intermediate",
+                concepts=["singular-value-decomposition"],
+            ),
+            make_resource(
+                "coding-course",
+                topics=["linear-algebra"],
+                level="intermediate",
+                kind="course",
+                hands_on=True,
+                cost="free",
+            ),
+            make_resource("convex-book", topics=["optimization"], level="advanced", concepts=["kkt-conditions"]),
+        ],
+        CONCEPTS,
+    )
+
+
+def test_a_pick_for_a_concept_names_the_section_that_teaches_it(sectioned: Catalog) -> None:
+    answer = recommend(sectioned, Query(text="where do I learn the svd, something rigorous"))
+    assert ids(answer)[0] == "axler"
+    assert (
+        "teaches singular value decomposition: chapter 7 · Operators on Inner Product Spaces" in answer.picks[0].reasons
+    )
+
+
+def test_a_resource_said_to_be_too_hard_is_not_given_back_and_nothing_harder_is(sectioned: Catalog) -> None:
+    answer = recommend(sectioned, Query(text="Linear Algebra Done Right is too hard, I want the svd"), limit=5)
+    assert "axler" not in ids(answer)
+    assert ids(answer)[0] == "middle-book"  # teaches the SVD, and is easier than Axler
+    assert all(pick.resource.level is not Level.ADVANCED for pick in answer.picks)
+
+
+def test_excluded_resources_never_come_back(sectioned: Catalog) -> None:
+    answer = recommend(sectioned, Query(text="svd, but not axler"), limit=5)
+    assert "axler" not in ids(answer) and ids(answer)[0] == "middle-book"
+
+
+def test_hands_on_asks_lift_resources_with_code(sectioned: Catalog) -> None:
+    answer = recommend(sectioned, Query(text="linear algebra with python code"))
+    assert ids(answer)[0] == "coding-course"
+    assert "hands-on, with code" in answer.picks[0].reasons
+
+
+def test_an_unknown_word_no_longer_empties_an_answer_whose_other_words_were_understood(sectioned: Catalog) -> None:
+    answer = recommend(sectioned, Query(text="I'm a zoologist who wants the svd"))
+    assert answer.picks and ids(answer)[0] in {"axler", "middle-book"}
+    assert "zoologist" in answer.uncovered  # said, not hidden
+
+
+def test_a_subject_the_catalog_does_not_cover_is_answered_honestly(sectioned: Catalog) -> None:
+    answer = recommend(sectioned, Query(text="quantum chromodynamics"))
+    assert answer.picks == () and answer.nothing_fits
+    assert answer.uncovered == ("quantum", "chromodynamics")
+    assert answer.nearest  # something to try instead
+
+
+def test_a_pick_matching_part_of_the_question_says_which_part(sectioned: Catalog) -> None:
+    answer = recommend(sectioned, Query(text="svd and kkt"), limit=5)
+    reasons = {pick.resource.id: pick.reasons for pick in answer.picks}
+    assert "not: KKT conditions" in reasons["axler"]
+    assert "not: singular value decomposition" in reasons["convex-book"]
+
+
+def test_equal_scores_go_to_the_level_the_member_is_ready_for_before_catalog_order() -> None:
+    catalog = make_catalog(
+        make_resource("hard-first", topics=["probability"], level="advanced", backgrounds=["data-scientist"]),
+        make_resource("right-level", topics=["probability"], level="intermediate", backgrounds=["data-scientist"]),
+    )
+    # Both cover probability as their main topic and suit a data scientist: a tie on score.
+    answer = recommend(catalog, Query(topics=(Topic.PROBABILITY,), background=Background.DATA_SCIENTIST))
+    first, second = answer.picks
+    assert first.score == second.score
+    assert first.resource.id == "right-level"

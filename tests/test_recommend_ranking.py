@@ -7,13 +7,18 @@ from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_catalog
 from bot.catalog.catalog import Catalog
-from bot.catalog.vocabulary import Background, Kind, Level, Topic
+from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Kind, Level, Topic
 from bot.reading import ReadingStatus
 from bot.recommend import Query, recommend, score_resource
 
 
 def reference_ranking(catalog: Catalog, query: Query, history: dict[str, ReadingStatus]) -> list[tuple[str, float]]:
-    """The ranking rules written the slow, obvious way: score every resource, reading first, then by score."""
+    """The ranking rules written the slow, obvious way: score every resource, reading first, then by score.
+
+    Equal scores go to the smaller distance from the level the member is ready for, then to more asked
+    concepts taught, then to catalog order.
+    """
+    ready = query.level or (BACKGROUND_LEVEL[query.background] if query.background else None)
     continuing, ranked = [], []
     for index, resource in enumerate(catalog):
         status = history.get(resource.id)
@@ -25,9 +30,11 @@ def reference_ranking(catalog: Catalog, query: Query, history: dict[str, Reading
         if status is ReadingStatus.READING:
             continuing.append((resource.id, scored[0]))
         else:
-            ranked.append((-scored[0], index, resource.id))
+            distance = abs(resource.level.rank - ready.rank) if ready else 0
+            taught = sum(c in resource.taught_concepts for c in query.concepts)
+            ranked.append((-scored[0], distance, -taught, index, resource.id))
     ranked.sort()
-    return continuing + [(rid, -negative) for negative, _, rid in ranked]
+    return continuing + [(rid, -negative) for negative, _, _, _, rid in ranked]
 
 
 queries = st.builds(

@@ -22,10 +22,14 @@ class CatalogColumns:
     position: dict[str, int]
     covers: dict[Topic, np.ndarray]  # bool: the resource lists the topic
     main: dict[Topic, np.ndarray]  # bool: the topic is the resource's first (main) topic
-    suits: dict[Background, np.ndarray]  # bool: the resource lists the background
+    suits: dict[Background, np.ndarray]  # bool: the resource is written for or suits the background
+    written_for: dict[Background, np.ndarray]  # bool: the resource is written for the background
     level: np.ndarray  # int8: Level.rank
     kind: dict[Kind, np.ndarray]  # bool
     free: np.ndarray  # bool
+    hands_on: np.ndarray  # bool
+    short: np.ndarray  # bool
+    catalog: Catalog
     dependents: dict[str, tuple[int, ...]]  # resource id → positions of resources that list it as a prerequisite
 
     @classmethod
@@ -50,9 +54,28 @@ class CatalogColumns:
             position={r.id: index for index, r in enumerate(resources)},
             covers={t: flags(lambda r, t=t: t in r.topics) for t in Topic},
             main={t: flags(lambda r, t=t: r.topics[0] is t) for t in Topic},
-            suits={b: flags(lambda r, b=b: b in r.backgrounds) for b in Background},
+            suits={b: flags(lambda r, b=b: b in r.suits) for b in Background},
+            written_for={b: flags(lambda r, b=b: b in r.written_for) for b in Background},
             level=np.fromiter((r.level.rank for r in resources), dtype=np.int8, count=size),
             kind={k: flags(lambda r, k=k: r.kind is k) for k in Kind},
             free=flags(lambda r: r.is_free),
+            hands_on=flags(lambda r: r.hands_on),
+            short=flags(lambda r: r.is_short),
+            catalog=catalog,
             dependents={rid: tuple(found) for rid, found in dependents.items()},
         )
+
+    def teaches(self, concept_id: str) -> np.ndarray:
+        """bool by position: the resource teaches the concept (as a whole or in a section); kept per concept."""
+        return self.catalog.derived(("teaches", concept_id), self._teaching_flags(concept_id))
+
+    def _teaching_flags(self, concept_id: str):  # type: ignore[no-untyped-def]
+        """A builder of the `teaches` column of one concept."""
+
+        def build(catalog: Catalog) -> np.ndarray:
+            found = np.zeros(len(self.ids), dtype=bool)
+            for resource, _ in catalog.teaching(concept_id):
+                found[self.position[resource.id]] = True
+            return found
+
+        return build

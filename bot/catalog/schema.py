@@ -139,6 +139,17 @@ def _refuse_repeats(values: list) -> list:
     return values
 
 
+# The most of each unit that still reads as short: a long essay, a weekend of videos.
+_SHORT_LENGTH: dict[LengthUnit, int] = {
+    LengthUnit.PAGES: 100,
+    LengthUnit.VIDEOS: 20,
+    LengthUnit.LECTURES: 10,
+    LengthUnit.LESSONS: 10,
+    LengthUnit.SECTIONS: 12,
+    LengthUnit.HOURS: 12,
+}
+
+
 class Resource(_CatalogModel):
     """One learning resource of the catalog."""
 
@@ -161,6 +172,8 @@ class Resource(_CatalogModel):
     not_covered: list[Annotated[PlainText, Field(max_length=200)]] = Field(default_factory=list)
     # Other names members call it by: a course number ("18.06"), a nickname ("PRML", "the Deep Learning book").
     aliases: list[Annotated[PlainText, Field(min_length=2, max_length=80)]] = Field(default_factory=list)
+    # It teaches through code the reader writes or runs (its official description says so).
+    hands_on: bool = False
     # Concepts the resource teaches as a whole, besides those its sections name.
     concepts: list[Slug] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list, max_length=300)
@@ -231,6 +244,13 @@ class Resource(_CatalogModel):
                 break
             found = section
         return found
+
+    @property
+    def is_short(self) -> bool:
+        """Whether it can be got through in days rather than months: an article, or a few hours' worth."""
+        if self.kind in (Kind.ARTICLE, Kind.INTERACTIVE):
+            return True
+        return self.length.amount <= _SHORT_LENGTH.get(self.length.unit, 0)
 
     @property
     def is_free(self) -> bool:

@@ -286,6 +286,13 @@ def resource_from_form(form: ResourceForm, resource_id: str, *, keep: Resource |
     if keep is not None:
         data["prerequisites"] = list(keep.prerequisites)
         data["not_covered"] = list(keep.not_covered)
+        # Not on the form either: who it was written for, its other names, contents and concepts.
+        data["written_for"] = list(keep.written_for)
+        data["backgrounds"] = [b for b in facts["backgrounds"] if b not in keep.written_for]
+        data["aliases"] = list(keep.aliases)
+        data["hands_on"] = keep.hands_on
+        data["concepts"] = list(keep.concepts)
+        data["sections"] = [section.model_dump(exclude_defaults=True) for section in keep.sections]
     # Fields the facts line already reported as missing or wrong are not reported twice.
     reported = {name for name in ("topics", "level", "kind", "cost", "length") if data[name] in (None, [])}
     if "**Length**" in " ".join(fact_problems):

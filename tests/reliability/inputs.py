@@ -72,9 +72,7 @@ text = st.one_of(
     ),
 )
 # A number option: in range, at the edges, and far outside.
-number = st.one_of(
-    st.integers(-5, 500), st.sampled_from([-(2**31), -1, 0, 100_000, 100_001, 2**31, 2**53, 10**15])
-)
+number = st.one_of(st.integers(-5, 500), st.sampled_from([-(2**31), -1, 0, 100_000, 100_001, 2**31, 2**53, 10**15]))
 
 
 def fuzz_settings(examples: int = 20) -> settings:

@@ -40,11 +40,11 @@ MODERATOR_COMMANDS: list[tuple[str, dict[str, object]]] = [
 ]
 
 
-
 async def test_the_list_above_covers_every_moderator_command_the_bot_syncs(pillars: Sandbox) -> None:
     [catalog] = [command for command in pillars.synced_commands if command["name"] == "catalog"]
     synced = {f"catalog {option['name']}" for option in catalog["options"] if option["type"] == 1}
     assert synced == {name for name, _ in MODERATOR_COMMANDS}
+
 
 def refused(reply: Reply, words: str) -> None:
     """A private refusal with these words, that opened no form and offers no button."""

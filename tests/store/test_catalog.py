@@ -57,9 +57,7 @@ async def test_a_moderators_edit_of_a_curated_entry_survives_restarts_and_reload
         assert await store.resource(GUILD, LADR) == edited
         assert await store.resource(OTHER_GUILD, LADR) == curated[LADR]
     # The curated file changes the same entry and the bot restarts: the server's edit stays on top.
-    newer = Catalog(
-        make_resource(LADR, title="LADR, newly curated") if r.id == LADR else r for r in curated_catalog()
-    )
+    newer = Catalog(make_resource(LADR, title="LADR, newly curated") if r.id == LADR else r for r in curated_catalog())
     async with await Store.open(db_path, newer) as store:
         assert await store.resource(GUILD, LADR) == edited
         assert (await store.resource(OTHER_GUILD, LADR)).title == "LADR, newly curated"

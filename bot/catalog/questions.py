@@ -1,0 +1,647 @@
+"""Reading a member's question: what it asks for, in the catalog's terms, and what it could not place.
+
+"I'm a biologist who wants to understand transformers, Goodfellow was too dense" is read into: the concept
+transformers, the background undergraduate STEM, Goodfellow's book excluded and nothing harder than it.
+The reading is pure (no I/O, no Discord), deterministic, and built from one catalog: its concept vocabulary,
+its resources' titles, other names and authors, and the cue words below. Longer phrases are read first, so
+"linear algebra done right" is the book, not the topic, and "gradient descent" is the concept, not two words.
+
+What is read, in order:
+1. Phrases, longest first: resource names (titles, aliases, authors), concepts, topics, backgrounds, levels,
+   kinds, cost, length and "hands-on" cues; a misspelt concept or topic when it is unambiguously close.
+2. Around each resource named: an exclusion ("not X", "other than X", "already read X", "X is too hard") or
+   a comparison ("easier than X", "harder than X", "like X"), which become filters.
+3. What is left: words the catalog's own text knows (searched lexically by the ranking) and words nothing
+   knows (reported, with "did you mean" where a topic or concept is close).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.retrieval import LexicalIndex
+from bot.catalog.vocabulary import Background, Kind, Level, Topic, topic_words
+
+# How close a misspelling must be to count as the word (difflib ratio); below it we only suggest.
+ACCEPT_RATIO = 0.86
+SUGGEST_RATIO = 0.72
+MIN_FUZZY_LENGTH = 5
+LONGEST_PHRASE = 6
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-cased words of a text, punctuation, markup and possessives dropped ('Strang's 18.06' → 'strang 18 06')."""
+    return [word.removesuffix("'s") for word in _WORD.findall(text.lower().replace("-", " ").replace("’", "'"))]
+
+
+def phrase_key(text: str) -> str:
+    """A phrase as the question reader compares it: its words joined by single spaces."""
+    return " ".join(words_of(text))
+
+
+BACKGROUND_CUES: dict[str, Background] = {
+    **{
+        word: Background.SOFTWARE_ENGINEER
+        for word in (
+            "software engineer",
+            "software engineers",
+            "software engineering",
+            "software developer",
+            "developer",
+            "developers",
+            "dev",
+            "web developer",
+            "web dev",
+            "backend developer",
+            "frontend developer",
+            "programmer",
+            "programmers",
+            "coder",
+            "coders",
+            "swe",
+            "i know python",
+            "i code",
+            "i can code",
+            "i program",
+            "know how to code",
+        )
+    },
+    **{
+        word: Background.NO_CALCULUS_YET
+        for word in (
+            "no calculus",
+            "no calculus yet",
+            "without calculus",
+            "never took calculus",
+            "never did calculus",
+            "don't know calculus",
+            "dont know calculus",
+            "never learned calculus",
+            "before calculus",
+        )
+    },
+    **{
+        word: Background.HIGH_SCHOOL_MATH
+        for word in (
+            "high school",
+            "high school math",
+            "highschool",
+            "high schooler",
+            "high school student",
+            "only high school math",
+            "teenager",
+            "haven't done math",
+            "havent done math",
+            "haven't done maths",
+            "not done math",
+            "last did math",
+            "math was years ago",
+        )
+    },
+    **{
+        word: Background.UNDERGRADUATE_STEM
+        for word in (
+            "undergrad",
+            "undergraduate",
+            "stem",
+            "engineering student",
+            "cs student",
+            "college student",
+            "physics student",
+            "math student",
+            "maths student",
+            "biologist",
+            "chemist",
+            "physicist",
+            "engineer",
+            "mechanical engineer",
+            "electrical engineer",
+            "economist",
+            "economics student",
+            "neuroscientist",
+            "bioinformatician",
+        )
+    },
+    **{
+        word: Background.DATA_SCIENTIST
+        for word in (
+            "data scientist",
+            "data scientists",
+            "data science",
+            "data analyst",
+            "analyst",
+            "business analyst",
+            "ml engineer",
+            "machine learning engineer",
+            "statistician",
+        )
+    },
+    **{
+        word: Background.RESEARCHER
+        for word in (
+            "researcher",
+            "researchers",
+            "phd",
+            "phd student",
+            "grad student",
+            "graduate student",
+            "postdoc",
+            "professor",
+            "mathematician",
+            "masters student",
+        )
+    },
+}
+for _background in Background:
+    BACKGROUND_CUES.setdefault(_background.label, _background)
+
+LEVEL_CUES: dict[str, Level] = {
+    **{
+        word: Level.BEGINNER
+        for word in (
+            "beginner",
+            "beginners",
+            "beginner friendly",
+            "gentle",
+            "gentlest",
+            "easy",
+            "easiest",
+            "simple",
+            "for dummies",
+            "eli5",
+            "layman",
+            "complete beginner",
+            "total beginner",
+            "newbie",
+            "noob",
+            "bad at math",
+            "bad at maths",
+            "weak at math",
+            "not good at math",
+            "not a math person",
+            "struggle with math",
+            "rusty",
+            "years ago",
+            "long time ago",
+            "forgot everything",
+            "from zero",
+            "no background",
+            "zero background",
+            "no math background",
+            "first time",
+            "intuitive",
+            "intuition",
+        )
+    },
+    **{word: Level.INTERMEDIATE for word in ("intermediate", "second course", "not too basic", "next step")},
+    **{
+        word: Level.ADVANCED
+        for word in (
+            "advanced",
+            "rigorous",
+            "rigorously",
+            "rigor",
+            "rigour",
+            "proof based",
+            "proofs",
+            "theoretical",
+            "graduate level",
+            "grad level",
+            "phd level",
+            "research level",
+            "in depth",
+            "deep dive",
+            "formal",
+            "hardcore",
+            "mathematically mature",
+            "measure theoretic",
+        )
+    },
+}
+
+# Cues that cap how demanding a pick may be, without asking for one level.
+NOT_ABOVE_CUES: dict[str, Level] = {
+    "not too advanced": Level.INTERMEDIATE,
+    "not too hard": Level.INTERMEDIATE,
+    "not too rigorous": Level.INTERMEDIATE,
+    "not too mathy": Level.INTERMEDIATE,
+    "not too math heavy": Level.INTERMEDIATE,
+    "no proofs": Level.INTERMEDIATE,
+    "without proofs": Level.INTERMEDIATE,
+    "not proof based": Level.INTERMEDIATE,
+    "without heavy math": Level.INTERMEDIATE,
+}
+
+KIND_CUES: dict[str, Kind] = {
+    **{w: Kind.BOOK for w in ("book", "books", "textbook", "textbooks", "text book", "ebook", "pdf")},
+    **{w: Kind.COURSE for w in ("course", "courses", "mooc", "moocs", "class", "online course", "curriculum")},
+    **{
+        w: Kind.LECTURE_SERIES
+        for w in ("lecture", "lectures", "lecture series", "lecture videos", "video lectures", "recorded lectures")
+    },
+    **{
+        w: Kind.VIDEO_SERIES
+        for w in ("video", "videos", "youtube", "video series", "playlist", "youtube series", "watch", "animations")
+    },
+    **{w: Kind.ARTICLE for w in ("article", "articles", "blog", "blog post", "post", "essay", "paper", "papers")},
+    **{w: Kind.INTERACTIVE for w in ("interactive", "interactive book", "visualization", "visualizations")},
+}
+
+FREE_CUES = frozenset(
+    {
+        "free",
+        "for free",
+        "free online",
+        "open access",
+        "no cost",
+        "without paying",
+        "can't afford",
+        "cant afford",
+        "no money",
+        "broke",
+        "on a budget",
+        "zero cost",
+        "costs nothing",
+    }
+)
+SHORT_CUES = frozenset(
+    {"short", "quick", "brief", "crash course", "in a weekend", "few hours", "not too long", "concise", "fast"}
+)
+HANDS_ON_CUES = frozenset(
+    {
+        "hands on",
+        "with code",
+        "code",
+        "coding",
+        "python",
+        "numpy",
+        "pytorch",
+        "implement",
+        "implementing",
+        "implementation",
+        "from scratch",
+        "practical",
+        "programming",
+        "notebooks",
+        "jupyter",
+        "build",
+        "building",
+        "projects",
+        "code along",
+        "applied",
+    }
+)
+
+# Words around a named resource that turn it into a filter.
+EXCLUDE_BEFORE = (
+    "not",
+    "no",
+    "except",
+    "besides",
+    "other than",
+    "apart from",
+    "instead of",
+    "anything but",
+    "already read",
+    "already did",
+    "already finished",
+    "already watched",
+    "already took",
+    "already done",
+    "finished",
+    "done with",
+    "tried",
+    "didn't like",
+    "did not like",
+    "don't want",
+    "dont want",
+    "hated",
+    "alternative to",
+    "alternatives to",
+)
+TOO_HARD_AFTER = (
+    "too hard",
+    "too difficult",
+    "too advanced",
+    "too dense",
+    "too mathy",
+    "too rigorous",
+    "too much",
+    "too abstract",
+    "was too",
+    "is too",
+    "lost me",
+    "went over my head",
+    "over my head",
+    "too heavy",
+)
+EASIER_BEFORE = ("easier than", "simpler than", "gentler than", "less rigorous than", "less dense than")
+HARDER_BEFORE = ("harder than", "more rigorous than", "more advanced than", "deeper than", "beyond", "after")
+LIKE_BEFORE = ("like", "similar to", "something like", "in the style of", "same style as")
+# "Like X but for Y": the comparison names a style; the subject comes from elsewhere in the question.
+
+# Words that carry nothing a ranking could use; an unknown word outside this list earns a mention.
+STOPWORDS = frozenset(
+    """a an and any are as at be best but by can could do does for from get good great have help hi hello how i
+    i'm im in into is it its just know learn learning like looking math maths mathematics me more my need of on
+    one or please recommend recommendation recommendations resource resources should some something start
+    starting study studying teach that the there thanks thing this to understand want what where which who
+    with would you your about really new also got am been behind better theory basics basic fundamentals
+    foundation foundations ones someone anyone suggest suggestions material materials read reading
+    intro introduction introductory first i've ive wanna gonna trying try tried get getting find any
+    recs rec pls plz thx guys hey yo so then than too very much lot lots ok okay well what's whats
+    explain explains explained covering cover covers covered topic topics stuff things way ways go
+    going make makes good decent solid nice cool awesome best top great i'd id i'll ill we our us
+    they them their he she his her was were being is are am if when while because since though
+    should would could might must shall will don't dont can't cant isn't isnt didn't didnt doesn't
+    doesnt has had do did does done all every each both either neither other another such same own
+    up down out over under again further once here there why how most some few many much several
+    only just also even still yet already always never ever often usually sometimes now today
+    know knows knew learn learned learnt understanding grasp master mastering level levels
+    recommendations recommended suggest suggested resource resources book's course's actually
+    kinda sorta maybe probably definitely currently recently background not no wants wanted enough simply
+    easier simpler gentler harder hard difficult dense abstract heavy lost head alternative alternatives else
+    except besides instead similar style anything everything nothing lol haha idk tbh imo""".split()
+)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A resource a question names, how (its title, another name, its author), and what it does with it."""
+
+    resource_id: str
+    by: str  # "title", "alias" or "author"
+    role: str = "wanted"  # "wanted", "excluded", "easier-than", "harder-than", "like"
+
+
+@dataclass
+class Understanding:
+    """What a question asks for, as the catalog can answer it, and what of it could not be placed."""
+
+    topics: list[Topic] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    backgrounds: list[Background] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)
+    not_above: Level | None = None
+    kinds: list[Kind] = field(default_factory=list)
+    free_only: bool = False
+    short: bool = False
+    hands_on: bool = False
+    named: list[Named] = field(default_factory=list)
+    searched: list[str] = field(default_factory=list)  # words only the catalog's text knows
+    unknown: list[str] = field(default_factory=list)  # words nothing knows
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def understood_anything(self) -> bool:
+        """Whether any part of the question was placed."""
+        return bool(
+            self.topics
+            or self.concepts
+            or self.backgrounds
+            or self.levels
+            or self.not_above
+            or self.kinds
+            or self.free_only
+            or self.short
+            or self.hands_on
+            or self.named
+            or self.searched
+        )
+
+    @property
+    def asks_subject(self) -> bool:
+        """Whether the question names what to learn (a topic, a concept, a resource, or words to search)."""
+        return bool(self.topics or self.concepts or self.wanted or self.searched or self.unknown)
+
+    def with_role(self, role: str) -> list[str]:
+        """The ids of resources named in this role."""
+        return list(dict.fromkeys(n.resource_id for n in self.named if n.role == role))
+
+    @property
+    def wanted(self) -> list[str]:
+        """Resources the member asked about by name (not excluded, not only compared with)."""
+        return self.with_role("wanted")
+
+    @property
+    def excluded(self) -> list[str]:
+        """Resources the member does not want: excluded, too hard, or named only as a comparison."""
+        return list(dict.fromkeys(n.resource_id for n in self.named if n.role != "wanted"))
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Everything a catalog's questions are read with, built once per catalog."""
+
+    phrases: dict[str, list[tuple[str, object]]]  # phrase → [(what, value)], in precedence order
+    names: dict[str, tuple[tuple[str, str], ...]]  # phrase → ((resource id, by), …)
+    fuzzy_targets: dict[str, tuple[str, object]]  # concept/topic phrase → (what, value), for typos
+    suggest_targets: dict[str, tuple[str, object]]  # those, and each word of them ("algebra"), for suggestions
+    longest: int
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> _Reader:
+        """The reader of a catalog, built on first use and kept with it."""
+        return catalog.derived("question-reader", cls._build)
+
+    @classmethod
+    def _build(cls, catalog: Catalog) -> _Reader:
+        phrases: dict[str, list[tuple[str, object]]] = {}
+
+        def add(phrase: str, what: str, value: object) -> None:
+            key = phrase_key(phrase)
+            if key:
+                phrases.setdefault(key, []).append((what, value))
+
+        for word in FREE_CUES:
+            add(word, "free", True)
+        for word in SHORT_CUES:
+            add(word, "short", True)
+        for word, level in NOT_ABOVE_CUES.items():
+            add(word, "not-above", level)
+        for word, concept in catalog.concepts.words.items():
+            add(word, "concept", concept.id)
+        topics = topic_words()
+        for word, topic in topics.items():
+            add(word, "topic", topic)
+        for word, background in BACKGROUND_CUES.items():
+            add(word, "background", background)
+        for word, level in LEVEL_CUES.items():
+            add(word, "level", level)
+        for word, kind in KIND_CUES.items():
+            add(word, "kind", kind)
+        for word in HANDS_ON_CUES:
+            add(word, "hands-on", True)
+        vocabulary = set(phrases) | STOPWORDS
+        names: dict[str, list[tuple[str, str]]] = {}
+        for resource in catalog:
+            # The whole title, and each side of a colon ("Neural Networks: Zero to Hero" → "Zero to Hero").
+            candidates = [(resource.title, "title")]
+            if ":" in resource.title:
+                candidates += [(part, "title") for part in resource.title.split(":", 1) if len(part.split()) >= 2]
+            candidates += [(alias, "alias") for alias in resource.aliases]
+            for author in resource.authors:
+                words = words_of(author)
+                candidates.append((author, "author"))
+                if words and len(words[-1]) >= 4:
+                    candidates.append((words[-1], "author"))
+            for text, by in candidates:
+                key = phrase_key(text)
+                # A title that is also a subject ("Deep Learning", "Calculus") names the subject; aliases
+                # are chosen by curators and always name the resource.
+                if not key or (by != "alias" and key in vocabulary):
+                    continue
+                entry = names.setdefault(key, [])
+                if (resource.id, by) not in entry and all(rid != resource.id for rid, _ in entry):
+                    entry.append((resource.id, by))
+        fuzzy = {
+            key: found[0]
+            for key, found in phrases.items()
+            if found[0][0] in ("concept", "topic") and len(key) >= MIN_FUZZY_LENGTH
+        }
+        suggest = dict(fuzzy)
+        # Single words of topics before those of concepts: "algebra" suggests linear algebra, not sigma algebras.
+        for key, target in sorted(fuzzy.items(), key=lambda item: item[1][0] != "topic"):
+            for word in key.split():
+                if len(word) >= MIN_FUZZY_LENGTH and word not in STOPWORDS:
+                    suggest.setdefault(word, target)
+        longest = max((len(k.split()) for k in [*phrases, *names]), default=1)
+        named = {k: tuple(v) for k, v in names.items()}
+        return cls(phrases, named, fuzzy, suggest, min(longest, LONGEST_PHRASE))
+
+
+def _fuzzy(reader: _Reader, phrase: str, catalog: Catalog) -> tuple[str, object] | None:
+    """The concept or topic a misspelt phrase stands for, when one is unambiguously close (memoised)."""
+    cache: dict[str, tuple[str, object] | None] = catalog.derived("question-fuzzy-cache", lambda _: {})
+    if phrase in cache:
+        return cache[phrase]
+    found = None
+    words = phrase.split()
+    if len(phrase) >= MIN_FUZZY_LENGTH and words[0] not in STOPWORDS and words[-1] not in STOPWORDS:
+        close = difflib.get_close_matches(phrase, reader.fuzzy_targets, n=2, cutoff=ACCEPT_RATIO)
+        if close and (len(close) == 1 or reader.fuzzy_targets[close[0]] == reader.fuzzy_targets[close[1]]):
+            found = reader.fuzzy_targets[close[0]]
+    if len(cache) < 10_000:
+        cache[phrase] = found
+    return found
+
+
+def suggestions_for(word: str, catalog: Catalog, limit: int = 3) -> list[str]:
+    """Topic labels and concept names close to an unknown word, for "did you mean…"."""
+    reader = _Reader.of(catalog)
+    labels: list[str] = []
+    for match in difflib.get_close_matches(word, reader.suggest_targets, n=limit * 3, cutoff=SUGGEST_RATIO):
+        what, value = reader.suggest_targets[match]
+        label = value.label if what == "topic" else catalog.concepts[str(value)].name  # type: ignore[attr-defined]
+        if label not in labels:
+            labels.append(label)
+    return labels[:limit]
+
+
+def _preceded_by(words: list[str], start: int, cues: Iterable[str], reach: int = 3) -> bool:
+    """Whether one of the cue phrases ends at most `reach` words before words[start]."""
+    for cue in cues:
+        cue_words = cue.split()
+        for end in range(start, max(start - reach, 0) - 1, -1):
+            if end >= len(cue_words) and words[end - len(cue_words) : end] == cue_words:
+                return True
+    return False
+
+
+def _followed_by(words: list[str], end: int, cues: Iterable[str], reach: int = 3) -> bool:
+    """Whether one of the cue phrases starts at most `reach` words after words[end - 1]."""
+    for cue in cues:
+        cue_words = cue.split()
+        for begin in range(end, min(end + reach, len(words)) + 1):
+            if words[begin : begin + len(cue_words)] == cue_words:
+                return True
+    return False
+
+
+def understand(text: str, catalog: Catalog) -> Understanding:
+    """Read free text into what it asks of this catalog (see the module docstring for the order)."""
+    reader = _Reader.of(catalog)
+    result = Understanding()
+    words = words_of(text)
+    used = [False] * len(words)
+
+    def add(bucket: list, value: object) -> None:
+        if value not in bucket:
+            bucket.append(value)
+
+    for size in range(reader.longest, 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(used[start : start + size]):
+                continue
+            phrase = " ".join(words[start : start + size])
+            named = reader.names.get(phrase)
+            found = reader.phrases.get(phrase)
+            if named is not None and (found is None or size > 1 or named[0][1] == "alias"):
+                role = _role_of(words, start, start + size)
+                result.named.extend(Named(resource_id, by, role) for resource_id, by in named)
+                used[start : start + size] = [True] * size
+                continue
+            if found is None and size <= 3:
+                fuzzy = _fuzzy(reader, phrase, catalog)
+                if fuzzy is not None and not all(LexicalIndex.of(catalog).known(w) for w in phrase.split()):
+                    found = [fuzzy]
+            if found is None:
+                continue
+            for what, value in found:
+                _place(result, what, value, add)
+            used[start : start + size] = [True] * size
+    lexical = LexicalIndex.of(catalog)
+    for word, was_used in zip(words, used, strict=True):
+        if was_used or word in STOPWORDS or len(word) < 3 or word.isdigit():
+            continue
+        if lexical.known(word):
+            add(result.searched, word)
+        else:
+            add(result.unknown, word)
+            close = suggestions_for(word, catalog)
+            if close:
+                result.suggestions[word] = close
+    return result
+
+
+def _place(result: Understanding, what: str, value: object, add) -> None:  # type: ignore[no-untyped-def]
+    """Put one recognised phrase's meaning where it belongs."""
+    if what == "concept":
+        add(result.concepts, value)
+    elif what == "topic":
+        add(result.topics, value)
+    elif what == "background":
+        add(result.backgrounds, value)
+    elif what == "level":
+        add(result.levels, value)
+    elif what == "not-above":
+        result.not_above = value  # type: ignore[assignment]
+    elif what == "kind":
+        add(result.kinds, value)
+    elif what == "free":
+        result.free_only = True
+    elif what == "short":
+        result.short = True
+    elif what == "hands-on":
+        result.hands_on = True
+
+
+def _role_of(words: list[str], start: int, end: int) -> str:
+    """What the question does with a resource it names at words[start:end]."""
+    if _preceded_by(words, start, EASIER_BEFORE, reach=1):
+        return "easier-than"
+    if _preceded_by(words, start, HARDER_BEFORE, reach=1):
+        return "harder-than"
+    if _preceded_by(words, start, EXCLUDE_BEFORE):
+        return "excluded"
+    if _followed_by(words, end, TOO_HARD_AFTER):  # "X is too hard": something easier than X
+        return "easier-than"
+    if _preceded_by(words, start, LIKE_BEFORE, reach=1):
+        return "like"
+    return "wanted"

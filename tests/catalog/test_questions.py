@@ -1,0 +1,133 @@
+"""Reading a member's question: subjects, cues, resources named or excluded, and what nothing knows."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.concepts import ConceptGraph
+from bot.catalog.questions import understand, words_of
+from bot.catalog.schema import Concept
+from bot.catalog.vocabulary import Background, Kind, Level, Topic
+from tests.factories import make_resource
+
+CONCEPTS = ConceptGraph(
+    [
+        Concept(
+            id="singular-value-decomposition",
+            name="singular value decomposition",
+            topic="linear-algebra",
+            synonyms=["svd", "singular values"],
+        ),
+        Concept(
+            id="eigenvalues",
+            name="eigenvalues and eigenvectors",
+            topic="linear-algebra",
+            synonyms=["eigenvalues", "eigenvectors"],
+        ),
+        Concept(
+            id="kl-divergence",
+            name="KL divergence",
+            topic="information-theory",
+            synonyms=["kullback leibler divergence"],
+        ),
+        Concept(id="transformers", name="transformers", topic="deep-learning", synonyms=["transformer"]),
+        Concept(id="backpropagation", name="backpropagation", topic="neural-networks", synonyms=["backprop"]),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    """A few resources whose names, authors and aliases a question can use."""
+    return Catalog(
+        [
+            make_resource("axler", title="Linear Algebra Done Right", authors=["Sheldon Axler"], level="advanced"),
+            make_resource(
+                "strang-course",
+                title="18.06SC Linear Algebra",
+                authors=["Gilbert Strang"],
+                aliases=["18.06"],
+                kind="course",
+                level="beginner",
+            ),
+            make_resource(
+                "deep-learning-book",
+                title="Deep Learning",
+                authors=["Ian Goodfellow", "Yoshua Bengio"],
+                topics=["deep-learning"],
+                aliases=["the deep learning book"],
+                level="advanced",
+            ),
+            make_resource(
+                "zero-to-hero",
+                title="Neural Networks: Zero to Hero",
+                authors=["Andrej Karpathy"],
+                topics=["neural-networks"],
+                summary="Build micrograd and a small GPT in Python.",
+            ),
+        ],
+        CONCEPTS,
+    )
+
+
+def test_words_drop_punctuation_and_possessives() -> None:
+    assert words_of("Strang's 18.06 — self-attention!") == ["strang", "18", "06", "self", "attention"]
+
+
+def test_a_biologist_asking_about_transformers_is_understood_whole(catalog: Catalog) -> None:
+    meaning = understand("I'm a biologist who wants to understand transformers", catalog)
+    assert meaning.concepts == ["transformers"]
+    assert meaning.backgrounds == [Background.UNDERGRADUATE_STEM]
+    assert meaning.unknown == []  # 'wants' is no longer an unknown word that empties the answer
+
+
+def test_level_background_cost_kind_and_hands_on_cues_are_read(catalog: Catalog) -> None:
+    meaning = understand("gentle, free video on backprop for a developer, with code", catalog)
+    assert meaning.levels == [Level.BEGINNER]
+    assert meaning.backgrounds == [Background.SOFTWARE_ENGINEER]
+    assert meaning.free_only and meaning.hands_on
+    assert meaning.kinds == [Kind.VIDEO_SERIES]
+    assert meaning.concepts == ["backpropagation"]
+    assert understand("I'm bad at math", catalog).levels == [Level.BEGINNER]
+    assert understand("something rigorous, proof based", catalog).levels == [Level.ADVANCED]
+    assert understand("not too mathy please", catalog).not_above is Level.INTERMEDIATE
+
+
+def test_misspelt_concepts_are_read_when_unambiguous(catalog: Catalog) -> None:
+    assert understand("kl divergnce", catalog).concepts == ["kl-divergence"]
+    assert understand("singular valu decomposition", catalog).concepts == ["singular-value-decomposition"]
+
+
+@pytest.mark.parametrize(
+    ("text", "resource_id", "by", "role"),
+    [
+        ("is strang's course enough for svd?", "strang-course", "author", "wanted"),
+        ("what does 18.06 cover", "strang-course", "alias", "wanted"),
+        ("axler is too hard for me", "axler", "author", "easier-than"),
+        ("Linear Algebra Done Right was too dense", "axler", "title", "easier-than"),
+        ("not the deep learning book, something else", "deep-learning-book", "alias", "excluded"),
+        ("other than karpathy", "zero-to-hero", "author", "excluded"),
+        ("already finished axler, what next", "axler", "author", "excluded"),
+        ("easier than axler", "axler", "author", "easier-than"),
+        ("harder than 18.06", "strang-course", "alias", "harder-than"),
+        ("something like zero to hero but for probability", "zero-to-hero", "title", "like"),
+    ],
+)
+def test_a_named_resource_is_found_with_what_the_question_does_with_it(
+    catalog: Catalog, text: str, resource_id: str, by: str, role: str
+) -> None:
+    named = [(n.resource_id, n.by, n.role) for n in understand(text, catalog).named]
+    assert named == [(resource_id, by, role)]
+
+
+def test_a_title_that_is_also_a_subject_names_the_subject(catalog: Catalog) -> None:
+    meaning = understand("deep learning for beginners", catalog)
+    assert meaning.topics == [Topic.DEEP_LEARNING]
+    assert meaning.named == []
+
+
+def test_words_only_the_catalog_knows_are_searched_and_words_nothing_knows_are_reported(catalog: Catalog) -> None:
+    meaning = understand("micrograd and quantum chromodynamics", catalog)
+    assert meaning.searched == ["micrograd"]
+    assert meaning.unknown == ["quantum", "chromodynamics"]
