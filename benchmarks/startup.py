@@ -104,11 +104,14 @@ def start_process(catalog: Path, interactions: int, starts: int = 1) -> dict[str
 
 def write_synthetic_catalog(folder: Path, size: int) -> Path:
     """A catalog folder holding `size` synthetic resources in one YAML file, as a curator would write it."""
-    from benchmarks.synthetic import synthetic_resources
+    import shutil
+
+    from benchmarks.synthetic import CONCEPTS_FILE, synthetic_resources
     from bot.catalog.loader import dump_resources
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "synthetic.yaml").write_text(dump_resources(synthetic_resources(size)), encoding="utf-8")
+    shutil.copy(CONCEPTS_FILE, folder / "concepts.yaml")
     return folder
 
 

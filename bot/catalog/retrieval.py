@@ -12,18 +12,20 @@ The index is built once per catalog and kept with it, like the ranking columns.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Resource
 
 # British spellings members type, folded to the catalog's ("optimisation" → "optimization").
-_SPELLING = [(re.compile(r"isation"), "ization"), (re.compile(r"ise\b"), "ize"), (re.compile(r"yse\b"), "yze")]
-_STOPWORDS = "english"
+_SPELLING = [(re.compile(r"isation"), "ization"), (re.compile(r"ise$"), "ize"), (re.compile(r"yse$"), "yze")]
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own token pattern: words of two characters or more
+_STOPWORDS = frozenset(STOPWORDS_EN)
 
 
 def resource_text(resource: Resource) -> str:
@@ -33,26 +35,39 @@ def resource_text(resource: Resource) -> str:
     return "\n".join(parts)
 
 
-def _normalise(text: str) -> str:
-    """Lower case with British spellings folded, so both spellings meet the same stem."""
-    text = text.lower()
+def _folded(word: str) -> str:
+    """A lower-case word with British spelling folded, so both spellings meet the same stem."""
     for pattern, replacement in _SPELLING:
-        text = pattern.sub(replacement, text)
-    return text
+        word = pattern.sub(replacement, word)
+    return word
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    """The English Snowball stemmer (one per process: it is not free to build)."""
-    return Stemmer.Stemmer("english")
+class _Stems:
+    """The English Snowball stemmer with a memo: a catalog repeats its words, and stemming is the cost."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+        self._memo: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def of(self, word: str) -> str:
+        """The stem of a lower-case word, its spelling folded first."""
+        stem = self._memo.get(word)
+        if stem is None:
+            with self._lock:  # PyStemmer's stemmer object is not safe to share between threads
+                stem = self._stemmer.stemWord(_folded(word))
+            if len(self._memo) < 200_000:
+                self._memo[word] = stem
+        return stem
+
+
+_STEMS = _Stems()
 
 
 def tokens_of(text: str) -> list[str]:
     """A text's stemmed words, without stopwords, as the index holds them."""
-    tokenized = bm25s.tokenize(
-        _normalise(text), stopwords=_STOPWORDS, stemmer=_stemmer(), return_ids=False, show_progress=False
-    )
-    return tokenized[0] if tokenized else []
+    stem = _STEMS.of
+    return [stem(word) for word in _TOKEN.findall(text.lower()) if word not in _STOPWORDS]
 
 
 class LexicalIndex:

@@ -208,8 +208,14 @@ class GuildCatalogs:
             self._check_links([resource], view)
             await self._store(session, guild_id, moderator_id, resource, time_to_db(now))
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action="add", target=resource.id,
-                before=None, after=resource_json(resource), at=now,
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action="add",
+                target=resource.id,
+                before=None,
+                after=resource_json(resource),
+                at=now,
             )
         return resource
 
@@ -228,8 +234,14 @@ class GuildCatalogs:
             self._check_links([resource], view)
             await self._store(session, guild_id, moderator_id, resource, time_to_db(now))
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action="edit", target=resource.id,
-                before=resource_json(before), after=resource_json(resource), at=now,
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action="edit",
+                target=resource.id,
+                before=resource_json(before),
+                after=resource_json(resource),
+                at=now,
             )
         return before
 
@@ -248,8 +260,14 @@ class GuildCatalogs:
                 (guild_id, resource_id, moderator_id, time_to_db(now)),
             )
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action="retire", target=resource_id,
-                before=resource_json(resource), after=None, at=now,
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action="retire",
+                target=resource_id,
+                before=resource_json(resource),
+                after=None,
+                at=now,
             )
         return resource
 
@@ -270,8 +288,14 @@ class GuildCatalogs:
                 "DELETE FROM guild_retired WHERE guild_id = ? AND resource_id = ?", (guild_id, resource_id)
             )
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action="restore", target=resource_id,
-                before=None, after=resource_json(resource), at=now,
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action="restore",
+                target=resource_id,
+                before=None,
+                after=resource_json(resource),
+                at=now,
             )
         return resource
 
@@ -310,7 +334,13 @@ class GuildCatalogs:
                 if resource.id in after:
                     await self._store(session, guild_id, moderator_id, resource, time_to_db(now))
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action="import", target=None,
-                before=before or None, after=after, at=now,
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action="import",
+                target=None,
+                before=before or None,
+                after=after,
+                at=now,
             )
         return summary

@@ -298,9 +298,7 @@ class ProgressLog:
         """Apply one checked update in one transaction: the read-through and its history row."""
         unit, total = measure(resource)
         if position is not None and position > total:
-            raise InvalidInputError(
-                f"'{resource.title}' is {total} {unit.value} long, so {position} is past the end."
-            )
+            raise InvalidInputError(f"'{resource.title}' is {total} {unit.value} long, so {position} is past the end.")
         at = as_utc(now)
         async with self._changing(user_id) as session:
             current = (await self._read_throughs(session, user_id)).get(resource.id)

@@ -45,8 +45,10 @@ class SettingsBook:
         now = utc_now()
         async with self._db.transaction() as session:
             row = await session.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
-            current = GuildSettings(guild_id) if row is None else GuildSettings(
-                guild_id, **{name: row[name] for name in SETTING_NAMES}
+            current = (
+                GuildSettings(guild_id)
+                if row is None
+                else GuildSettings(guild_id, **{name: row[name] for name in SETTING_NAMES})
             )
             before = asdict(current)
             changed = {name: value for name, value in changes.items() if before[name] != value}
@@ -61,7 +63,13 @@ class SettingsBook:
                 (guild_id, after["moderator_role_id"], after["announce_channel_id"], time_to_db(now)),
             )
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action="settings",
-                target=",".join(sorted(changed)), before={n: before[n] for n in changed}, after=changed, at=now,
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action="settings",
+                target=",".join(sorted(changed)),
+                before={n: before[n] for n in changed},
+                after=changed,
+                at=now,
             )
         return GuildSettings(**after)

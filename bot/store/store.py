@@ -213,8 +213,14 @@ class Store:
             raise InvalidInputError("An audited action needs a short name.")
         async with self._db.transaction() as session:
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action=action.strip(), target=target,
-                before=before, after=after, at=utc_now(),
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action=action.strip(),
+                target=target,
+                before=before,
+                after=after,
+                at=utc_now(),
             )
 
     # --- server settings --------------------------------------------------------------------------

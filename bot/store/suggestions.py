@@ -103,11 +103,25 @@ class SuggestionQueue:
                 (status.value, moderator_id, time_to_db(now), suggestion_id),
             )
             after = Suggestion(
-                before.id, before.guild_id, before.user_id, before.title, before.url, before.note, status,
-                before.created_at, moderator_id, now,
+                before.id,
+                before.guild_id,
+                before.user_id,
+                before.title,
+                before.url,
+                before.note,
+                status,
+                before.created_at,
+                moderator_id,
+                now,
             )
             await append_entry(
-                session, guild_id=guild_id, moderator_id=moderator_id, action="approve" if approve else "reject",
-                target=str(suggestion_id), before=_audited(before), after=_audited(after), at=now,
+                session,
+                guild_id=guild_id,
+                moderator_id=moderator_id,
+                action="approve" if approve else "reject",
+                target=str(suggestion_id),
+                before=_audited(before),
+                after=_audited(after),
+                at=now,
             )
         return after
