@@ -410,7 +410,10 @@ def _missing_parts(resource: Resource, query: Query, catalog: Catalog | None) ->
         return []
     # A concept counts as missing only where the catalog can tell: the resource lists what it teaches and
     # not this, or it does not even cover the concept's topic.
-    missing = [t.label for t in query.topics if t not in resource.topics]
+    taught = [c for c in query.concepts if c in resource.taught_concepts]
+    # A topic asked in the same words as a concept the resource teaches ("gradient descent") is answered.
+    answered = {_name(c, catalog).lower() for c in taught}
+    missing = [t.label for t in query.topics if t not in resource.topics and t.label not in answered]
     lists_contents = bool(resource.taught_concepts)
     for concept_id in query.concepts:
         if concept_id in resource.taught_concepts:
