@@ -198,8 +198,8 @@ def facts_line(resource: Resource) -> str:
     ]
     if resource.year is not None:
         parts.append(str(resource.year))
-    if resource.backgrounds:
-        parts.append(", ".join(background.label for background in resource.backgrounds))
+    if resource.suits:
+        parts.append(", ".join(background.label for background in resource.suits))
     return " · ".join(parts)
 
 

@@ -53,8 +53,8 @@ def resource_embed(resource: Resource, *, entry: ShelfEntry | None = None) -> di
     embed.add_field(name="By", value=", ".join(resource.authors), inline=True)
     embed.add_field(name="What", value=facts(resource), inline=True)
     embed.add_field(name="Topics", value=", ".join(t.label for t in resource.topics), inline=False)
-    if resource.backgrounds:
-        embed.add_field(name="Suits", value=", ".join(b.label for b in resource.backgrounds), inline=False)
+    if resource.suits:
+        embed.add_field(name="Suits", value=", ".join(b.label for b in resource.suits), inline=False)
     embed.add_field(name="Why it's here", value=resource.why, inline=False)
     if resource.prerequisites:
         embed.add_field(name="Builds on", value=", ".join(resource.prerequisites), inline=False)

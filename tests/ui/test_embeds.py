@@ -34,6 +34,12 @@ def test_a_pick_shows_its_reasons_and_link() -> None:
     assert embed.footer.text == "1–1 of 4"
 
 
+def test_a_resource_shows_who_it_is_written_for_among_those_it_suits() -> None:
+    resource = make_resource("danka", written_for=["software-engineer"], backgrounds=["data-scientist"])
+    suits = next(field.value for field in embeds.resource_embed(resource).fields if field.name == "Suits")
+    assert suits == "software engineer, data scientist"
+
+
 def test_the_longest_resource_fits() -> None:
     long = "word " * 200
     resource = make_resource(
