@@ -517,7 +517,7 @@ class CatalogAdmin(commands.Cog):
             raise InvalidInputError(f"{file.filename} is not a UTF-8 text file; export the YAML as UTF-8.") from None
         live = await self.store.catalog_for(guild_id)
         try:
-            resources = parse_resources([(file.filename, text)], known_ids=live.ids)
+            resources = parse_resources([(file.filename, text)], known_ids=live.ids, concepts=live.concepts)
         except CatalogError as error:
             heading = f"Nothing was imported: {file.filename} has {len(error.issues)} problem(s). Fix them and retry:"
             message = catalog_ui.catalog_problems_text(heading, error.issues)

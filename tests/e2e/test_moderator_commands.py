@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.catalog.loader import dump_resources, parse_resources
+from bot.catalog.schema import Section
 from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
 from bot.sandbox.world import SANDBOX_GUILD_ID
@@ -314,6 +315,19 @@ async def test_import_shows_a_dry_run_then_confirm_adds_and_audits(pillars: Sand
     assert (await store(pillars).resource(SANDBOX_GUILD_ID, "imported-notes")).title == "Imported Notes on Probability"
     assert (await store(pillars).resource(SANDBOX_GUILD_ID, ESSENCE)).title == "Essence (new)"
     assert "import" in [action for action, _, _ in await audit_actions(pillars)]
+
+
+async def test_an_import_may_name_concepts_of_the_vocabulary_but_no_unknown_one(pillars: Sandbox) -> None:
+    [notes] = parse_resources([("notes.yaml", IMPORT_YAML)])
+    with_contents = notes.model_copy(update={"sections": [Section(number="1", title="Bayes", concepts=["bayes-rule"])]})
+    checked = await pillars.command("admin", "catalog import", file=("mine.yaml", dump_resources([with_contents])))
+    assert "Added (would be): 1" in checked.text, checked.text
+
+    unknown = with_contents.model_copy(
+        update={"sections": [Section(number="1", title="Bayes", concepts=["bayes-rules"])]}
+    )
+    refused = await pillars.command("admin", "catalog import", file=("mine.yaml", dump_resources([unknown])))
+    assert "Nothing was imported" in refused.content and "bayes-rules" in refused.content
 
 
 async def test_a_bad_import_file_lists_its_file_and_line_problems_and_changes_nothing(pillars: Sandbox) -> None:
