@@ -347,7 +347,7 @@ async def test_a_typed_beginning_of_several_titles_is_asked_about_not_guessed(pi
         "Neural Networks: Zero to Hero" in ambiguous.content
         and "Neural Networks and Deep Learning" in ambiguous.content
     )
-    single = await pillars.command("alice", "resource info", resource="Linear Alg")
+    single = await pillars.command("alice", "resource info", resource="Linear Algebra Done")
     assert single.embeds and single.embeds[0]["title"].startswith("Linear Algebra Done Right")
     refused = await pillars.command("admin", "catalog retire", resource="Neural")
     assert "could be" in refused.content
