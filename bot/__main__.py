@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.catalog.loader import CatalogError, load_catalog
-from bot.catalog.matching import resolve_topic, suggest_words
+from bot.catalog.matching import did_you_mean, resolve_topic, suggest_words
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.config import ConfigError, load_settings
 from bot.recommend import Query, learning_path, recommend
@@ -67,9 +67,8 @@ def _topic_or_exit(text: str) -> Topic:
     """The topic a typed word means, or exit 2 with suggestions."""
     topic = resolve_topic(text)
     if topic is None:
-        close = suggest_words(text)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise SystemExit(f"Unknown topic '{text}'.{hint} Topics: {', '.join(t.label for t in Topic)}.")
+        hint = did_you_mean(suggest_words(text))
+        raise SystemExit(f"Unknown topic '{text}'{hint}. Topics: {', '.join(t.label for t in Topic)}.")
     return topic
 
 
@@ -101,7 +100,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         # On stderr, so `--json` keeps stdout a list of picks (empty here) and the exit code says it failed.
         print(f"Nothing in the catalog matches {', '.join(repr(w) for w in answer.unknown_words)}.", file=sys.stderr)
         for word, close in answer.suggestions.items():
-            print(f"  {word}: did you mean {', '.join(close)}?", file=sys.stderr)
+            print(f"  {word}{did_you_mean(close)}", file=sys.stderr)
     if args.json:
         print(json.dumps([pick.as_dict() for pick in answer.picks], indent=2, ensure_ascii=False))
         return 1 if answer.needs_clarification else 0

@@ -1,7 +1,7 @@
 """The Bot subclass: `setup_hook` loads the catalog, opens the store, loads the extensions and syncs.
 
 Attributes the extensions use: `bot.settings` (the `Settings`), `bot.store` (the open `Store`) and
-`bot.write_limiter` (the per-member write cooldown, see `bot.exts._checks.write_command`).
+`bot.write_limiter` (the per-member write cooldown, see `bot.interactions.checks.write_command`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.catalog.loader import CatalogError
 from bot.config import ConfigError, Settings
 from bot.cooldown import WriteLimiter
 from bot.errors import PillarsError
-from bot.exts._errors import PillarsTree
+from bot.interactions.errors import PillarsTree
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class StartupError(Exception):
 
 
 def extension_names() -> list[str]:
-    """Every feature module in bot/exts, skipping private helpers ('_checks', '_errors')."""
+    """Every feature in bot/exts (a module, or a package of modules), skipping names that start with '_'."""
     return [
         module.name
         for module in pkgutil.iter_modules(bot.exts.__path__, f"{bot.exts.__name__}.")

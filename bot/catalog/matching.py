@@ -12,7 +12,7 @@ import difflib
 import functools
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.catalog.catalog import Catalog
@@ -161,6 +161,20 @@ def _suggestion_index() -> dict[str, Topic]:
             if len(word) >= MIN_FUZZY_LENGTH and word not in STOPWORDS:
                 index.setdefault(word, topic)
     return index
+
+
+def closest(word: str, options: Iterable[str], *, limit: int = 1) -> list[str]:
+    """The options closest to a word (difflib, as close as `SUGGEST_RATIO` at least), closest first."""
+    return difflib.get_close_matches(word, list(options), n=limit, cutoff=SUGGEST_RATIO)
+
+
+def did_you_mean(options: Iterable[str]) -> str:
+    """' (did you mean 'a' or 'b'?)' naming each option once, or '' for none: the one wording of every suggestion.
+
+    It closes what it follows, before the full stop: "I don't know the topic 'x' (did you mean 'y'?)."
+    """
+    named = [f"'{option}'" for option in dict.fromkeys(options)]
+    return f" (did you mean {' or '.join(named)}?)" if named else ""
 
 
 def suggest_words(word: str, limit: int = 3) -> list[str]:

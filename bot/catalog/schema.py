@@ -13,7 +13,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from bot.catalog.vocabulary import SECTION_KIND_OF_UNIT, Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # an id: lowercase words joined by hyphens
+SLUG_PATTERN = rf"^{SLUG}$"
 MAX_TITLE = 200
 MAX_TEXT = 1000
 MAX_URL = 500

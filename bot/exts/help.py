@@ -8,12 +8,16 @@ without touching this module.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.ui import embeds, limits
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
 # Commands a newcomer needs first come first; any other command follows in name order.
 ORDER = ("recommend", "path", "resource", "progress", "leaderboard", "mydata", "help")
@@ -81,15 +85,15 @@ def help_embed(tree: app_commands.CommandTree) -> discord.Embed:
 class Help(commands.Cog):
     """The /help command."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PillarsBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What each command does, with examples", extras={"example": "/help"})
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Answer privately with every command."""
         await interaction.response.send_message(embed=help_embed(self.bot.tree), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PillarsBot) -> None:
     """Load the cog."""
     await bot.add_cog(Help(bot))

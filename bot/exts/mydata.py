@@ -1,83 +1,62 @@
 """/mydata export and /mydata delete: a member's own data, to take away or to erase.
 
-Deleting asks for confirmation with a persistent button whose custom_id holds the member's id
-(`pillars:forget:<user id>`), so only that member can confirm, even after a restart.
+Deleting asks for confirmation with persistent buttons whose custom_id holds the member's id
+(`pillars:forget:<user id>`, `pillars:keep:<user id>`), so only that member can answer, even after a restart.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._checks import ensure_write_allowed, pillars_bot
-from bot.ui import limits
-from bot.ui.views import PersistentButton, PillarsView
+from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
+from bot.interactions.checks import ensure_write_allowed
+from bot.interactions.views import PersistentView
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
 NOT_YOURS = "This button belongs to someone else's request. `/mydata delete` makes your own."
 
 
-class ConfirmDeleteButton(PersistentButton, template=r"pillars:forget:(?P<user>\d{1,20})"):
+class _DeletionButton(OwnerOnlyButton, template=r"(?!)"):
+    """An answer to one member's "delete my data?": theirs alone to give."""
+
+    def not_yours(self) -> str:
+        """What anyone else who presses it is told."""
+        return NOT_YOURS
+
+
+class ConfirmDeleteButton(_DeletionButton, template=rf"pillars:forget:(?P<owner_id>{MEMBER_ID})"):
     """Confirm: delete everything stored about the member whose id is in the custom_id."""
 
-    def __init__(self, user_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Delete my data",
-                style=discord.ButtonStyle.danger,
-                custom_id=limits.custom_id("pillars", "forget", user_id),
-            )
-        )
-        self.user_id = user_id
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(Look("Delete my data", discord.ButtonStyle.danger), "forget", owner_id)
+        self.owner_id = owner_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> ConfirmDeleteButton:
-        """Rebuilt from the custom_id on a press."""
-        return cls(int(match["user"]))
-
-    async def pressed(self, interaction: discord.Interaction) -> None:
-        """Delete, if the presser is the member who asked; refuse anyone else politely."""
-        if interaction.user.id != self.user_id:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
-            return
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """Delete everything about the member who asked."""
         ensure_write_allowed(interaction)
-        removed = await pillars_bot(interaction).store.delete_member(self.user_id)
+        removed = await interaction.client.store.delete_member(self.owner_id)
         text = f"🗑️ Done: everything I stored about you is gone ({removed} records)."
         await interaction.response.edit_message(content=text, embed=None, view=None)
 
 
-class CancelDeleteButton(PersistentButton, template=r"pillars:keep:(?P<user>\d{1,20})"):
-    """Cancel the deletion; only the member who asked can."""
+class CancelDeleteButton(_DeletionButton, template=rf"pillars:keep:(?P<owner_id>{MEMBER_ID})"):
+    """Cancel the deletion."""
 
-    def __init__(self, user_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Keep my data",
-                style=discord.ButtonStyle.secondary,
-                custom_id=limits.custom_id("pillars", "keep", user_id),
-            )
-        )
-        self.user_id = user_id
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(Look("Keep my data"), "keep", owner_id)
+        self.owner_id = owner_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> CancelDeleteButton:
-        """Rebuilt from the custom_id on a press."""
-        return cls(int(match["user"]))
-
-    async def pressed(self, interaction: discord.Interaction) -> None:
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Leave everything as it is."""
-        if interaction.user.id != self.user_id:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
-            return
         await interaction.response.edit_message(content="Nothing was deleted.", view=None)
 
 
@@ -86,7 +65,7 @@ class MyData(commands.Cog):
 
     group = app_commands.Group(name="mydata", description="Your data: take a copy or delete it")
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PillarsBot) -> None:
         self.bot = bot
 
     @group.command(
@@ -94,9 +73,9 @@ class MyData(commands.Cog):
         description="Everything stored about you, as a JSON file only you see",
         extras={"example": "/mydata export"},
     )
-    async def export(self, interaction: discord.Interaction) -> None:
+    async def export(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Send the member's data as a private JSON attachment."""
-        data = await pillars_bot(interaction).store.export_member(interaction.user.id)
+        data = await self.bot.store.export_member(interaction.user.id)
         body = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
         name = f"pillars-data-{interaction.user.id}-{datetime.now(UTC):%Y%m%d}.json"
         await interaction.response.send_message(
@@ -108,11 +87,10 @@ class MyData(commands.Cog):
         description="Delete everything stored about you (asks to confirm)",
         extras={"example": "/mydata delete"},
     )
-    async def delete(self, interaction: discord.Interaction) -> None:
+    async def delete(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Ask for confirmation with buttons only this member can use."""
-        view = PillarsView(timeout=None)
-        view.add_item(ConfirmDeleteButton(interaction.user.id))
-        view.add_item(CancelDeleteButton(interaction.user.id))
+        member = interaction.user.id
+        view = PersistentView(ConfirmDeleteButton(member), CancelDeleteButton(member))
         text = (
             "This deletes your shelves, reading history, notes and suggestions, everywhere, for good. "
             "`/mydata export` first if you want a copy. Delete?"
@@ -120,7 +98,7 @@ class MyData(commands.Cog):
         await interaction.response.send_message(text, view=view, ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PillarsBot) -> None:
     """Load the cog and register the confirmation buttons."""
     bot.add_dynamic_items(ConfirmDeleteButton, CancelDeleteButton)
     await bot.add_cog(MyData(bot))

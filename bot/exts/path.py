@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._checks import pillars_bot
-from bot.exts._options import TopicArg, catalog_of
+from bot.interactions.options import TopicArg, catalog_of
 from bot.recommend import learning_path
 from bot.ui import embeds
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
 
 class LearningPath(commands.Cog):
     """Learning paths."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PillarsBot) -> None:
         self.bot = bot
 
     @app_commands.command(
@@ -24,14 +28,14 @@ class LearningPath(commands.Cog):
         extras={"example": "/path topic:probability"},
     )
     @app_commands.describe(topic="The topic: linear algebra, probability, 'linalg', 'optimisation'…")
-    async def path(self, interaction: discord.Interaction, topic: TopicArg) -> None:
+    async def path(self, interaction: discord.Interaction[PillarsBot], topic: TopicArg) -> None:
         """Answer privately with the path, ✅ on what the member finished and 📖 on what they read."""
         catalog = await catalog_of(interaction)
-        history = await pillars_bot(interaction).store.statuses(interaction.user.id)
+        history = await interaction.client.store.statuses(interaction.user.id)
         steps = learning_path(catalog, topic, history)
         await interaction.response.send_message(embed=embeds.path_embed(topic.label, steps), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PillarsBot) -> None:
     """Load the cog."""
     await bot.add_cog(LearningPath(bot))

@@ -7,17 +7,21 @@ never: notes are for the member who wrote them.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import InvalidInputError
-from bot.exts._checks import pillars_bot, server_only, write_command
-from bot.exts._options import STATUS_CHOICES, ResourceArg, titles_for
+from bot.interactions.checks import server_only, write_command
+from bot.interactions.options import STATUS_CHOICES, ResourceArg, titles_for
 from bot.reading import ReadingStatus
 from bot.store.store import MAX_NOTE
 from bot.ui import embeds, limits
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +29,14 @@ HISTORY_LIMIT = 15
 LEADERBOARD_LIMIT = 10
 
 
-async def announce_finished(interaction: discord.Interaction, title: str) -> None:
+async def announce_finished(interaction: discord.Interaction[PillarsBot], title: str) -> None:
     """Post in the server's announce channel (`/catalog settings`) that the member finished a resource; no ping.
 
     The member already has their answer: a channel that is gone or closed to the bot is logged, not their problem.
     """
     if interaction.guild is None:
         return
-    settings = await pillars_bot(interaction).store.guild_settings(interaction.guild.id)
+    settings = await interaction.client.store.guild_settings(interaction.guild.id)
     if settings.announce_channel_id is None:
         return
     channel = interaction.guild.get_channel(settings.announce_channel_id)
@@ -51,7 +55,7 @@ class Progress(commands.Cog):
 
     group = app_commands.Group(name="progress", description="Track what you read")
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PillarsBot) -> None:
         self.bot = bot
 
     @group.command(
@@ -69,7 +73,7 @@ class Progress(commands.Cog):
     @write_command()
     async def log(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[PillarsBot],
         resource: ResourceArg,
         status: str | None = None,
         position: app_commands.Range[int, 0, 100_000] | None = None,
@@ -78,7 +82,7 @@ class Progress(commands.Cog):
         """Log the update and show the entry as it now stands."""
         if status is None and position is None and note is None:
             raise InvalidInputError("Tell me a status, a position or a note to record.")
-        entry = await pillars_bot(interaction).store.log_progress(
+        entry = await interaction.client.store.log_progress(
             interaction.user.id,
             interaction.guild_id,
             resource.id,
@@ -99,10 +103,10 @@ class Progress(commands.Cog):
         extras={"example": "/progress show member:@alice"},
     )
     @app_commands.describe(member="Whose shelves to show (yours by default); notes stay private")
-    async def show(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+    async def show(self, interaction: discord.Interaction[PillarsBot], member: discord.Member | None = None) -> None:
         """Show the shelves privately; notes only on the member's own."""
         owner = member or interaction.user
-        entries = await pillars_bot(interaction).store.shelf(owner.id)
+        entries = await interaction.client.store.shelf(owner.id)
         titles = await titles_for(interaction, [entry.resource_id for entry in entries])
         own = owner.id == interaction.user.id
         title = "Your shelf" if own else f"{owner.display_name}'s shelf"
@@ -114,9 +118,9 @@ class Progress(commands.Cog):
         description="Your latest reading updates, newest first",
         extras={"example": "/progress history"},
     )
-    async def history(self, interaction: discord.Interaction) -> None:
+    async def history(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Show the member's recent updates privately."""
-        events = await pillars_bot(interaction).store.history(interaction.user.id, limit=HISTORY_LIMIT)
+        events = await interaction.client.store.history(interaction.user.id, limit=HISTORY_LIMIT)
         titles = await titles_for(interaction, list(dict.fromkeys(event.resource_id for event in events)))
         await interaction.response.send_message(embed=embeds.history_embed(events, titles), ephemeral=True)
 
@@ -125,9 +129,9 @@ class Progress(commands.Cog):
         description="Your totals and reading streak",
         extras={"example": "/progress stats"},
     )
-    async def stats(self, interaction: discord.Interaction) -> None:
+    async def stats(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Show the member's totals privately."""
-        stats = await pillars_bot(interaction).store.stats(interaction.user.id)
+        stats = await interaction.client.store.stats(interaction.user.id)
         await interaction.response.send_message(embed=embeds.stats_embed(stats), ephemeral=True)
 
     @app_commands.command(
@@ -136,19 +140,19 @@ class Progress(commands.Cog):
         extras={"example": "/leaderboard"},
     )
     @server_only()
-    async def leaderboard(self, interaction: discord.Interaction) -> None:
+    async def leaderboard(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Post the server's top readers, by name, pinging nobody."""
         guild = interaction.guild
         if guild is None:  # an app installed for a user, in a server the bot is not in
             raise InvalidInputError("I can only rank a server I'm a member of.")
         members = {member.id: member for member in guild.members if not member.bot}
-        rows = await pillars_bot(interaction).store.leaderboard(members.keys(), limit=LEADERBOARD_LIMIT)
+        rows = await interaction.client.store.leaderboard(members.keys(), limit=LEADERBOARD_LIMIT)
         named = [(members[row.user_id].display_name, row) for row in rows if row.user_id in members]
         await interaction.response.send_message(
             embed=embeds.leaderboard_embed(guild.name, named), allowed_mentions=discord.AllowedMentions.none()
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PillarsBot) -> None:
     """Load the cog."""
     await bot.add_cog(Progress(bot))

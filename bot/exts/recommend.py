@@ -1,31 +1,35 @@
 """/recommend, the "Recommend resources" message command, and the buttons under every recommendation.
 
 The buttons are persistent: each custom_id carries what its press needs, so they keep working after a
-restart and for anyone who sees a shared message.
+restart and for anyone who sees a shared message. Under each pick, Start reading and Details
+(`bot.ui.resource_card`); under the page:
 
-- `pillars:start:<resource id>`: put that pick on the presser's reading shelf.
-- `pillars:details:<resource id>`: everything about it, privately.
 - `pillars:more:<query>:<member id>:<offset>`: the next picks of the same question, for the same member.
 - `pillars:share:<query>:<member id>:<offset>`: post this page publicly in the channel.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.catalog.matching import did_you_mean
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.errors import InvalidInputError, NotFoundError
-from bot.exts._checks import ensure_write_allowed, pillars_bot
-from bot.exts._options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, TopicArg, catalog_of, title_of
+from bot.interactions.buttons import MEMBER_ID, Look, PersistentButton
+from bot.interactions.options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, TopicArg, catalog_of
+from bot.interactions.views import RenderedView
 from bot.reading import ReadingStatus
 from bot.recommend import DEFAULT_LIMIT, Query, Recommendation, recommend
-from bot.ui import embeds, limits
-from bot.ui.views import PersistentButton, PersistentView, RenderedView
+from bot.ui import embeds, limits, resource_card
+from bot.ui.resource_card import DetailsButton, StartReadingButton
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
 PAGE_SIZE = DEFAULT_LIMIT
 MAX_OFFSET = 1000
@@ -35,7 +39,6 @@ _LEVELS = list(Level)
 _KINDS = list(Kind)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _QUERY = r"[0-9a-z]*\.[0-9a-z_]\.[0-9a-z_]\.[0-9a-z_]\.[01]"
-_RESOURCE_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
 def encode_query(query: Query) -> str:
@@ -93,7 +96,7 @@ def clarification(answer: Recommendation) -> str:
     words = ", ".join(f"'{word}'" for word in answer.unknown_words[:5])
     lines = [f"I couldn't match {words} to anything in the catalog."]
     for word, close in list(answer.suggestions.items())[:5]:
-        lines.append(f"• {word}: did you mean {' or '.join(close)}?")
+        lines.append(f"• {word}{did_you_mean(close)}")
     lines.append("Try a topic such as " + ", ".join(t.label for t in _TOPICS[:4]) + ", or use the topic option.")
     return "\n".join(lines)
 
@@ -106,13 +109,13 @@ class Page:
     view: discord.ui.View
 
 
-async def history_of(interaction: discord.Interaction, user_id: int) -> dict[str, ReadingStatus]:
+async def history_of(interaction: discord.Interaction[PillarsBot], user_id: int) -> dict[str, ReadingStatus]:
     """What a member has on their shelves, for the recommender."""
-    return await pillars_bot(interaction).store.statuses(user_id)
+    return await interaction.client.store.statuses(user_id)
 
 
 async def recommendation_page(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[PillarsBot],
     query: Query,
     target: discord.abc.User,
     *,
@@ -151,7 +154,7 @@ async def recommendation_page(
     return Page(embed, view)
 
 
-async def member_named(interaction: discord.Interaction, user_id: int) -> discord.abc.User:
+async def member_named(interaction: discord.Interaction[PillarsBot], user_id: int) -> discord.abc.User:
     """The member a button's recommendation is for (the presser when it is them); an object with a name."""
     if user_id == interaction.user.id:
         return interaction.user
@@ -168,120 +171,28 @@ async def member_named(interaction: discord.Interaction, user_id: int) -> discor
         raise NotFoundError("The member these picks were for is no longer around; run /recommend again.") from None
 
 
-class StartReadingButton(PersistentButton, template=rf"pillars:start:(?P<resource>{_RESOURCE_ID})"):
-    """Put a pick on the presser's reading shelf."""
-
-    def __init__(self, resource_id: str, label: str = "Start reading", row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=limits.button_label(label),
-                style=discord.ButtonStyle.success,
-                emoji="📖",
-                custom_id=limits.custom_id("pillars", "start", resource_id),
-            ),
-            row=row,
-        )
-        self.resource_id = resource_id
-
-    @classmethod
-    def make(cls, resource_id: str, title: str, *, row: int | None = None) -> StartReadingButton:
-        """The button under one pick, labelled with its title."""
-        return cls(resource_id, f"Start reading: {title}", row=row)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> StartReadingButton:
-        """Rebuilt from the custom_id on a press."""
-        return cls(match["resource"], item.label or "Start reading", row=item.row)
-
-    async def pressed(self, interaction: discord.Interaction) -> None:
-        """Log 'reading' for the presser, unless it is already on their reading shelf."""
-        store = pillars_bot(interaction).store
-        current = (await store.statuses(interaction.user.id)).get(self.resource_id)
-        title = await title_of(interaction, self.resource_id)
-        if current is ReadingStatus.READING:
-            text = f"**{title}** is already on your reading shelf. `/progress log` records how far you are."
-            await interaction.response.send_message(text, ephemeral=True)
-            return
-        ensure_write_allowed(interaction)
-        entry = await store.log_progress(
-            interaction.user.id, interaction.guild_id, self.resource_id, status=ReadingStatus.READING
-        )
-        again = " (a re-read: your first read-through is kept)" if entry.read_count > 1 else ""
-        text = f"📖 **{title}** is on your reading shelf{again}. Log how far you get with `/progress log`."
-        await interaction.response.send_message(limits.content(text), ephemeral=True)
+_PAGE_ARGUMENTS = rf"(?P<query>{_QUERY}):(?P<user_id>{MEMBER_ID}):(?P<offset>\d{{1,4}})"
 
 
-class DetailsButton(PersistentButton, template=rf"pillars:details:(?P<resource>{_RESOURCE_ID})"):
-    """Show everything about one pick, to the presser only."""
+class _PageButton(PersistentButton, template=r"(?!)"):
+    """A button about one page of a recommendation: the question, whom the picks are for, where the page starts."""
 
-    def __init__(self, resource_id: str, label: str = "Details", row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=limits.button_label(label),
-                style=discord.ButtonStyle.secondary,
-                custom_id=limits.custom_id("pillars", "details", resource_id),
-            ),
-            row=row,
-        )
-        self.resource_id = resource_id
+    ACTION: ClassVar[str]
+    LOOK: ClassVar[Look]
 
-    @classmethod
-    def make(cls, resource_id: str, *, label: str = "Details", row: int | None = None) -> DetailsButton:
-        """The details button under one pick."""
-        return cls(resource_id, label, row=row)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DetailsButton:
-        """Rebuilt from the custom_id on a press."""
-        return cls(match["resource"], item.label or "Details", row=item.row)
-
-    async def pressed(self, interaction: discord.Interaction) -> None:
-        """The resource embed, with the presser's own progress."""
-        store = pillars_bot(interaction).store
-        resource = await store.resource(interaction.guild_id, self.resource_id)
-        entry = next((e for e in await store.shelf(interaction.user.id) if e.resource_id == resource.id), None)
-        view = PersistentView()
-        view.add_item(StartReadingButton.make(resource.id, resource.title))
-        await interaction.response.send_message(
-            embed=embeds.resource_embed(resource, entry=entry), view=view, ephemeral=True
-        )
-
-
-_PAGE_ARGS = rf"(?P<query>{_QUERY}):(?P<user>\d{{1,20}}):(?P<offset>\d{{1,4}})"
-
-
-class MoreButton(PersistentButton, template=rf"pillars:more:{_PAGE_ARGS}"):
-    """The next picks of the same question, for the same member."""
-
-    def __init__(self, query: str, user_id: int, offset: int, row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="More picks",
-                style=discord.ButtonStyle.primary,
-                emoji="➡️",
-                custom_id=limits.custom_id("pillars", "more", query, user_id, offset),
-            ),
-            row=row,
-        )
+    def __init__(self, query: str, user_id: int, offset: int, *, row: int | None = None) -> None:
+        offset = min(offset, MAX_OFFSET)
+        super().__init__(self.LOOK, self.ACTION, query, user_id, offset, row=row)
         self.query, self.user_id, self.offset = query, user_id, offset
 
-    @classmethod
-    def make(cls, query: str, user_id: int, offset: int, *, row: int | None = None) -> MoreButton:
-        """The button that pages on from `offset`."""
-        return cls(query, user_id, offset, row=row)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> MoreButton:
-        """Rebuilt from the custom_id on a press."""
-        return cls(match["query"], int(match["user"]), min(int(match["offset"]), MAX_OFFSET), row=item.row)
+class MoreButton(_PageButton, template=rf"pillars:more:{_PAGE_ARGUMENTS}"):
+    """The next picks of the same question, for the same member."""
 
-    async def pressed(self, interaction: discord.Interaction) -> None:
+    ACTION = "more"
+    LOOK = Look("More picks", discord.ButtonStyle.primary, "➡️")
+
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Replace a private answer in place; on a public message, answer the presser privately."""
         target = await member_named(interaction, self.user_id)
         private = interaction.message is not None and interaction.message.flags.ephemeral
@@ -294,34 +205,13 @@ class MoreButton(PersistentButton, template=rf"pillars:more:{_PAGE_ARGS}"):
             await interaction.response.send_message(embed=page.embed, view=page.view, ephemeral=True)
 
 
-class ShareButton(PersistentButton, template=rf"pillars:share:{_PAGE_ARGS}"):
+class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
     """Post this page of picks publicly in the channel, naming who shared it (no ping)."""
 
-    def __init__(self, query: str, user_id: int, offset: int, row: int | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Share",
-                style=discord.ButtonStyle.secondary,
-                emoji="📣",
-                custom_id=limits.custom_id("pillars", "share", query, user_id, offset),
-            ),
-            row=row,
-        )
-        self.query, self.user_id, self.offset = query, user_id, offset
+    ACTION = "share"
+    LOOK = Look("Share", discord.ButtonStyle.secondary, "📣")
 
-    @classmethod
-    def make(cls, query: str, user_id: int, offset: int, *, row: int | None = None) -> ShareButton:
-        """The button that shares the page starting at `offset`."""
-        return cls(query, user_id, offset, row=row)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> ShareButton:
-        """Rebuilt from the custom_id on a press."""
-        return cls(match["query"], int(match["user"]), min(int(match["offset"]), MAX_OFFSET), row=item.row)
-
-    async def pressed(self, interaction: discord.Interaction) -> None:
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Mark the private answer shared, and post the same page in the channel."""
         target = await member_named(interaction, self.user_id)
         sharer = interaction.user.display_name
@@ -341,7 +231,7 @@ class ShareButton(PersistentButton, template=rf"pillars:share:{_PAGE_ARGS}"):
 class Recommend(commands.Cog):
     """Recommendations: the slash command and the message command."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PillarsBot) -> None:
         self.bot = bot
         self.menu = app_commands.ContextMenu(name="Recommend resources", callback=self.recommend_from_message)
 
@@ -371,7 +261,7 @@ class Recommend(commands.Cog):
     @app_commands.choices(background=BACKGROUND_CHOICES, level=LEVEL_CHOICES, kind=KIND_CHOICES)
     async def recommend_command(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[PillarsBot],
         topic: TopicArg | None = None,
         background: str | None = None,
         level: str | None = None,
@@ -395,7 +285,9 @@ class Recommend(commands.Cog):
         page = await recommendation_page(interaction, asked, target)
         await interaction.response.send_message(embed=page.embed, view=page.view, ephemeral=True)
 
-    async def recommend_from_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def recommend_from_message(
+        self, interaction: discord.Interaction[PillarsBot], message: discord.Message
+    ) -> None:
         """Answer a message's question publicly, with picks drawn from its text; nobody is pinged."""
         text = message.content.strip()
         if not text:
@@ -416,7 +308,7 @@ class Recommend(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: PillarsBot) -> None:
     """Load the cog and register the persistent buttons."""
-    bot.add_dynamic_items(StartReadingButton, DetailsButton, MoreButton, ShareButton)
+    bot.add_dynamic_items(*resource_card.BUTTONS, MoreButton, ShareButton)
     await bot.add_cog(Recommend(bot))

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.catalog.matching import search_resources, suggest_words, words_of
+from bot.catalog.matching import did_you_mean, search_resources, suggest_words, words_of
 from bot.errors import NotFoundError
-from bot.exts._checks import pillars_bot
-from bot.exts._options import ResourceArg, catalog_of
-from bot.exts.recommend import DetailsButton, StartReadingButton
-from bot.ui import embeds, limits
-from bot.ui.views import PersistentView
+from bot.interactions.options import ResourceArg, catalog_of
+from bot.interactions.views import PersistentView
+from bot.ui import embeds, limits, resource_card
+from bot.ui.resource_card import DetailsButton, send_resource_card
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
 SEARCH_LIMIT = 10
 
@@ -22,7 +26,7 @@ class Resources(commands.Cog):
 
     group = app_commands.Group(name="resource", description="Look up resources in this server's catalog")
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: PillarsBot) -> None:
         self.bot = bot
 
     @group.command(
@@ -31,15 +35,9 @@ class Resources(commands.Cog):
         extras={"example": "/resource info resource:Linear Algebra Done Right"},
     )
     @app_commands.describe(resource="Start typing a title or an author")
-    async def info(self, interaction: discord.Interaction, resource: ResourceArg) -> None:
+    async def info(self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg) -> None:
         """Answer privately with the resource and the member's progress on it."""
-        shelf = await pillars_bot(interaction).store.shelf(interaction.user.id)
-        entry = next((e for e in shelf if e.resource_id == resource.id), None)
-        view = PersistentView()
-        view.add_item(StartReadingButton.make(resource.id, resource.title))
-        await interaction.response.send_message(
-            embed=embeds.resource_embed(resource, entry=entry), view=view, ephemeral=True
-        )
+        await send_resource_card(interaction, resource)
 
     @group.command(
         name="search",
@@ -47,14 +45,15 @@ class Resources(commands.Cog):
         extras={"example": "/resource search query:convex optimization"},
     )
     @app_commands.describe(query="Words to look for: 'strang', 'bayesian', 'convex optimization'…")
-    async def search(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]) -> None:
+    async def search(
+        self, interaction: discord.Interaction[PillarsBot], query: app_commands.Range[str, 1, 200]
+    ) -> None:
         """Answer privately with the best matches, or with close topic words when nothing matches."""
         catalog = await catalog_of(interaction)
         found = search_resources(catalog, query, limit=SEARCH_LIMIT)
         if not found:
             close = [s for word in words_of(query) for s in suggest_words(word)]
-            hint = f" Did you mean {' or '.join(dict.fromkeys(close))}?" if close else ""
-            raise NotFoundError(limits.content(f"Nothing in the catalog matches '{query}'.{hint}"))
+            raise NotFoundError(limits.content(f"Nothing in the catalog matches '{query}'{did_you_mean(close)}."))
         embed = discord.Embed(title=f"Search: {query}", colour=embeds.COLOUR)
         for number, resource in enumerate(found, start=1):
             embed.add_field(
@@ -62,12 +61,12 @@ class Resources(commands.Cog):
                 value=f"by {', '.join(resource.authors)}\n{resource.url}\n{embeds.facts(resource)}",
                 inline=False,
             )
-        view = PersistentView()
-        for number, resource in enumerate(found[: limits.ACTION_ROWS * limits.BUTTONS_PER_ROW], start=1):
-            view.add_item(DetailsButton.make(resource.id, label=f"{number}. {resource.title}"))
+        shown = found[: limits.ACTION_ROWS * limits.BUTTONS_PER_ROW]
+        view = PersistentView(*(DetailsButton(r.id, f"{n}. {r.title}") for n, r in enumerate(shown, start=1)))
         await interaction.response.send_message(embed=limits.fit_embed(embed), view=view, ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """Load the cog."""
+async def setup(bot: PillarsBot) -> None:
+    """Load the cog and register the buttons it shows."""
+    bot.add_dynamic_items(*resource_card.BUTTONS)
     await bot.add_cog(Resources(bot))

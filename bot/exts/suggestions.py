@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.catalog.schema import check_web_url
 from bot.errors import InvalidInputError
-from bot.exts._checks import pillars_bot, server_only, write_command
+from bot.interactions.checks import server_id, server_only, write_command
 from bot.store.store import MAX_NOTE
 from bot.ui import limits
 
@@ -39,7 +39,7 @@ class Suggestions(commands.Cog):
     @write_command()
     async def suggest(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[PillarsBot],
         title: app_commands.Range[str, 1, 200],
         url: app_commands.Range[str, 1, 500],
         note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
@@ -49,9 +49,8 @@ class Suggestions(commands.Cog):
             url = check_web_url(url)
         except ValueError as error:
             raise InvalidInputError(f"The link {error}, like https://example.org/book.") from None
-        assert interaction.guild_id is not None  # server_only
-        suggestion = await pillars_bot(interaction).store.add_suggestion(
-            interaction.guild_id, interaction.user.id, title.strip(), url, note.strip() if note else None
+        suggestion = await interaction.client.store.add_suggestion(
+            server_id(interaction), interaction.user.id, title.strip(), url, note.strip() if note else None
         )
         text = (
             f"💡 Thanks! **{suggestion.title}** is suggestion #{suggestion.id} in the moderators' queue. "

@@ -115,7 +115,7 @@ class GuildCatalogs:
         if guild_id is None:
             found = self._curated.get(resource_id)
             if found is None:
-                raise NotFoundError(f"There is no resource '{resource_id}'.{did_you_mean(resource_id, self._curated)}")
+                raise NotFoundError(f"There is no resource '{resource_id}'{did_you_mean(resource_id, self._curated)}.")
             return found
         view = await self.view(guild_id)
         found = view.live.get(resource_id)
@@ -128,7 +128,7 @@ class GuildCatalogs:
                 f"{name} was retired on this server: it takes no new progress, and what was logged on it is kept."
             )
         raise NotFoundError(
-            f"There is no resource '{resource_id}' in this server's catalog.{did_you_mean(resource_id, view.live)}"
+            f"There is no resource '{resource_id}' in this server's catalog{did_you_mean(resource_id, view.live)}."
         )
 
     async def retired(self, guild_id: int) -> list[Resource]:
@@ -170,7 +170,7 @@ class GuildCatalogs:
                     problems.append(f"'{resource.id}' lists itself as a prerequisite.")
                 elif prerequisite not in everything:
                     hint = did_you_mean(prerequisite, everything)
-                    problems.append(f"'{resource.id}' needs '{prerequisite}', which is not in the catalog.{hint}")
+                    problems.append(f"'{resource.id}' needs '{prerequisite}', which is not in the catalog{hint}.")
         graph = {
             resource.id: [p for p in resource.prerequisites if p in everything and p != resource.id]
             for resource in everything
@@ -228,7 +228,7 @@ class GuildCatalogs:
                 if resource.id in view.retired_ids:
                     raise ConflictError(f"'{resource.id}' is retired on this server; restore it before editing it.")
                 hint = did_you_mean(resource.id, view.live)
-                raise NotFoundError(f"There is no resource '{resource.id}' in this server's catalog to edit.{hint}")
+                raise NotFoundError(f"There is no resource '{resource.id}' in this server's catalog to edit{hint}.")
             if before == resource:
                 return before
             self._check_links([resource], view)
@@ -254,7 +254,7 @@ class GuildCatalogs:
                 if resource_id in view.retired_ids:
                     raise ConflictError(f"'{resource_id}' is already retired on this server.")
                 hint = did_you_mean(resource_id, view.live)
-                raise NotFoundError(f"There is no resource '{resource_id}' in this server's catalog.{hint}")
+                raise NotFoundError(f"There is no resource '{resource_id}' in this server's catalog{hint}.")
             await session.execute(
                 "INSERT INTO guild_retired (guild_id, resource_id, retired_by, retired_at) VALUES (?, ?, ?, ?)",
                 (guild_id, resource_id, moderator_id, time_to_db(now)),
@@ -281,7 +281,7 @@ class GuildCatalogs:
                     raise ConflictError(f"'{resource_id}' is not retired on this server.")
                 retired = Catalog(r for r in (view.find(i, self._curated) for i in view.retired_ids) if r)
                 hint = did_you_mean(resource_id, retired)
-                raise NotFoundError(f"No retired resource is called '{resource_id}'.{hint}")
+                raise NotFoundError(f"No retired resource is called '{resource_id}'{hint}.")
             if resource is None:
                 raise NotFoundError(f"'{resource_id}' is no longer in the curated catalog, so it cannot come back.")
             await session.execute(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 
+from bot.catalog import matching
 from bot.catalog.catalog import Catalog
-from bot.catalog.matching import resource_choices
 from bot.errors import InvalidInputError
 
 MAX_NOTE = 500  # characters in a progress note or a suggestion note
@@ -49,12 +48,9 @@ def clean_title(title: str) -> str:
 
 
 def did_you_mean(typed: str, catalog: Catalog, *, limit: int = 3) -> str:
-    """' Did you mean …?' naming the closest resources by id or title, or '' when nothing is close."""
+    """' (did you mean …?)' naming, by title, the resources closest by id or title; '' when nothing is close."""
     typed = str(typed)[:200]
-    ids = difflib.get_close_matches(typed.lower(), catalog.ids, n=limit, cutoff=0.6)
+    ids = matching.closest(typed.lower(), catalog.ids, limit=limit)
     if len(ids) < limit and len(typed.strip()) >= 3:
-        ids += [r.id for r in resource_choices(catalog, typed, limit) if r.id not in ids][: limit - len(ids)]
-    if not ids:
-        return ""
-    names = ", ".join(f"'{catalog[rid].title}' ({rid})" for rid in ids)
-    return f" Did you mean {names}?"
+        ids += [r.id for r in matching.resource_choices(catalog, typed, limit) if r.id not in ids][: limit - len(ids)]
+    return matching.did_you_mean(catalog[rid].title for rid in ids)

@@ -1,377 +1,76 @@
-"""What moderators see when they curate the catalog: the resource form, the queue, import and audit embeds.
+"""What moderators see when they curate the catalog: the resource modal, the queue, import and audit embeds.
 
-The resource form is one modal for adding and editing. Discord allows five inputs, so the structured
-fields share one compact line, read in any order:
-
-    linear algebra, probability · beginner · book · free · 390 pages · 2024 · software engineer
-
-Each item is recognised by the vocabulary it belongs to (topic, level, kind, cost, "<number> <unit>" for the
-length, a four-digit year, a background); the summary and why-it's-here share the last input, split at the
-first blank line. `resource_from_form` turns the five texts into a validated `Resource` or raises one
-`InvalidInputError` naming each field that is wrong, in the words the moderator saw on the form.
+The form's text and how it is read are `bot.catalog.forms`; this module shows it as a Discord modal.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import discord
-from pydantic import ValidationError
 
-from bot.catalog.schema import MAX_TEXT, MAX_TITLE, MAX_URL, Resource
-from bot.catalog.vocabulary import COST_LABELS, Background, Cost, Kind, LengthUnit, Level, Topic, topic_words
-from bot.errors import InvalidInputError
+from bot.catalog.forms import (
+    AUTHORS_LABEL,
+    FACTS_HELP,
+    FACTS_LABEL,
+    FACTS_PLACEHOLDER,
+    MAX_AUTHORS_TEXT,
+    MAX_FACTS_TEXT,
+    TEXT_LABEL,
+    TEXT_PLACEHOLDER,
+    TITLE_LABEL,
+    URL_LABEL,
+    ResourceForm,
+)
+from bot.catalog.schema import MAX_TEXT, MAX_TITLE, MAX_URL
+from bot.interactions.views import PillarsModal, PillarsView
 from bot.store.models import AuditEntry, ImportSummary, Suggestion
 from bot.ui import embeds, limits
 from bot.ui.text import counted
-from bot.ui.views import PillarsModal, PillarsView
 
-# --- the form, as plain text -----------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
-TITLE_LABEL = "Title"
-URL_LABEL = "Link"
-AUTHORS_LABEL = "Authors (comma-separated)"
-FACTS_LABEL = "Topics · level · kind · cost · length"
-TEXT_LABEL = "Summary, blank line, why it's here"
-FACTS_PLACEHOLDER = "linear algebra, probability · beginner · book · free · 390 pages"
-FACTS_HELP = "Any order. Optional: a year (2024) and who it suits (software engineer)."
-TEXT_PLACEHOLDER = "What it covers, in two or three sentences.\n\nWhy it belongs here: who it suits, what it does best."
-MAX_AUTHORS_TEXT = 400
-MAX_FACTS_TEXT = 400
-MAX_SLUG = 80
+SaveResource = Callable[["discord.Interaction[PillarsBot]", ResourceForm], Awaitable[None]]
+FORM_TIMEOUT = 15 * 60.0  # a form's interaction token lives 15 minutes
 
-_SEPARATORS = re.compile(r"\s*[·•|;,\n]\s*")
-_LENGTH = re.compile(r"^(\d[\d_']*)\s*([a-z%]+)$")
-_YEAR = re.compile(r"^(19|20|21)\d\d$")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-# Where each schema field sits on the form, so an error names what the moderator can see.
-_WHERE: dict[str, str] = {
-    "id": "Id",
-    "title": TITLE_LABEL,
-    "url": URL_LABEL,
-    "authors": "Authors",
-    "topics": "Topics",
-    "level": "Level",
-    "kind": "Kind",
-    "cost": "Cost",
-    "length": "Length",
-    "amount": "Length",
-    "unit": "Length",
-    "year": "Year",
-    "backgrounds": "Who it suits",
-    "summary": "Summary",
-    "why": "Why it's here",
-}
-
-
-@dataclass(frozen=True)
-class ResourceForm:
-    """The five texts of the resource modal, as typed (or as prefilled from a resource)."""
-
-    title: str = ""
-    url: str = ""
-    authors: str = ""
-    facts: str = ""
-    text: str = ""
-
-
-def _words(value: str) -> str:
-    """Lower-case, hyphens and underscores as spaces, single spaces: how items are compared."""
-    return " ".join(value.lower().replace("-", " ").replace("_", " ").split())
-
-
-def _vocabulary(values: Iterable[StrEnum], *labels: dict[Any, str]) -> dict[str, Any]:
-    """Every way to write each member: its value, and its labels, compared as `_words`."""
-    table: dict[str, Any] = {}
-    for member in values:
-        table[_words(member.value)] = member
-        for names in labels:
-            if member in names:
-                table[_words(names[member])] = member
-    return table
-
-
-_TOPICS: dict[str, Topic] = {_words(word): topic for word, topic in topic_words().items()}
-_LEVELS: dict[str, Level] = _vocabulary(Level)
-_KINDS: dict[str, Kind] = _vocabulary(Kind)
-_COSTS: dict[str, Cost] = {
-    **_vocabulary(Cost, COST_LABELS),
-    "free online": Cost.FREE_ONLINE_PAID_PRINT,
-    "free to audit": Cost.FREE_TO_AUDIT,
-}
-_BACKGROUNDS: dict[str, Background] = _vocabulary(Background)
-_UNITS: dict[str, LengthUnit] = {}
-for _unit in LengthUnit:
-    _UNITS[_unit.value] = _unit
-    _UNITS[_unit.singular] = _unit
-_UNITS.update({"pp": LengthUnit.PAGES, "%": LengthUnit.PERCENT, "h": LengthUnit.HOURS, "hrs": LengthUnit.HOURS})
-_ALL_WORDS = [*_TOPICS, *_LEVELS, *_KINDS, *_COSTS, *_BACKGROUNDS]
-
-
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' when one option is close, else ''."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def parse_facts(line: str) -> tuple[dict[str, Any], list[str]]:
-    """The compact facts line as schema fields, and the problems found (each naming its part of the line)."""
-    fields: dict[str, Any] = {"topics": [], "backgrounds": []}
-    problems: list[str] = []
-    singles = {"level": _LEVELS, "kind": _KINDS, "cost": _COSTS}
-    for raw in _SEPARATORS.split(line.strip()):
-        item = _words(raw)
-        if not item:
-            continue
-        if item in _TOPICS:
-            if _TOPICS[item] not in fields["topics"]:
-                fields["topics"].append(_TOPICS[item])
-            continue
-        if item in _BACKGROUNDS:
-            if _BACKGROUNDS[item] not in fields["backgrounds"]:
-                fields["backgrounds"].append(_BACKGROUNDS[item])
-            continue
-        single = next((name for name, table in singles.items() if item in table), None)
-        if single is not None:
-            value = singles[single][item]
-            if single in fields and fields[single] != value:
-                problems.append(f"**{_WHERE[single]}**: two given, '{fields[single]}' and '{value}'; keep one")
-            fields[single] = value
-            continue
-        if _YEAR.match(item):
-            if "year" in fields:
-                problems.append(f"**Year**: two given, {fields['year']} and {item}; keep one")
-            fields["year"] = int(item)
-            continue
-        length = _LENGTH.match(raw.strip().lower())
-        if length:
-            amount, unit_word = length.groups()
-            unit = _UNITS.get(unit_word)
-            if unit is None:
-                units = ", ".join(u.value for u in LengthUnit)
-                hint = _did_you_mean(unit_word, [u.value for u in LengthUnit])
-                problems.append(f"**Length**: '{unit_word}' is not a unit I know{hint}; units: {units}")
-            elif "length" in fields:
-                problems.append(f"**Length**: two given, '{fields['length']['amount']} …' and '{raw.strip()}'")
-            else:
-                fields["length"] = {"amount": int(amount.replace("_", "").replace("'", "")), "unit": unit}
-            continue
-        if item.isdigit():
-            problems.append(f"**Length**: '{item}' needs a unit, like '{item} pages' or '{item} lectures'")
-            continue
-        hint = _did_you_mean(item, _ALL_WORDS)
-        problems.append(
-            f"**{FACTS_LABEL}**: '{limits.cut(raw.strip(), 60)}' is not a topic, level, kind, cost, length, "
-            f"year or background I know{hint}"
-        )
-    missing = []
-    if not fields["topics"]:
-        missing.append("at least one topic (" + ", ".join(t.label for t in list(Topic)[:4]) + ", …)")
-    if "level" not in fields:
-        missing.append("a level (" + ", ".join(level.value for level in Level) + ")")
-    if "kind" not in fields:
-        missing.append("a kind (" + ", ".join(kind.label for kind in Kind) + ")")
-    if "cost" not in fields:
-        missing.append("a cost (" + ", ".join(cost.value for cost in Cost) + ")")
-    if "length" not in fields and not any(p.startswith("**Length**") for p in problems):
-        missing.append("a length (like '390 pages' or '12 videos')")
-    if missing:
-        problems.append(f"**{FACTS_LABEL}** is missing " + "; ".join(missing))
-    return fields, problems
-
-
-def facts_line(resource: Resource) -> str:
-    """A resource's structured fields as the compact line `parse_facts` reads back."""
-    parts = [
-        ", ".join(topic.label for topic in resource.topics),
-        resource.level.value,
-        resource.kind.label,
-        resource.cost.value,
-        str(resource.length),
-    ]
-    if resource.year is not None:
-        parts.append(str(resource.year))
-    if resource.suits:
-        parts.append(", ".join(background.label for background in resource.suits))
-    return " · ".join(parts)
-
-
-def form_for(resource: Resource) -> ResourceForm:
-    """The form filled with a resource's current values (for /catalog edit)."""
-    return ResourceForm(
-        title=resource.title,
-        url=resource.url,
-        authors=", ".join(resource.authors),
-        facts=facts_line(resource),
-        text=f"{resource.summary}\n\n{resource.why}",
-    )
-
-
-def form_for_suggestion(suggestion: Suggestion) -> ResourceForm:
-    """The form started from a member's suggestion: its title and link, its note as a first summary."""
-    note = (suggestion.note or "").strip()
-    return ResourceForm(title=suggestion.title, url=suggestion.url, text=f"{note}\n\n" if note else "")
-
-
-def slug_for(title: str, taken: Iterable[str] = ()) -> str:
-    """An id for a new resource from its title ('Linear Algebra Done Right' → 'linear-algebra-done-right')."""
-    base = _NOT_SLUG.sub("-", title.lower()).strip("-")[:MAX_SLUG].strip("-") or "resource"
-    if len(base) < 2:
-        base = f"resource-{base}"
-    used = set(taken)
-    slug, number = base, 2
-    while slug in used:
-        suffix = f"-{number}"
-        slug = base[: MAX_SLUG - len(suffix)].strip("-") + suffix
-        number += 1
-    return slug
-
-
-def _describe(error: dict[str, Any]) -> str:
-    """One pydantic error as '**Field**: what is wrong'."""
-    names = [part for part in error["loc"] if isinstance(part, str)]
-    field = names[0] if names else "entry"
-    where = _WHERE.get(field, field)
-    if error["type"] == "missing":
-        return f"**{where}** is required"
-    kind = error["type"]
-    context = error.get("ctx") or {}
-    if kind in ("too_short", "string_too_short") and error.get("input") in ("", [], None):
-        return f"**{where}** is required"
-    if kind in ("too_long", "string_too_long") and "max_length" in context:
-        return f"**{where}** is too long: at most {context['max_length']} characters"
-    if kind == "greater_than" and field == "length":
-        return f"**{where}**: must be more than 0"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"**{where}**: {message}"
-
-
-def resource_from_form(form: ResourceForm, resource_id: str, *, keep: Resource | None = None) -> Resource:
-    """The resource the form describes, validated; InvalidInputError listing every problem, by field.
-
-    `keep` is the resource being edited: what the form does not show (prerequisites, what is not covered)
-    is kept from it.
-    """
-    problems: list[str] = []
-    facts, fact_problems = parse_facts(form.facts)
-    problems.extend(fact_problems)
-    parts = _BLANK_LINE.split(form.text.strip().replace("\r\n", "\n"), maxsplit=1)
-    summary = parts[0].strip()
-    why = parts[1].strip() if len(parts) > 1 else ""
-    if summary and not why:
-        problems.append(f"**{TEXT_LABEL}**: leave an empty line after the summary, then say why it belongs here")
-    authors = [name.strip() for name in re.split(r"[,;\n]", form.authors) if name.strip()]
-    data: dict[str, Any] = {
-        "id": resource_id,
-        "title": form.title.strip(),
-        "url": form.url.strip(),
-        "authors": authors,
-        "topics": facts["topics"],
-        "backgrounds": facts["backgrounds"],
-        "level": facts.get("level"),
-        "kind": facts.get("kind"),
-        "cost": facts.get("cost"),
-        "length": facts.get("length"),
-        "year": facts.get("year"),
-        "summary": summary,
-        "why": why,
-    }
-    if keep is not None:
-        data["prerequisites"] = list(keep.prerequisites)
-        data["not_covered"] = list(keep.not_covered)
-        # Not on the form either: who it was written for, its other names, contents and concepts.
-        data["written_for"] = list(keep.written_for)
-        data["backgrounds"] = [b for b in facts["backgrounds"] if b not in keep.written_for]
-        data["aliases"] = list(keep.aliases)
-        data["hands_on"] = keep.hands_on
-        data["concepts"] = list(keep.concepts)
-        data["sections"] = [section.model_dump(exclude_defaults=True) for section in keep.sections]
-    # Fields the facts line already reported as missing or wrong are not reported twice.
-    reported = {name for name in ("topics", "level", "kind", "cost", "length") if data[name] in (None, [])}
-    if "**Length**" in " ".join(fact_problems):
-        reported.add("length")
-    if not why:
-        reported.add("why")
-    data = {key: value for key, value in data.items() if value is not None}
-    try:
-        resource = Resource.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            names = [part for part in error["loc"] if isinstance(part, str)]
-            if names and names[0] in reported:
-                continue
-            problems.append(_describe(error))
-        resource = None
-    if problems or resource is None:
-        unique = list(dict.fromkeys(problems))
-        raise InvalidInputError(
-            limits.content("Nothing was saved; please fix:\n" + "\n".join(f"• {problem}" for problem in unique))
-        )
-    return resource
-
-
-# --- the modal -----------------------------------------------------------------------------------------
-
-SaveResource = Callable[[discord.Interaction, ResourceForm], Awaitable[None]]
+# The form's five inputs, in order: the ResourceForm field each fills, its label, its longest value, the
+# example shown while it is empty, and the line of help under the label.
+_INPUTS: tuple[tuple[str, str, int, str, str | None], ...] = (
+    ("title", TITLE_LABEL, MAX_TITLE, "Linear Algebra Done Right", None),
+    ("url", URL_LABEL, MAX_URL, "https://…", "http:// or https:// only"),
+    ("authors", AUTHORS_LABEL, MAX_AUTHORS_TEXT, "Sheldon Axler", None),
+    ("facts", FACTS_LABEL, MAX_FACTS_TEXT, FACTS_PLACEHOLDER, FACTS_HELP),
+    ("text", TEXT_LABEL, 2 * MAX_TEXT + 4, TEXT_PLACEHOLDER, None),
+)
 
 
 class ResourceModal(PillarsModal):
     """The resource form: title, link, authors, the facts line, summary and why. `save` does the rest."""
 
     def __init__(self, *, title: str, form: ResourceForm, save: SaveResource, custom_id: str) -> None:
-        super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=15 * 60, custom_id=custom_id)
+        super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=FORM_TIMEOUT, custom_id=custom_id)
         self._save = save
-        self.title_input = discord.ui.TextInput(
-            custom_id="title", default=form.title or None, max_length=MAX_TITLE, placeholder="Linear Algebra Done Right"
-        )
-        self.url_input = discord.ui.TextInput(
-            custom_id="url", default=form.url or None, max_length=MAX_URL, placeholder="https://…"
-        )
-        self.authors_input = discord.ui.TextInput(
-            custom_id="authors", default=form.authors or None, max_length=MAX_AUTHORS_TEXT, placeholder="Sheldon Axler"
-        )
-        self.facts_input = discord.ui.TextInput(
-            custom_id="facts",
-            default=form.facts or None,
-            max_length=MAX_FACTS_TEXT,
-            placeholder=limits.cut(FACTS_PLACEHOLDER, limits.TEXT_INPUT_PLACEHOLDER),
-        )
-        self.text_input = discord.ui.TextInput(
-            custom_id="text",
-            style=discord.TextStyle.paragraph,
-            default=form.text or None,
-            max_length=2 * MAX_TEXT + 4,
-            placeholder=limits.cut(TEXT_PLACEHOLDER, limits.TEXT_INPUT_PLACEHOLDER),
-        )
-        for text, item, description in (
-            (TITLE_LABEL, self.title_input, None),
-            (URL_LABEL, self.url_input, "http:// or https:// only"),
-            (AUTHORS_LABEL, self.authors_input, None),
-            (FACTS_LABEL, self.facts_input, FACTS_HELP),
-            (TEXT_LABEL, self.text_input, None),
-        ):
-            label = limits.cut(text, limits.TEXT_INPUT_LABEL)
-            self.add_item(discord.ui.Label(text=label, component=item, description=description))
+        self._inputs: dict[str, discord.ui.TextInput[ResourceModal]] = {}
+        for name, label, max_length, example, description in _INPUTS:
+            item: discord.ui.TextInput[ResourceModal] = discord.ui.TextInput(
+                custom_id=name,
+                style=discord.TextStyle.paragraph if name == "text" else discord.TextStyle.short,
+                default=getattr(form, name) or None,
+                max_length=max_length,
+                placeholder=limits.cut(example, limits.TEXT_INPUT_PLACEHOLDER),
+            )
+            self._inputs[name] = item
+            text = limits.cut(label, limits.TEXT_INPUT_LABEL)
+            self.add_item(discord.ui.Label(text=text, component=item, description=description))
 
     @property
     def form(self) -> ResourceForm:
         """What the moderator typed."""
-        return ResourceForm(
-            title=self.title_input.value,
-            url=self.url_input.value,
-            authors=self.authors_input.value,
-            facts=self.facts_input.value,
-            text=self.text_input.value,
-        )
+        return ResourceForm(**{name: item.value for name, item in self._inputs.items()})
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         """Hand the typed form to `save`."""
         await self._save(interaction, self.form)
 
@@ -380,12 +79,14 @@ class ReopenFormView(PillarsView):
     """One button under a refused form: open it again with what was typed, so nothing has to be retyped."""
 
     def __init__(self, modal_factory: Callable[[ResourceForm], ResourceModal], draft: ResourceForm) -> None:
-        super().__init__(timeout=15 * 60)
+        super().__init__(timeout=FORM_TIMEOUT)
         self._modal_factory = modal_factory
         self._draft = draft
 
     @discord.ui.button(label="Fix it", style=discord.ButtonStyle.primary, emoji="✏️")
-    async def reopen(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def reopen(
+        self, interaction: discord.Interaction[PillarsBot], button: discord.ui.Button[ReopenFormView]
+    ) -> None:
         """Open the form again, filled with the draft (the modal's submit checks the moderator again)."""
         await interaction.response.send_modal(self._modal_factory(self._draft))
 

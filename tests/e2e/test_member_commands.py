@@ -70,7 +70,7 @@ async def test_topic_autocomplete_offers_labels_and_synonyms(pillars: Sandbox) -
 async def test_an_unknown_topic_gets_did_you_mean_not_everything(pillars: Sandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="algebrra")
     assert reply.ephemeral and not reply.embeds
-    assert "I don't know the topic 'algebrra'. Did you mean 'linear algebra'?" in reply.content
+    assert "I don't know the topic 'algebrra' (did you mean 'linear algebra'?)." in reply.content
 
 
 async def test_free_text_that_names_nothing_gets_suggestions(pillars: Sandbox) -> None:

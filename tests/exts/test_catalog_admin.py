@@ -6,8 +6,9 @@ import discord
 from discord.ext import commands
 
 from bot.exts import catalog_admin, suggestions
-from bot.exts._errors import PillarsTree
-from bot.exts.catalog_admin import ImportButton, PendingImports, SuggestionButton
+from bot.exts.catalog_admin._imports import ImportButton, PendingImports
+from bot.exts.catalog_admin._suggestions import SuggestionButton
+from bot.interactions.errors import PillarsTree
 
 
 class FakeClock:

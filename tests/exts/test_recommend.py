@@ -25,7 +25,7 @@ BIGGEST_SNOWFLAKE = 2**64 - 1
 def test_a_query_survives_the_custom_id_and_fits(query: Query, offset: int) -> None:
     encoded = encode_query(query)
     assert decode_query(encoded) == query
-    for button in (MoreButton.make(encoded, BIGGEST_SNOWFLAKE, offset), ShareButton.make(encoded, 1, offset)):
+    for button in (MoreButton(encoded, BIGGEST_SNOWFLAKE, offset), ShareButton(encoded, 1, offset)):
         assert len(button.custom_id) <= limits.CUSTOM_ID
         assert button.template.fullmatch(button.custom_id)
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.exts._errors import APOLOGY
+from bot.interactions.errors import APOLOGY
 from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
 from tests.database import dump_database

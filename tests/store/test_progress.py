@@ -120,7 +120,7 @@ async def test_a_finished_resource_cannot_be_dropped(store: Store) -> None:
 
 
 async def test_an_unknown_resource_gets_a_did_you_mean(store: Store) -> None:
-    with pytest.raises(NotFoundError, match="Did you mean 'Linear Algebra Done Right'"):
+    with pytest.raises(NotFoundError, match=r"\(did you mean 'Linear Algebra Done Right'"):
         await store.log_progress(MEMBER, GUILD, "linear-algebra-done-rihgt", position=1)
     with pytest.raises(NotFoundError, match="Essence of Linear Algebra"):
         await store.log_progress(MEMBER, None, "essence", position=1)

@@ -23,7 +23,7 @@ Request = Callable[[Store], Awaitable[object]]
 
 REFUSALS: list[tuple[str, Request, type[PillarsError], str]] = [
     ("unknown resource", lambda s: s.log_progress(MEMBER, GUILD, "linear-algebra-dun-right", position=3),
-     NotFoundError, "Did you mean 'Linear Algebra Done Right'"),
+     NotFoundError, r"\(did you mean 'Linear Algebra Done Right'"),
     ("position past the end", lambda s: s.log_progress(MEMBER, GUILD, LADR, position=391),
      InvalidInputError, "390 pages long, so 391 is past the end"),
     ("negative position", lambda s: s.log_progress(MEMBER, GUILD, LADR, position=-4),

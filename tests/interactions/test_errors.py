@@ -11,8 +11,8 @@ import pytest
 from discord import app_commands
 
 from bot.errors import NotFoundError, StorageUnavailableError
-from bot.exts._checks import NotModerator, WriteCooldown
-from bot.exts._errors import APOLOGY, handle_error, member_message
+from bot.interactions.errors import APOLOGY, handle_error, member_message
+from bot.interactions.refusals import NotModerator, WriteCooldown
 
 
 class FakeResponse:

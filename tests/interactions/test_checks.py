@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.permissions import is_moderator
+from bot.interactions.checks import is_moderator
 from bot.store.models import GuildSettings
 
 MOD_ROLE = 555

@@ -6,17 +6,21 @@ a title instead of an id) and an unknown one fails with "did you mean…", never
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import discord
 from discord import app_commands
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.matching import resolve_topic, resource_choices, suggest_words, topic_choices
+from bot.catalog.matching import did_you_mean, resolve_topic, resource_choices, suggest_words, topic_choices
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.errors import InvalidInputError, NotFoundError
-from bot.exts._checks import pillars_bot
 from bot.reading import ReadingStatus
 from bot.ui import limits
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
 
 STATUS_CHOICES = [app_commands.Choice(name=status.label, value=status.value) for status in ReadingStatus]
 BACKGROUND_CHOICES = [app_commands.Choice(name=b.label, value=b.value) for b in Background]
@@ -24,35 +28,36 @@ LEVEL_CHOICES = [app_commands.Choice(name=level.value, value=level.value) for le
 KIND_CHOICES = [app_commands.Choice(name=kind.label, value=kind.value) for kind in Kind]
 
 
-async def catalog_of(interaction: discord.Interaction) -> Catalog:
+async def catalog_of(interaction: discord.Interaction[PillarsBot]) -> Catalog:
     """The catalog the member's server sees (the curated one in a DM)."""
-    return await pillars_bot(interaction).store.catalog_for(interaction.guild_id)
+    return await interaction.client.store.catalog_for(interaction.guild_id)
 
 
 def unknown_topic(text: str) -> NotFoundError:
     """The error for a topic nobody knows, with the closest topics."""
-    close = suggest_words(text)
-    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     known = ", ".join(t.label for t in Topic)
-    return NotFoundError(limits.cut(f"I don't know the topic '{text}'.{hint} Topics: {known}.", 1500))
+    hint = did_you_mean(suggest_words(text))
+    return NotFoundError(limits.cut(f"I don't know the topic '{text}'{hint}. Topics: {known}.", 1500))
 
 
 class TopicOption(app_commands.Transformer):
     """A topic: autocomplete over labels and synonyms; typed text read forgivingly."""
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Topic:
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Topic:
         """The topic the value names; NotFoundError with suggestions otherwise."""
         topic = resolve_topic(value)
         if topic is None:
             raise unknown_topic(value)
         return topic
 
-    async def autocomplete(self, interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+    async def autocomplete(  # type: ignore[override]  # discord.py's stub says Choice[int | float | str]
+        self, interaction: discord.Interaction[Any], value: Any, /
+    ) -> list[app_commands.Choice[str]]:
         """Topics and synonyms matching what was typed."""
         return limits.choices(topic_choices(value))
 
 
-async def find_resource(interaction: discord.Interaction, value: str) -> Resource:
+async def find_resource(interaction: discord.Interaction[PillarsBot], value: str) -> Resource:
     """The live resource a value names: its id (from autocomplete) or a title typed in full."""
     catalog = await catalog_of(interaction)
     value = value.strip()
@@ -73,10 +78,12 @@ async def find_resource(interaction: discord.Interaction, value: str) -> Resourc
             names = ", ".join(f"**{r.title}**" for r in starting[:5])
             raise InvalidInputError(f"'{limits.cut(value, 80)}' could be {names}. Pick one from the list as you type.")
     # The store words the "not found" answer, with its own did-you-mean over ids and titles.
-    return await pillars_bot(interaction).store.resource(interaction.guild_id, value)
+    return await interaction.client.store.resource(interaction.guild_id, value)
 
 
-async def resource_autocomplete(interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+async def resource_autocomplete(
+    interaction: discord.Interaction[PillarsBot], value: str
+) -> list[app_commands.Choice[str]]:
     """Resources whose title, authors or id match what was typed: 'Title — Author' → id."""
     catalog = await catalog_of(interaction)
     return limits.choices((f"{r.title} — {', '.join(r.authors)}", r.id) for r in resource_choices(catalog, value))
@@ -85,11 +92,13 @@ async def resource_autocomplete(interaction: discord.Interaction, value: str) ->
 class ResourceOption(app_commands.Transformer):
     """A resource of the server's live catalog, chosen by title."""
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Resource:
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Resource:
         """The resource; NotFoundError with "did you mean" otherwise."""
         return await find_resource(interaction, value)
 
-    async def autocomplete(self, interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+    async def autocomplete(  # type: ignore[override]  # discord.py's stub says Choice[int | float | str]
+        self, interaction: discord.Interaction[Any], value: Any, /
+    ) -> list[app_commands.Choice[str]]:
         """Titles matching what was typed."""
         return await resource_autocomplete(interaction, value)
 
@@ -98,9 +107,9 @@ TopicArg = app_commands.Transform[Topic, TopicOption]
 ResourceArg = app_commands.Transform[Resource, ResourceOption]
 
 
-async def titles_for(interaction: discord.Interaction, resource_ids: list[str]) -> dict[str, str]:
+async def titles_for(interaction: discord.Interaction[PillarsBot], resource_ids: list[str]) -> dict[str, str]:
     """id → title for display, for resources retired here too (a member's shelf keeps them)."""
-    store = pillars_bot(interaction).store
+    store = interaction.client.store
     catalog = await catalog_of(interaction)
     titles: dict[str, str] = {}
     retired: dict[str, Resource] | None = None
@@ -115,6 +124,6 @@ async def titles_for(interaction: discord.Interaction, resource_ids: list[str]) 
     return titles
 
 
-async def title_of(interaction: discord.Interaction, resource_id: str) -> str:
+async def title_of(interaction: discord.Interaction[PillarsBot], resource_id: str) -> str:
     """A resource's title for display, even when it was retired here since."""
     return (await titles_for(interaction, [resource_id]))[resource_id]

@@ -1,13 +1,14 @@
 """The one error handler: every failure of a command, autocomplete, button or modal ends here.
 
-Installed by `PillarsBot` as the command tree's error handler; `bot.ui.views` routes the errors of
-views, modals and persistent buttons here too. What the member sees, in the order errors are examined
-(a `CommandInvokeError` is first unwrapped to the error the command raised):
+Installed by `PillarsBot` as the command tree's error handler; the bases in `bot.interactions.views` and
+`bot.interactions.buttons` route the errors of views, modals and persistent buttons here too. What the
+member sees, in the order errors are examined (a `CommandInvokeError` is first unwrapped to the error the
+command raised):
 
 1. `PillarsError` (not found, invalid input, conflict, storage unavailable…): its own message, which is
    written for the member.
 2. `WriteCooldown` / `CommandOnCooldown`: "You're going a little fast. Try again in N s."
-3. `MemberFacingCheckFailure` (not a moderator, server only): its message. Other `CheckFailure`s
+3. `MemberFacingCheckFailure` (not a moderator, server only, someone else's button): its message. Other `CheckFailure`s
    (discord.py's permission checks): a sentence naming what is missing.
 4. `TransformerError` (an option value that could not be read: an unknown topic or member, a bad number):
    the message of the `PillarsError` our transformer raised (with "did you mean"), else which value and
@@ -32,7 +33,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import PillarsError
-from bot.exts._checks import MemberFacingCheckFailure, WriteCooldown
+from bot.interactions.refusals import MemberFacingCheckFailure, WriteCooldown
 from bot.ui import limits
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,9 @@ def _permissions(names: list[str]) -> str:
     return " and ".join(words) if words else "right"
 
 
-def _describe(interaction: discord.Interaction) -> str:
+def _describe(interaction: discord.Interaction[Any]) -> str:
     """What the member was doing, for the log: the command and its options, or the component's id."""
-    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    data: dict[str, Any] = dict(interaction.data or {})
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name} options={interaction.namespace.__dict__!r}"
     if "custom_id" in data:
@@ -93,7 +94,7 @@ def _describe(interaction: discord.Interaction) -> str:
     return f"interaction type={interaction.type!r} data={data!r}"
 
 
-async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
     """Answer the member privately, as a follow-up when the interaction was already answered."""
     text = limits.content(text)
     try:
@@ -109,7 +110,7 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.exception("Could not send the error answer for %s", _describe(interaction))
 
 
-async def handle_error(interaction: discord.Interaction, error: Exception) -> None:
+async def handle_error(interaction: discord.Interaction[Any], error: Exception) -> None:
     """Turn any failure of an interaction into the right ephemeral answer (see the module docstring)."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
@@ -133,6 +134,6 @@ async def handle_error(interaction: discord.Interaction, error: Exception) -> No
 class PillarsTree(app_commands.CommandTree):
     """The command tree, with every command's errors going to `handle_error`."""
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_error(self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /) -> None:
         """Route every command failure to the one handler."""
         await handle_error(interaction, error)

@@ -1,0 +1,93 @@
+"""The members' suggestions queue: Approve and Reject under each, then a button that adds an approved one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import discord
+
+from bot.catalog.forms import form_for_suggestion
+from bot.errors import NotFoundError
+from bot.exts.catalog_admin._forms import add_modal
+from bot.interactions.buttons import Look, PersistentButton
+from bot.interactions.checks import ensure_moderator, server_id
+from bot.interactions.views import PersistentView
+from bot.store.models import Suggestion
+from bot.ui import catalog as catalog_ui
+from bot.ui import limits
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
+
+Verdict = Literal["approve", "reject", "add"]
+_DECISIONS: tuple[Verdict, ...] = ("approve", "reject")  # the buttons under each suggestion in the queue
+_LOOKS: dict[Verdict, tuple[str, discord.ButtonStyle, str]] = {
+    "approve": ("Approve", discord.ButtonStyle.success, "✅"),
+    "reject": ("Reject", discord.ButtonStyle.danger, "✖️"),
+    "add": ("Add it to the catalog", discord.ButtonStyle.primary, "➕"),
+}
+
+
+def queue_view(pending: list[Suggestion]) -> PersistentView:
+    """One row per suggestion shown: Approve and Reject."""
+    shown = pending[: catalog_ui.QUEUE_PAGE]
+    return PersistentView(
+        *(SuggestionButton(s.id, verdict, row=row) for row, s in enumerate(shown) for verdict in _DECISIONS)
+    )
+
+
+async def find_suggestion(interaction: discord.Interaction[PillarsBot], suggestion_id: int) -> Suggestion:
+    """One of this server's suggestions by id; NotFoundError when there is none."""
+    for suggestion in await interaction.client.store.suggestions(server_id(interaction), pending_only=False):
+        if suggestion.id == suggestion_id:
+            return suggestion
+    raise NotFoundError(f"There is no suggestion #{suggestion_id} in this server.")
+
+
+class SuggestionButton(
+    PersistentButton, template=r"pillars:suggestion:(?P<suggestion_id>\d{1,20}):(?P<verdict>approve|reject|add)"
+):
+    """Approve or reject a suggestion in the queue, or open the add form filled with an approved one."""
+
+    def __init__(self, suggestion_id: int, verdict: Verdict, *, row: int | None = None) -> None:
+        label, style, emoji = _LOOKS[verdict]
+        shown = f"{label} #{suggestion_id}" if verdict != "add" else label
+        super().__init__(Look(shown, style, emoji), "suggestion", suggestion_id, verdict, row=row)
+        self.suggestion_id = suggestion_id
+        self.verdict = verdict
+
+    async def check(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """Only moderators decide."""
+        await ensure_moderator(interaction)
+
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """Decide (and refresh the queue), or open the filled form."""
+        if self.verdict == "add":
+            suggestion = await find_suggestion(interaction, self.suggestion_id)
+            form = form_for_suggestion(suggestion.title, suggestion.url, suggestion.note)
+            await interaction.response.send_modal(add_modal(form))
+            return
+        guild_id = server_id(interaction)
+        store = interaction.client.store
+        approve = self.verdict == "approve"
+        decided = await store.decide_suggestion(guild_id, interaction.user.id, self.suggestion_id, approve)
+        pending = await store.suggestions(guild_id)
+        verb = "✅ Approved" if approve else "✖️ Rejected"
+        text = f"{verb} #{decided.id} **{decided.title}** (suggested by {catalog_ui.mention(decided.user_id)})."
+        await interaction.response.edit_message(
+            content=limits.content(text),
+            embed=catalog_ui.suggestion_queue_embed(pending),
+            view=queue_view(pending),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        if approve:
+            follow = (
+                f"Approving records the decision; it does not add **{decided.title}** by itself. Add it now with the "
+                "button (the form opens with its title and link), or later with `/catalog add`."
+            )
+            await interaction.followup.send(
+                limits.content(follow),
+                view=PersistentView(SuggestionButton(decided.id, "add")),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )

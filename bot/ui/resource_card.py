@@ -1,0 +1,79 @@
+"""A resource as every feature shows it: its embed with the member's progress, and the buttons under it.
+
+`/recommend`, `/resource info` and `/resource search` all show these, so they live here rather than in one
+of those extensions. Both buttons are persistent (`bot.interactions.buttons`):
+
+- `pillars:start:<resource id>`: put that resource on the presser's reading shelf.
+- `pillars:details:<resource id>`: the resource card, privately.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.catalog.schema import Resource
+from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
+from bot.interactions.checks import ensure_write_allowed
+from bot.interactions.options import title_of
+from bot.interactions.views import PersistentView
+from bot.reading import ReadingStatus
+from bot.ui import embeds, limits
+
+if TYPE_CHECKING:
+    from bot.app import PillarsBot
+
+
+async def send_resource_card(interaction: discord.Interaction[PillarsBot], resource: Resource) -> None:
+    """Answer privately with everything about the resource, the member's progress on it, and Start reading."""
+    entry = next(
+        (e for e in await interaction.client.store.shelf(interaction.user.id) if e.resource_id == resource.id), None
+    )
+    await interaction.response.send_message(
+        embed=embeds.resource_embed(resource, entry=entry),
+        view=PersistentView(StartReadingButton(resource.id, resource.title)),
+        ephemeral=True,
+    )
+
+
+class StartReadingButton(PersistentButton, template=rf"pillars:start:(?P<resource_id>{RESOURCE_ID})"):
+    """Put a resource on the presser's reading shelf."""
+
+    def __init__(self, resource_id: str, title: str = "", *, row: int | None = None) -> None:
+        label = f"Start reading: {title}" if title else "Start reading"
+        super().__init__(Look(label, discord.ButtonStyle.success, "📖"), "start", resource_id, row=row)
+        self.resource_id = resource_id
+
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """Log 'reading' for the presser, unless it is already on their reading shelf."""
+        store = interaction.client.store
+        current = (await store.statuses(interaction.user.id)).get(self.resource_id)
+        title = await title_of(interaction, self.resource_id)
+        if current is ReadingStatus.READING:
+            text = f"**{title}** is already on your reading shelf. `/progress log` records how far you are."
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        ensure_write_allowed(interaction)
+        entry = await store.log_progress(
+            interaction.user.id, interaction.guild_id, self.resource_id, status=ReadingStatus.READING
+        )
+        again = " (a re-read: your first read-through is kept)" if entry.read_count > 1 else ""
+        text = f"📖 **{title}** is on your reading shelf{again}. Log how far you get with `/progress log`."
+        await interaction.response.send_message(limits.content(text), ephemeral=True)
+
+
+class DetailsButton(PersistentButton, template=rf"pillars:details:(?P<resource_id>{RESOURCE_ID})"):
+    """Show the resource card to the presser only."""
+
+    def __init__(self, resource_id: str, label: str = "Details", *, row: int | None = None) -> None:
+        super().__init__(Look(label), "details", resource_id, row=row)
+        self.resource_id = resource_id
+
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """The resource card, with the presser's own progress."""
+        resource = await interaction.client.store.resource(interaction.guild_id, self.resource_id)
+        await send_resource_card(interaction, resource)
+
+
+BUTTONS = (StartReadingButton, DetailsButton)  # for `bot.add_dynamic_items` in each extension that shows them
