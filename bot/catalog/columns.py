@@ -6,6 +6,7 @@ numpy arrays takes a fraction of one. Built once per catalog (catalogs are immut
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,7 @@ class CatalogColumns:
         resources = list(catalog)
         size = len(resources)
 
-        def flags(predicate) -> np.ndarray:
+        def flags(predicate: Callable[..., bool]) -> np.ndarray:  # called with one resource
             return np.fromiter((predicate(r) for r in resources), dtype=bool, count=size)
 
         dependents: dict[str, list[int]] = {}

@@ -7,7 +7,6 @@ people: all of them at once, each with the file and line it comes from and a pla
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,9 +15,11 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.concepts import ConceptGraph, concept_key
+from bot.catalog.matching import closest, did_you_mean
 from bot.catalog.schema import Concept, Length, Resource, Section
 from bot.catalog.vocabulary import Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
 from bot.errors import InvalidInputError
@@ -101,9 +102,9 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type, misc]
         try:
             return self.construct_document(node)
         finally:  # a failed construction leaves state behind that would leak into the next item
-            self.constructed_objects = {}
-            self.recursive_objects = {}
-            self.state_generators = []
+            self.constructed_objects: dict[Any, Any] = {}
+            self.recursive_objects: dict[Any, Any] = {}
+            self.state_generators: list[Any] = []
             self.deep_construct = False
 
 
@@ -151,7 +152,7 @@ class _StreamLoader(_SafeLoader):  # type: ignore[valid-type, misc]
             return None
         data = []
         while not self.check_event(events.SequenceEndEvent):
-            item = self.compose_node(None, None)
+            item = self.compose_node(None, None)  # type: ignore[arg-type]  # the stub wants an index; a root has none
             if not isinstance(item, yaml.MappingNode):
                 return None
             keys = [key.value for key, _ in item.value]
@@ -197,10 +198,9 @@ def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node:
     return node
 
 
-def _did_you_mean(word: str, options: Iterable[str]) -> str:
+def _did_you_mean(word: object, options: Iterable[str]) -> str:
     """' (did you mean X?)' when one option is close to the word, else ''."""
-    close = difflib.get_close_matches(str(word).lower(), list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return did_you_mean(closest(str(word).lower(), options))
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
@@ -209,7 +209,7 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return names[-1] if names else "entry"
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     """A pydantic error as one plain-English sentence."""
     loc = tuple(error["loc"])
     field = _field_name(loc)
@@ -415,7 +415,7 @@ def _check_concepts_named(
             if concept_id in known:
                 continue
             named = concepts.named(concept_id)
-            hint = f" (did you mean '{named.id}'?)" if named else _did_you_mean(concept_id, concepts.ids)
+            hint = did_you_mean([named.id]) if named else _did_you_mean(concept_id, concepts.ids)
             message = f"concept '{concept_id}' is not in the concept vocabulary{hint}"
             issues.append(CatalogIssue(entry.source, _line(_locate(entry.node, loc)), message))
     return issues

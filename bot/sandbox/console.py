@@ -99,8 +99,8 @@ def split_command(text: str, synced: list[dict[str, Any]]) -> tuple[str, dict[st
         raise ScriptError("No command after '/'.")
     command = next((c for c in synced if c["name"] == words[0] and c.get("type", 1) == 1), None)
     if command is None:
-        names = ", ".join(sorted(c["name"] for c in synced if c.get("type", 1) == 1))
-        raise ScriptError(f"No command /{words[0]}; the bot has: {names}.")
+        known = ", ".join(sorted(c["name"] for c in synced if c.get("type", 1) == 1))
+        raise ScriptError(f"No command /{words[0]}; the bot has: {known}.")
     path, node, rest = [words[0]], command, text[len(words[0]) :].strip()
     while True:
         subs = {o["name"]: o for o in node.get("options") or [] if o.get("type") in (1, 2)}
@@ -302,8 +302,8 @@ class Console:
                 user, _unquote(name), message_text=parts["text"], author=parts.get("author", "bob")
             )
         if action.verb == "say":
-            message = await sandbox.say(user, action.text)
-            return Reply(kind="message", content=message["content"], message_id=int(message["id"]))
+            said = await sandbox.say(user, action.text)
+            return Reply(kind="message", content=said["content"], message_id=int(said["id"]))
         raise ScriptError(f"Unknown action {action.verb!r}.")
 
     def _last_reply(self) -> Reply:

@@ -183,7 +183,7 @@ class Emulator:
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         server = site._server
-        assert server is not None and server.sockets, "the sandbox server did not open a socket"
+        assert isinstance(server, asyncio.Server) and server.sockets, "the sandbox server did not open a socket"
         self.port = server.sockets[0].getsockname()[1]
         log.info("sandbox Discord listening on %s", self.base_url)
         return self
