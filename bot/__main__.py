@@ -2,6 +2,9 @@
 
 `python -m bot` with no command runs the bot. The catalog, recommend and path commands give the
 same answers the bot gives in Discord, as text or JSON, with no Discord at all.
+
+A subcommand is one function, registered with `@command("words", "help", arg(...), …)`; the parser is built
+from the registrations, so `python -m bot db restore` would be one more decorated function.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.matching import did_you_mean, resolve_topic, suggest_words
@@ -20,41 +25,56 @@ from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.config import ConfigError, load_settings
 from bot.recommend import Query, learning_path, recommend
 
+Handler = Callable[[argparse.Namespace], int]
+Argument = tuple[tuple[str, ...], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: the words that name it ("db backup"), its help, its arguments, and what runs it."""
+
+    words: tuple[str, ...]
+    help: str
+    arguments: tuple[Argument, ...]
+    run: Handler
+
+
+COMMANDS: list[Command] = []
+GROUPS = {"catalog": "work with the curated catalog", "db": "database tools"}  # the help of a first word
+
+
+def arg(*flags: str, **options: Any) -> Argument:
+    """One argument of a subcommand, as `ArgumentParser.add_argument` takes it."""
+    return flags, options
+
+
+def command(name: str, help: str, *arguments: Argument) -> Callable[[Handler], Handler]:
+    """Decorator: the function is the subcommand `name` ("path", "catalog check"), listed in this order."""
+
+    def register(run: Handler) -> Handler:
+        COMMANDS.append(Command(tuple(name.split()), help, arguments, run))
+        return run
+
+    return register
+
 
 def _parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+    """The argument parser with every registered subcommand, each set to run its function."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Pillars: study the math behind ML.")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot (the default): needs DISCORD_TOKEN")
-
-    sandbox = commands.add_parser("sandbox", help="try the bot against a local Discord emulator, no token needed")
-    sandbox.add_argument("--script", type=Path, help="a file of actions to run instead of the console")
-    sandbox.add_argument("--json", action="store_true", help="print one JSON object per reply")
-
-    catalog = commands.add_parser("catalog", help="work with the curated catalog")
-    catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True)
-    check = catalog_commands.add_parser("check", help="validate the catalog; exits 1 with file:line errors")
-    check.add_argument("path", nargs="?", type=Path, help="a YAML file or folder (default: CATALOG_PATH)")
-
-    rec = commands.add_parser("recommend", help="recommend resources, as the bot would")
-    rec.add_argument("--topic", help="a topic: 'linear algebra', 'linalg', 'stats'…")
-    rec.add_argument("--background", choices=[b.value for b in Background])
-    rec.add_argument("--level", choices=[level.value for level in Level])
-    rec.add_argument("--kind", choices=[k.value for k in Kind])
-    rec.add_argument("--free", action="store_true", help="only resources free to study")
-    rec.add_argument("--query", default="", help="free text, e.g. 'gentle probability for a developer'")
-    rec.add_argument("--limit", type=int, default=3)
-    rec.add_argument("--json", action="store_true")
-
-    path = commands.add_parser("path", help="the learning path for a topic")
-    path.add_argument("topic")
-    path.add_argument("--json", action="store_true")
-
-    db = commands.add_parser("db", help="database tools")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    backup = db_commands.add_parser("backup", help="a consistent copy of the (live) database")
-    backup.add_argument("dest", type=Path)
-    backup.add_argument("--database", type=Path, help="the database to copy (default: DATABASE_PATH)")
+    parser.set_defaults(func=_cmd_run)  # no subcommand: run the bot
+    top = parser.add_subparsers(dest="command")
+    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    for entry in COMMANDS:
+        where = top
+        for word in entry.words[:-1]:
+            if word not in groups:
+                group = top.add_parser(word, help=GROUPS[word])
+                groups[word] = group.add_subparsers(dest=f"{word}_command", required=True)
+            where = groups[word]
+        sub = where.add_parser(entry.words[-1], help=entry.help)
+        for flags, options in entry.arguments:
+            sub.add_argument(*flags, **options)
+        sub.set_defaults(func=entry.run)
     return parser
 
 
@@ -72,6 +92,32 @@ def _topic_or_exit(text: str) -> Topic:
     return topic
 
 
+@command("run", "run the bot (the default): needs DISCORD_TOKEN")
+def _cmd_run(_: argparse.Namespace) -> int:
+    """Run the bot against Discord."""
+    from bot.app import run_bot
+
+    return run_bot(load_settings())
+
+
+@command(
+    "sandbox",
+    "try the bot against a local Discord emulator, no token needed",
+    arg("--script", type=Path, help="a file of actions to run instead of the console"),
+    arg("--json", action="store_true", help="print one JSON object per reply"),
+)
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    """Run the bot against the local emulator: a console, or a script."""
+    from bot.sandbox.console import run_sandbox
+
+    return run_sandbox(script=args.script, as_json=args.json)
+
+
+@command(
+    "catalog check",
+    "validate the catalog; exits 1 with file:line errors",
+    arg("path", nargs="?", type=Path, help="a YAML file or folder (default: CATALOG_PATH)"),
+)
 def _cmd_check(args: argparse.Namespace) -> int:
     """Validate the catalog and print a one-line summary or every issue."""
     path = _catalog_path(args.path)
@@ -84,6 +130,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+@command(
+    "recommend",
+    "recommend resources, as the bot would",
+    arg("--topic", help="a topic: 'linear algebra', 'linalg', 'stats'…"),
+    arg("--background", choices=[b.value for b in Background]),
+    arg("--level", choices=[level.value for level in Level]),
+    arg("--kind", choices=[k.value for k in Kind]),
+    arg("--free", action="store_true", help="only resources free to study"),
+    arg("--query", default="", help="free text, e.g. 'gentle probability for a developer'"),
+    arg("--limit", type=int, default=3),
+    arg("--json", action="store_true"),
+)
 def _cmd_recommend(args: argparse.Namespace) -> int:
     """Print the recommendation for the given options."""
     catalog = load_catalog(_catalog_path(None))
@@ -114,6 +172,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("path", "the learning path for a topic", arg("topic"), arg("--json", action="store_true"))
 def _cmd_path(args: argparse.Namespace) -> int:
     """Print the learning path for a topic."""
     topic = _topic_or_exit(args.topic)
@@ -129,6 +188,12 @@ def _cmd_path(args: argparse.Namespace) -> int:
     return 0
 
 
+@command(
+    "db backup",
+    "a consistent copy of the (live) database",
+    arg("dest", type=Path),
+    arg("--database", type=Path, help="the database to copy (default: DATABASE_PATH)"),
+)
 def _cmd_backup(args: argparse.Namespace) -> int:
     """Copy the database with SQLite's online backup."""
     from bot.store import backup_database
@@ -142,34 +207,11 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_run(_: argparse.Namespace) -> int:
-    """Run the bot against Discord."""
-    from bot.app import run_bot
-
-    return run_bot(load_settings())
-
-
-def _cmd_sandbox(args: argparse.Namespace) -> int:
-    """Run the bot against the local emulator: a console, or a script."""
-    from bot.sandbox.console import run_sandbox
-
-    return run_sandbox(script=args.script, as_json=args.json)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m bot` and the `pillars` script."""
     args = _parser().parse_args(argv)
-    handlers = {
-        None: _cmd_run,
-        "run": _cmd_run,
-        "sandbox": _cmd_sandbox,
-        "catalog": _cmd_check,
-        "recommend": _cmd_recommend,
-        "path": _cmd_path,
-        "db": _cmd_backup,
-    }
     try:
-        return handlers[args.command](args)
+        return int(args.func(args))
     except (ConfigError, CatalogError) as exc:
         print(exc.message if isinstance(exc, CatalogError) else str(exc), file=sys.stderr)
         return 1
