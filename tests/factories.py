@@ -1,10 +1,19 @@
-"""Builders for test data: resources with sensible defaults, so a test states only what matters to it."""
+"""Test data: the resource ids tests name, and builders of resources with sensible defaults.
+
+The ids stand both in the shipped catalog (data/, which the sandbox serves) and in the store tests' small
+catalog (`tests.store.conftest.curated_catalog`), except where said.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.catalog import Catalog, Resource
+
+LADR = "linear-algebra-done-right"  # pages (390 in data/)
+ESSENCE = "essence-of-linear-algebra"  # videos
+DEEP = "deep-learning-book"  # the store tests' only: builds on LADR
+POST = "gradient-descent-post"  # the store tests' only: an article, in percent
 
 
 def make_resource(resource_id: str, **fields: Any) -> Resource:

@@ -15,12 +15,13 @@ from bot.catalog import Catalog
 from bot.catalog.loader import catalog_files, load_catalog
 from bot.catalog.vocabulary import Background, Cost, Level, Topic
 from bot.recommend import Query, learning_path, recommend
+from tests.factories import LADR
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 
 # The five resources of the seed post, "5 Books That Will Teach You the Math Behind Machine Learning".
-AXLER = "linear-algebra-done-right"
+AXLER = LADR
 MIT_18_02 = "mit-18-02-multivariable-calculus"
 TRASK = "grokking-deep-learning"
 GOODFELLOW = "deep-learning-goodfellow"

@@ -841,6 +841,10 @@ class Emulator:
         await self._announce(message, created=True)
         return message
 
+    def add_message(self, channel_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+        """A message of the bot's that is already in a channel, as one sent before a restart would be."""
+        return self._create_message(channel_id, payload, {})
+
     async def _post_message(self, request: web.Request, channel_id: str) -> web.Response:
         """The bot sends a message to a channel."""
         channel = int(channel_id)

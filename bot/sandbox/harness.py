@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import discord
 import yarl
@@ -39,7 +39,7 @@ _OPTION_TYPES = {3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel
                  10: "number", 11: "attachment"}  # fmt: skip
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
-BotFactory = Callable[[], commands.Bot]
+BotT = TypeVar("BotT", bound=commands.Bot)
 
 
 class SandboxError(Exception):
@@ -186,12 +186,16 @@ async def _identify_at_once(shard_id: int | None, *, initial: bool = False) -> N
     """discord.py waits 5 s before identifying again; the sandbox does not."""
 
 
-class Sandbox:
-    """The emulator, a bot connected to it, and actions a member can take."""
+class Sandbox(Generic[BotT]):
+    """The emulator, a bot connected to it, and actions a member can take.
+
+    Typed by the bot it runs: `Sandbox(lambda: create_bot(settings))` is a `Sandbox[PillarsBot]`, so a test
+    reads `sandbox.bot.store` with its type.
+    """
 
     def __init__(
         self,
-        bot: BotFactory | commands.Bot,
+        bot: Callable[[], BotT] | BotT | None,
         *,
         timeout: float = 5.0,
         heartbeat_interval: float = 0.5,
@@ -204,7 +208,7 @@ class Sandbox:
         self.heartbeat_timeout = heartbeat_timeout
         self.token = token
         self.emulator = Emulator(world or build_world(), token=token, heartbeat_interval=heartbeat_interval)
-        self.bot: commands.Bot | None = None
+        self._bot: BotT | None = None
         self._connect_task: asyncio.Task[None] | None = None
         self._saved: tuple[str, yarl.URL] | None = None
         self._errors = _ErrorLog()
@@ -228,21 +232,24 @@ class Sandbox:
         logging.getLogger().addHandler(self._errors)
         try:
             source = self._bot_or_factory
-            await self._start_bot(source if isinstance(source, discord.Client) else source())
+            if source is None:
+                raise SandboxError("This sandbox has no bot to start: give Sandbox a bot or a factory.")
+            await self._start_bot(source if isinstance(source, commands.Bot) else source())
         except BaseException:
             await self.stop()
             raise
 
     async def restart(self) -> None:
         """Close the bot and start a new one from the factory; Discord (the emulator) keeps its messages."""
-        if isinstance(self._bot_or_factory, discord.Client):
+        factory = self._bot_or_factory
+        if factory is None or isinstance(factory, commands.Bot):
             raise SandboxError("A sandbox made from a built bot cannot restart it; give Sandbox a factory.")
         await self._close_bot()
-        await self._start_bot(self._bot_or_factory())
+        await self._start_bot(factory())
 
-    async def _start_bot(self, bot: commands.Bot) -> None:
+    async def _start_bot(self, bot: BotT) -> None:
         """Log the bot in (its setup_hook syncs), connect it, and wait until it is ready."""
-        self.bot = bot
+        self._bot = bot
         bot.before_identify_hook = _identify_at_once  # type: ignore[method-assign]
         bot._connection.heartbeat_timeout = self.heartbeat_timeout
         await asyncio.wait_for(bot.login(self.token), self.timeout * 4)
@@ -260,8 +267,8 @@ class Sandbox:
 
     async def _close_bot(self) -> None:
         """Close the bot and wait for its connection loop to end."""
-        if self.bot is not None:
-            await self.bot.close()
+        if self._bot is not None:
+            await self._bot.close()
         if self._connect_task is not None:
             try:
                 await asyncio.wait_for(self._connect_task, 5)
@@ -279,6 +286,13 @@ class Sandbox:
         logging.getLogger().removeHandler(self._errors)
 
     # -- what tests read ---------------------------------------------------------------------------------
+
+    @property
+    def bot(self) -> BotT:
+        """The bot connected to the emulator (the newest, after a restart); SandboxError before it started."""
+        if self._bot is None:
+            raise SandboxError("No bot has started in this sandbox yet.")
+        return self._bot
 
     @property
     def world(self) -> World:
@@ -306,7 +320,7 @@ class Sandbox:
     async def command(self, user: str, name: str, /, *, in_channel: str | None = None, **options: Any) -> Reply:
         """`user` runs slash command `name` ("recommend", "progress log") with these options (in #study)."""
         member = self.world.user(user)
-        data = self._command_data(name, options)
+        data = self.command_payload(name, options)
         record = self.emulator.new_interaction(kind=2, user=member, data=data, channel_id=self._channel_id(in_channel))
         return await self._exchange(record, f"/{name}")
 
@@ -315,7 +329,7 @@ class Sandbox:
     ) -> list[tuple[str, Any]]:
         """`user` types `value` into option `focused` of `name`; the choices the bot offers, as (name, value)."""
         member = self.world.user(user)
-        data = self._command_data(name, options, focused=(focused, value))
+        data = self.command_payload(name, options, focused=(focused, value))
         record = self.emulator.new_interaction(kind=4, user=member, data=data)
         reply = await self._exchange(record, f"autocomplete of /{name} {focused}")
         return reply.choices
@@ -435,7 +449,9 @@ class Sandbox:
             f"The bot synced no {'slash' if kind == 1 else 'context menu'} command {name!r}; it has: {known}."
         )
 
-    def _command_data(self, path: str, options: dict[str, Any], focused: tuple[str, str] | None = None) -> dict:
+    def command_payload(
+        self, path: str, options: dict[str, Any], focused: tuple[str, str] | None = None
+    ) -> dict[str, Any]:
         """The `data` of a slash command or autocomplete interaction, options typed by the synced definitions."""
         words = path.strip().lstrip("/").split()
         if not words:

@@ -446,6 +446,25 @@ class Database:
         return [row[0] for row in rows]
 
     @property
+    def writer(self) -> aiosqlite.Connection:
+        """The write connection itself, for tests that trace its statements or inject a fault into it."""
+        return self._conn
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """The read connection (the write one for an in-memory database), for tests that trace it."""
+        return self._reader
+
+    async def run_between_transactions(self, sql: str) -> Any:
+        """Run one statement on the write connection while no transaction is open; its first value, if any.
+
+        For tests that change the connection under the store (`PRAGMA query_only`, `max_page_count`).
+        """
+        async with self._lock, self._conn.execute(sql) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    @property
     def total_changes(self) -> int:
         """Rows changed on this connection since it opened (a refused request must leave it unchanged)."""
         return self._conn.total_changes

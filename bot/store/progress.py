@@ -235,6 +235,10 @@ class ProgressLog:
         self._generation += 1
         self._statuses.pop(user_id, None)
 
+    def cached(self, user_id: int) -> dict[str, ReadThrough] | None:
+        """The member's read-throughs as last committed, when they are in memory (None: the next write loads them)."""
+        return self._current.get(user_id)
+
     def drop_read_throughs(self, user_id: int) -> None:
         """Drop the member's cached read-throughs: call it inside any transaction that writes them otherwise
         than `log` does, so no writer after it, in the same batch or later, trusts the old ones."""

@@ -34,7 +34,7 @@ from bot.store.models import (
     ShelfEntry,
     Suggestion,
 )
-from bot.store.progress import ProgressLog, check_position, check_status
+from bot.store.progress import ProgressLog, ReadThrough, check_position, check_status
 from bot.store.settings import SettingsBook
 from bot.store.suggestions import SuggestionQueue
 from bot.store.text import MAX_NOTE, clean_note
@@ -61,6 +61,15 @@ class Store:
         StorageUnavailableError. `":memory:"` is a private database that vanishes on close.
         """
         return cls(await Database.open(path, read_only=read_only), curated)
+
+    @property
+    def database(self) -> Database:
+        """The connection layer under the store, for tools and tests about the connection itself."""
+        return self._db
+
+    def cached_read_throughs(self, user_id: int) -> dict[str, ReadThrough] | None:
+        """The member's current read-throughs as the writers keep them in memory (None: not loaded yet)."""
+        return self._progress.cached(user_id)
 
     async def close(self) -> None:
         """Close the connections, committing an open batch first; acknowledged writes are already durable."""

@@ -8,33 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
-import pytest
-
-from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
+from tests.conftest import PillarsSandbox
+from tests.factories import ESSENCE, LADR
 
-LADR = "linear-algebra-done-right"
-ESSENCE = "essence-of-linear-algebra"
 NO_PINGS = {"parse": []}
 
 
-@pytest.fixture
-async def pillars(sandbox: Sandbox) -> AsyncIterator[Sandbox]:
-    """The production bot in the sandbox (see tests/e2e/conftest.py); no test may leave an error logged."""
-    yield sandbox
-    assert sandbox.logged_errors == [], "the bot logged errors"
-
-
-async def followups_of(sandbox: Sandbox, reply: Reply) -> list[Reply]:
+async def followups_of(sandbox: PillarsSandbox, reply: Reply) -> list[Reply]:
     """The follow-ups of an interaction, once they are in (a persistent button's task is not awaited)."""
     record = sandbox.emulator.interactions[reply.interaction_id or 0]
     for _ in range(100):
         if record.followup_ids:
             break
         await asyncio.sleep(0.02)
-    return [sandbox._message_reply(i, "message") for i in record.followup_ids]
+    return [sandbox.message(i) for i in record.followup_ids]
 
 
 def within_limits(reply: Reply) -> None:
@@ -47,7 +36,7 @@ def within_limits(reply: Reply) -> None:
 # --- /recommend ---------------------------------------------------------------------------------------
 
 
-async def test_recommend_by_topic_gives_private_picks_with_reasons_links_and_buttons(pillars: Sandbox) -> None:
+async def test_recommend_by_topic_gives_private_picks_with_reasons_links_and_buttons(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="linalg", background="software engineer")
     assert reply.ephemeral
     within_limits(reply)
@@ -59,7 +48,7 @@ async def test_recommend_by_topic_gives_private_picks_with_reasons_links_and_but
     assert all(len(button.custom_id or "") <= 100 for button in reply.buttons)
 
 
-async def test_topic_autocomplete_offers_labels_and_synonyms(pillars: Sandbox) -> None:
+async def test_topic_autocomplete_offers_labels_and_synonyms(pillars: PillarsSandbox) -> None:
     choices = await pillars.autocomplete("alice", "recommend", focused="topic", value="lin")
     assert ("linear algebra", "linear-algebra") in choices
     assert len(choices) <= 25 and all(len(name) <= 100 for name, _ in choices)
@@ -67,25 +56,25 @@ async def test_topic_autocomplete_offers_labels_and_synonyms(pillars: Sandbox) -
     assert 0 < len(everything) <= 25
 
 
-async def test_an_unknown_topic_gets_did_you_mean_not_everything(pillars: Sandbox) -> None:
+async def test_an_unknown_topic_gets_did_you_mean_not_everything(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="algebrra")
     assert reply.ephemeral and not reply.embeds
     assert "I don't know the topic 'algebrra' (did you mean 'linear algebra'?)." in reply.content
 
 
-async def test_free_text_that_names_nothing_gets_suggestions(pillars: Sandbox) -> None:
+async def test_free_text_that_names_nothing_gets_suggestions(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", query="something about quaternions")
     assert reply.ephemeral and not reply.embeds
     assert "couldn't match" in reply.content
 
 
-async def test_free_text_is_understood(pillars: Sandbox) -> None:
+async def test_free_text_is_understood(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", query="gentle probability for a developer, free")
     assert "probability" in reply.embeds[0]["description"]
     assert "free only" in reply.embeds[0]["description"]
 
 
-async def test_start_reading_puts_the_pick_on_the_pressers_shelf(pillars: Sandbox) -> None:
+async def test_start_reading_puts_the_pick_on_the_pressers_shelf(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="linear algebra")
     start = next(b for b in reply.buttons if (b.label or "").startswith("Start reading"))
     started = await pillars.click("alice", reply, start.custom_id or "")
@@ -96,7 +85,7 @@ async def test_start_reading_puts_the_pick_on_the_pressers_shelf(pillars: Sandbo
     assert "Reading" in shelf.text
 
 
-async def test_start_reading_pressed_by_another_member_goes_on_their_own_shelf(pillars: Sandbox) -> None:
+async def test_start_reading_pressed_by_another_member_goes_on_their_own_shelf(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="linear algebra")
     start = next(b for b in reply.buttons if (b.label or "").startswith("Start reading"))
     await pillars.click("bob", reply, start.custom_id or "")
@@ -106,7 +95,7 @@ async def test_start_reading_pressed_by_another_member_goes_on_their_own_shelf(p
     assert "Nothing on the shelf yet" in alices.text
 
 
-async def test_more_pages_through_the_same_question(pillars: Sandbox) -> None:
+async def test_more_pages_through_the_same_question(pillars: PillarsSandbox) -> None:
     first = await pillars.command("alice", "recommend", topic="linear algebra")
     second = await pillars.click("alice", first, "More picks")
     assert second.kind == "update"
@@ -116,14 +105,14 @@ async def test_more_pages_through_the_same_question(pillars: Sandbox) -> None:
     assert second.embeds[0]["footer"]["text"].startswith("4–")
 
 
-async def test_details_shows_the_resource_privately(pillars: Sandbox) -> None:
+async def test_details_shows_the_resource_privately(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="linear algebra")
     details = await pillars.click("bob", reply, "Details")
     assert details.ephemeral and details.embeds[0]["url"].startswith("https://")
     assert "Why it's here" in details.text
 
 
-async def test_share_posts_the_picks_publicly_without_pinging(pillars: Sandbox) -> None:
+async def test_share_posts_the_picks_publicly_without_pinging(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="probability")
     shared = await pillars.click("alice", reply, "Share")
     assert "Shared" in shared.content
@@ -138,7 +127,7 @@ async def test_share_posts_the_picks_publicly_without_pinging(pillars: Sandbox) 
     assert details.ephemeral
 
 
-async def test_recommending_for_another_member_names_them_without_a_ping(pillars: Sandbox) -> None:
+async def test_recommending_for_another_member_names_them_without_a_ping(pillars: PillarsSandbox) -> None:
     await pillars.command("bob", "progress log", resource=ESSENCE, status="reading")
     reply = await pillars.command("alice", "recommend", topic="linear algebra", **{"for": "bob"})
     assert reply.embeds[0]["title"] == "Picks for Bob"
@@ -146,7 +135,7 @@ async def test_recommending_for_another_member_names_them_without_a_ping(pillars
     assert "<@" not in reply.text
 
 
-async def test_the_message_command_answers_a_question_publicly(pillars: Sandbox) -> None:
+async def test_the_message_command_answers_a_question_publicly(pillars: PillarsSandbox) -> None:
     reply = await pillars.message_command(
         "alice", "Recommend resources", message_text="any free book on linear algebra for a programmer?"
     )
@@ -156,7 +145,7 @@ async def test_the_message_command_answers_a_question_publicly(pillars: Sandbox)
     assert "<@" not in reply.content
 
 
-async def test_the_message_command_on_a_message_naming_nothing_answers_only_the_asker(pillars: Sandbox) -> None:
+async def test_the_message_command_on_a_message_naming_nothing_answers_only_the_asker(pillars: PillarsSandbox) -> None:
     reply = await pillars.message_command("alice", "Recommend resources", message_text="lunch at noon, anyone?")
     assert reply.ephemeral
 
@@ -164,7 +153,7 @@ async def test_the_message_command_on_a_message_naming_nothing_answers_only_the_
 # --- /path, /resource ---------------------------------------------------------------------------------
 
 
-async def test_path_marks_the_members_progress(pillars: Sandbox) -> None:
+async def test_path_marks_the_members_progress(pillars: PillarsSandbox) -> None:
     await pillars.command("alice", "progress log", resource=ESSENCE, status="finished")
     reply = await pillars.command("alice", "path", topic="linear algebra")
     assert reply.ephemeral
@@ -172,7 +161,7 @@ async def test_path_marks_the_members_progress(pillars: Sandbox) -> None:
     assert "✅ [Essence of Linear Algebra]" in reply.text
 
 
-async def test_resource_info_autocompletes_titles_and_shows_everything(pillars: Sandbox) -> None:
+async def test_resource_info_autocompletes_titles_and_shows_everything(pillars: PillarsSandbox) -> None:
     choices = await pillars.autocomplete("alice", "resource info", focused="resource", value="linear algebra done")
     assert choices and choices[0][1] == LADR
     reply = await pillars.command("alice", "resource info", resource=LADR)
@@ -181,12 +170,12 @@ async def test_resource_info_autocompletes_titles_and_shows_everything(pillars: 
     assert typed.embeds[0]["title"] == reply.embeds[0]["title"]
 
 
-async def test_resource_info_for_an_unknown_resource_says_so(pillars: Sandbox) -> None:
+async def test_resource_info_for_an_unknown_resource_says_so(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "resource info", resource="no-such-book")
     assert reply.ephemeral and not reply.embeds and reply.content
 
 
-async def test_resource_search(pillars: Sandbox) -> None:
+async def test_resource_search(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "resource search", query="linear algebra")
     assert reply.ephemeral and len(reply.embeds[0]["fields"]) >= 2
     nothing = await pillars.command("alice", "resource search", query="zzzqqq")
@@ -196,7 +185,7 @@ async def test_resource_search(pillars: Sandbox) -> None:
 # --- /progress, /leaderboard --------------------------------------------------------------------------
 
 
-async def test_progress_log_show_history_and_stats(pillars: Sandbox) -> None:
+async def test_progress_log_show_history_and_stats(pillars: PillarsSandbox) -> None:
     logged = await pillars.command(
         "alice", "progress log", resource=LADR, status="reading", position=39, note="chapter 2 is hard"
     )
@@ -209,22 +198,24 @@ async def test_progress_log_show_history_and_stats(pillars: Sandbox) -> None:
     assert "Reading" in stats.text and "Streak" in stats.text
 
 
-async def test_another_members_shelf_hides_their_notes(pillars: Sandbox) -> None:
+async def test_another_members_shelf_hides_their_notes(pillars: PillarsSandbox) -> None:
     await pillars.command("alice", "progress log", resource=LADR, status="reading", note="secret note")
     reply = await pillars.command("bob", "progress show", member="alice")
     assert "Alice's shelf" in reply.text and "Linear Algebra Done Right" in reply.text
     assert "secret note" not in reply.text
 
 
-async def test_progress_log_needs_something_to_record_and_refuses_a_position_past_the_end(pillars: Sandbox) -> None:
+async def test_progress_log_needs_something_to_record_and_refuses_a_position_past_the_end(
+    pillars: PillarsSandbox,
+) -> None:
     empty = await pillars.command("alice", "progress log", resource=LADR)
     assert "status, a position or a note" in empty.content
     past = await pillars.command("alice", "progress log", resource=LADR, position=99_999)
     assert past.ephemeral and past.content and not past.embeds
 
 
-async def test_writes_are_rate_limited_per_member_and_say_when_to_retry(pillars: Sandbox) -> None:
-    rate = pillars.bot.settings.write_cooldown_rate  # type: ignore[union-attr]
+async def test_writes_are_rate_limited_per_member_and_say_when_to_retry(pillars: PillarsSandbox) -> None:
+    rate = pillars.bot.settings.write_cooldown_rate
     for _ in range(rate):
         await pillars.command("alice", "progress log", resource=LADR, status="reading")
     refused = await pillars.command("alice", "progress log", resource=LADR, status="reading")
@@ -233,7 +224,7 @@ async def test_writes_are_rate_limited_per_member_and_say_when_to_retry(pillars:
     assert "Logged" in bob.content
 
 
-async def test_leaderboard_ranks_by_name_without_pings(pillars: Sandbox) -> None:
+async def test_leaderboard_ranks_by_name_without_pings(pillars: PillarsSandbox) -> None:
     await pillars.command("alice", "progress log", resource=LADR, status="finished")
     await pillars.command("bob", "progress log", resource=ESSENCE, status="reading")
     reply = await pillars.command("carol", "leaderboard")
@@ -245,7 +236,7 @@ async def test_leaderboard_ranks_by_name_without_pings(pillars: Sandbox) -> None
 # --- /mydata, /help -----------------------------------------------------------------------------------
 
 
-async def test_mydata_export_is_a_private_json_file(pillars: Sandbox) -> None:
+async def test_mydata_export_is_a_private_json_file(pillars: PillarsSandbox) -> None:
     await pillars.command("alice", "progress log", resource=LADR, status="reading")
     reply = await pillars.command("alice", "mydata export")
     assert reply.ephemeral
@@ -254,7 +245,7 @@ async def test_mydata_export_is_a_private_json_file(pillars: Sandbox) -> None:
     assert LADR in body.decode()
 
 
-async def test_mydata_delete_only_the_member_who_asked_can_confirm(pillars: Sandbox) -> None:
+async def test_mydata_delete_only_the_member_who_asked_can_confirm(pillars: PillarsSandbox) -> None:
     await pillars.command("alice", "progress log", resource=LADR, status="reading")
     ask = await pillars.command("alice", "mydata delete")
     assert ask.ephemeral
@@ -266,13 +257,13 @@ async def test_mydata_delete_only_the_member_who_asked_can_confirm(pillars: Sand
     assert "Nothing on the shelf yet" in (await pillars.command("alice", "progress show")).text
 
 
-async def test_mydata_delete_can_be_cancelled(pillars: Sandbox) -> None:
+async def test_mydata_delete_can_be_cancelled(pillars: PillarsSandbox) -> None:
     ask = await pillars.command("alice", "mydata delete")
     kept = await pillars.click("alice", ask, "Keep my data")
     assert "Nothing was deleted" in kept.content
 
 
-async def test_help_lists_every_member_command_with_examples(pillars: Sandbox) -> None:
+async def test_help_lists_every_member_command_with_examples(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "help")
     assert reply.ephemeral
     for name in ("/recommend", "/path", "/resource info", "/progress log", "/leaderboard", "/mydata delete"):
@@ -280,7 +271,7 @@ async def test_help_lists_every_member_command_with_examples(pillars: Sandbox) -
     assert "e.g. `/recommend" in reply.text
 
 
-async def test_help_lists_the_moderator_commands_apart_each_with_an_example(pillars: Sandbox) -> None:
+async def test_help_lists_the_moderator_commands_apart_each_with_an_example(pillars: PillarsSandbox) -> None:
     [embed] = (await pillars.command("alice", "help")).embeds
     everyone = "\n".join(f["value"] for f in embed["fields"] if f["name"].startswith("For everyone"))
     moderators = "\n".join(f["value"] for f in embed["fields"] if f["name"].startswith("For moderators"))
@@ -289,7 +280,7 @@ async def test_help_lists_the_moderator_commands_apart_each_with_an_example(pill
         assert f"`/catalog {name}`" in moderators and f"e.g. `/catalog {name}" in moderators
 
 
-async def test_every_synced_description_is_within_limits(pillars: Sandbox) -> None:
+async def test_every_synced_description_is_within_limits(pillars: PillarsSandbox) -> None:
     def walk(options: list[dict]) -> None:
         for option in options:
             assert 1 <= len(option["description"]) <= 100
@@ -305,7 +296,7 @@ async def test_every_synced_description_is_within_limits(pillars: Sandbox) -> No
 # --- restarts -----------------------------------------------------------------------------------------
 
 
-async def test_buttons_keep_working_after_a_restart(pillars: Sandbox) -> None:
+async def test_buttons_keep_working_after_a_restart(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", topic="linear algebra")
     ask = await pillars.command("alice", "mydata delete")
     await pillars.restart()
@@ -321,7 +312,7 @@ async def test_buttons_keep_working_after_a_restart(pillars: Sandbox) -> None:
 # --- the announce channel ------------------------------------------------------------------------------
 
 
-async def test_finishing_a_resource_is_announced_once_in_the_servers_announce_channel(pillars: Sandbox) -> None:
+async def test_finishing_a_resource_is_announced_once_in_the_servers_announce_channel(pillars: PillarsSandbox) -> None:
     await pillars.command("admin", "catalog settings", announce_channel="general")
     general = pillars.world.channel("general").id
 
@@ -340,7 +331,7 @@ async def test_finishing_a_resource_is_announced_once_in_the_servers_announce_ch
     assert pillars.emulator.allowed_mentions[int(posted["id"])] == NO_PINGS
 
 
-async def test_a_typed_beginning_of_several_titles_is_asked_about_not_guessed(pillars: Sandbox) -> None:
+async def test_a_typed_beginning_of_several_titles_is_asked_about_not_guessed(pillars: PillarsSandbox) -> None:
     ambiguous = await pillars.command("alice", "resource info", resource="Neural")
     assert ambiguous.ephemeral and "could be" in ambiguous.content
     assert (

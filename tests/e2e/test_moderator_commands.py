@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.catalog.loader import dump_resources, parse_resources
 from bot.catalog.schema import Section
-from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
 from bot.sandbox.world import SANDBOX_GUILD_ID
 from tests.catalog_files import IMPORT_YAML
+from tests.conftest import MakePillars, PillarsSandbox
+from tests.factories import ESSENCE, LADR
 
-LADR = "linear-algebra-done-right"
-ESSENCE = "essence-of-linear-algebra"
 NO_PINGS = {"parse": []}
 DATA = Path(__file__).resolve().parents[2] / "data"
 REFUSED = "Only moderators can do that"
@@ -55,27 +50,14 @@ resources:
 """
 
 
-@pytest.fixture
-async def pillars(sandbox: Sandbox) -> AsyncIterator[Sandbox]:
-    """The production bot in the sandbox; no test may leave an error logged."""
-    yield sandbox
-    assert sandbox.logged_errors == [], "the bot logged errors"
-
-
-def store(sandbox: Sandbox) -> Any:
-    """The running bot's store."""
-    assert sandbox.bot is not None
-    return sandbox.bot.store  # type: ignore[attr-defined]
-
-
-async def snapshot(sandbox: Sandbox) -> dict[str, Any]:
+async def snapshot(sandbox: PillarsSandbox) -> dict[str, Any]:
     """Everything a moderator command could change, to compare before and after."""
-    s = store(sandbox)
+    s = sandbox.bot.store
     catalog = await s.catalog_for(SANDBOX_GUILD_ID)
     settings = await s.guild_settings(SANDBOX_GUILD_ID)
     return {
         "catalog": [r.model_dump(mode="json") for r in catalog],
-        "curated": store(sandbox).curated.ids,
+        "curated": s.curated.ids,
         "retired": sorted(r.id for r in await s.retired(SANDBOX_GUILD_ID)),
         "own": [r.id for r in await s.guild_resources(SANDBOX_GUILD_ID)],
         "suggestions": [(x.id, x.status) for x in await s.suggestions(SANDBOX_GUILD_ID, pending_only=False)],
@@ -91,18 +73,18 @@ def private_and_quiet(reply: Reply) -> None:
     assert reply.allowed_mentions in (None, NO_PINGS)
 
 
-async def make_mod_a_moderator(sandbox: Sandbox) -> None:
+async def make_mod_a_moderator(sandbox: PillarsSandbox) -> None:
     """A server manager configures the Moderator role."""
     reply = await sandbox.command("admin", "catalog settings", moderator_role="Moderator")
     assert "Saved" in reply.content
 
 
-async def audit_actions(sandbox: Sandbox) -> list[tuple[str, str | None, int]]:
+async def audit_actions(sandbox: PillarsSandbox) -> list[tuple[str, str | None, int]]:
     """(action, target, moderator id) of the audit log, newest first."""
-    return [(e.action, e.target, e.moderator_id) for e in await store(sandbox).audit_log(SANDBOX_GUILD_ID, limit=50)]
+    return [(e.action, e.target, e.moderator_id) for e in await sandbox.bot.store.audit_log(SANDBOX_GUILD_ID, limit=50)]
 
 
-def user_id(sandbox: Sandbox, name: str) -> int:
+def user_id(sandbox: PillarsSandbox, name: str) -> int:
     """A sandbox user's id."""
     return sandbox.world.user(name).id
 
@@ -110,7 +92,7 @@ def user_id(sandbox: Sandbox, name: str) -> int:
 # --- adding and editing through the form ---------------------------------------------------------------
 
 
-async def test_admin_adds_a_resource_through_the_form(pillars: Sandbox) -> None:
+async def test_admin_adds_a_resource_through_the_form(pillars: PillarsSandbox) -> None:
     form = await pillars.command("admin", "catalog add")
     assert form.kind == "modal" and form.modal is not None
     assert len(form.modal.inputs) == 5 and len(form.modal.title) <= 45
@@ -120,13 +102,13 @@ async def test_admin_adds_a_resource_through_the_form(pillars: Sandbox) -> None:
 
     private_and_quiet(added)
     assert f"Added **Matrix Computations** (`{NEW_BOOK_ID}`)" in added.content
-    resource = await store(pillars).resource(SANDBOX_GUILD_ID, NEW_BOOK_ID)
+    resource = await pillars.bot.store.resource(SANDBOX_GUILD_ID, NEW_BOOK_ID)
     assert resource.authors == ["Gene H. Golub", "Charles F. Van Loan"]
     assert resource.length.amount == 756
     assert ("add", NEW_BOOK_ID, user_id(pillars, "admin")) in await audit_actions(pillars)
 
 
-async def test_a_form_with_mistakes_names_each_field_saves_nothing_and_can_be_fixed(pillars: Sandbox) -> None:
+async def test_a_form_with_mistakes_names_each_field_saves_nothing_and_can_be_fixed(pillars: PillarsSandbox) -> None:
     before = await snapshot(pillars)
     form = await pillars.command("admin", "catalog add")
     wrong = {**NEW_BOOK, "url": "javascript:alert(1)", "facts": "linear algebra · begginer · book · free"}
@@ -147,7 +129,7 @@ async def test_a_form_with_mistakes_names_each_field_saves_nothing_and_can_be_fi
     assert "Added" in fixed.content
 
 
-async def test_edit_opens_the_form_filled_with_the_current_values_and_saves_the_change(pillars: Sandbox) -> None:
+async def test_edit_opens_the_form_filled_with_the_current_values_and_saves_the_change(pillars: PillarsSandbox) -> None:
     choices = await pillars.autocomplete("admin", "catalog edit", focused="resource", value="axler")
     assert LADR in [value for _, value in choices]
 
@@ -162,13 +144,13 @@ async def test_edit_opens_the_form_filled_with_the_current_values_and_saves_the_
 
     private_and_quiet(saved)
     assert "Saved" in saved.content
-    edited = await store(pillars).resource(SANDBOX_GUILD_ID, LADR)
+    edited = await pillars.bot.store.resource(SANDBOX_GUILD_ID, LADR)
     assert edited.title == "Linear Algebra Done Right, 4th ed."
     assert edited.prerequisites == [ESSENCE]  # what the form does not show is kept
     assert ("edit", LADR, user_id(pillars, "admin")) in await audit_actions(pillars)
 
 
-async def test_a_moderator_who_loses_the_role_cannot_submit_the_form_they_opened(pillars: Sandbox) -> None:
+async def test_a_moderator_who_loses_the_role_cannot_submit_the_form_they_opened(pillars: PillarsSandbox) -> None:
     await make_mod_a_moderator(pillars)
     form = await pillars.command("mod", "catalog add")
     assert form.kind == "modal"
@@ -184,16 +166,16 @@ async def test_a_moderator_who_loses_the_role_cannot_submit_the_form_they_opened
 # --- retire and restore --------------------------------------------------------------------------------
 
 
-async def test_retire_hides_a_resource_keeps_progress_and_restore_brings_it_back(pillars: Sandbox) -> None:
+async def test_retire_hides_a_resource_keeps_progress_and_restore_brings_it_back(pillars: PillarsSandbox) -> None:
     alice = user_id(pillars, "alice")
-    await store(pillars).log_progress(alice, SANDBOX_GUILD_ID, LADR, position=40)
+    await pillars.bot.store.log_progress(alice, SANDBOX_GUILD_ID, LADR, position=40)
 
     retired = await pillars.command("admin", "catalog retire", resource=LADR)
 
     private_and_quiet(retired)
     assert "Retired **Linear Algebra Done Right" in retired.content and "progress" in retired.content
-    assert LADR not in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
-    assert LADR in [entry.resource_id for entry in await store(pillars).shelf(alice)]
+    assert LADR not in await pillars.bot.store.catalog_for(SANDBOX_GUILD_ID)
+    assert LADR in [entry.resource_id for entry in await pillars.bot.store.shelf(alice)]
 
     choices = await pillars.autocomplete("admin", "catalog restore", focused="resource", value="linear")
     assert [value for _, value in choices] == [LADR]
@@ -201,20 +183,20 @@ async def test_retire_hides_a_resource_keeps_progress_and_restore_brings_it_back
 
     restored = await pillars.command("admin", "catalog restore", resource=LADR)
     assert "Restored" in restored.content
-    assert LADR in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
+    assert LADR in await pillars.bot.store.catalog_for(SANDBOX_GUILD_ID)
     actions = [action for action, target, _ in await audit_actions(pillars) if target == LADR]
     assert actions[:2] == ["restore", "retire"]
 
 
 async def test_a_retired_resource_the_server_added_is_hidden_but_members_shelves_still_name_it(
-    pillars: Sandbox,
+    pillars: PillarsSandbox,
 ) -> None:
     await pillars.submit_modal("admin", await pillars.command("admin", "catalog add"), NEW_BOOK)
     await pillars.command("alice", "progress log", resource=NEW_BOOK_ID, status="reading")
 
     await pillars.command("admin", "catalog retire", resource=NEW_BOOK_ID)
 
-    assert NEW_BOOK_ID not in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
+    assert NEW_BOOK_ID not in await pillars.bot.store.catalog_for(SANDBOX_GUILD_ID)
     refused = await pillars.command("alice", "progress log", resource=NEW_BOOK_ID, position=3)
     assert "retired" in refused.content
     shelf = await pillars.command("alice", "progress show")
@@ -224,7 +206,9 @@ async def test_a_retired_resource_the_server_added_is_hidden_but_members_shelves
 # --- suggestions ---------------------------------------------------------------------------------------
 
 
-async def test_a_member_suggestion_is_queued_approved_by_the_moderator_role_and_audited(pillars: Sandbox) -> None:
+async def test_a_member_suggestion_is_queued_approved_by_the_moderator_role_and_audited(
+    pillars: PillarsSandbox,
+) -> None:
     suggested = await pillars.command(
         "alice", "suggest", title="The Matrix Cookbook", url="https://www.math.uwaterloo.ca/~hwolkowi/matrixcookbook.pdf",
         note="Every identity you need for backprop.",
@@ -236,7 +220,7 @@ async def test_a_member_suggestion_is_queued_approved_by_the_moderator_role_and_
     queue = await pillars.command("mod", "catalog suggestions")
     private_and_quiet(queue)
     assert "The Matrix Cookbook" in queue.text and f"<@{user_id(pillars, 'alice')}>" in queue.text
-    [pending] = await store(pillars).suggestions(SANDBOX_GUILD_ID)
+    [pending] = await pillars.bot.store.suggestions(SANDBOX_GUILD_ID)
 
     approved = await pillars.click("mod", queue, f"Approve #{pending.id}")
 
@@ -254,15 +238,15 @@ async def test_a_member_suggestion_is_queued_approved_by_the_moderator_role_and_
     assert log.allowed_mentions in (None, NO_PINGS)
 
 
-async def test_a_rejected_suggestion_leaves_the_queue_and_a_second_decision_is_refused(pillars: Sandbox) -> None:
+async def test_a_rejected_suggestion_leaves_the_queue_and_a_second_decision_is_refused(pillars: PillarsSandbox) -> None:
     await pillars.command("bob", "suggest", title="Some blog", url="https://example.org/blog")
     queue = await pillars.command("admin", "catalog suggestions")
     older_queue = await pillars.command("admin", "catalog suggestions")  # another moderator's, say
-    [pending] = await store(pillars).suggestions(SANDBOX_GUILD_ID)
+    [pending] = await pillars.bot.store.suggestions(SANDBOX_GUILD_ID)
 
     rejected = await pillars.click("admin", queue, f"Reject #{pending.id}")
     assert f"Rejected #{pending.id}" in rejected.content
-    assert await store(pillars).suggestions(SANDBOX_GUILD_ID) == []
+    assert await pillars.bot.store.suggestions(SANDBOX_GUILD_ID) == []
     audit = await snapshot(pillars)
 
     # The other queue still shows the button; its press is answered with what happened, and changes nothing.
@@ -271,16 +255,16 @@ async def test_a_rejected_suggestion_leaves_the_queue_and_a_second_decision_is_r
     assert await snapshot(pillars) == audit
 
 
-async def test_suggest_refuses_a_link_that_is_not_a_web_address(pillars: Sandbox) -> None:
+async def test_suggest_refuses_a_link_that_is_not_a_web_address(pillars: PillarsSandbox) -> None:
     refused = await pillars.command("alice", "suggest", title="Evil", url="javascript:alert(1)")
     assert refused.ephemeral and "http://" in refused.content
-    assert await store(pillars).suggestions(SANDBOX_GUILD_ID, pending_only=False) == []
+    assert await pillars.bot.store.suggestions(SANDBOX_GUILD_ID, pending_only=False) == []
 
 
 # --- export and import ---------------------------------------------------------------------------------
 
 
-async def test_export_gives_the_servers_own_resources_as_catalog_yaml(pillars: Sandbox) -> None:
+async def test_export_gives_the_servers_own_resources_as_catalog_yaml(pillars: PillarsSandbox) -> None:
     nothing = await pillars.command("admin", "catalog export")
     assert "Nothing to export" in nothing.content
     form = await pillars.command("admin", "catalog add")
@@ -291,14 +275,14 @@ async def test_export_gives_the_servers_own_resources_as_catalog_yaml(pillars: S
     private_and_quiet(exported)
     [(name, data)] = exported.files.items()
     assert name.endswith(".yaml")
-    resources = parse_resources([(name, data.decode())], known_ids=store(pillars).curated.ids)
+    resources = parse_resources([(name, data.decode())], known_ids=pillars.bot.store.curated.ids)
     assert [r.id for r in resources] == [NEW_BOOK_ID]
-    assert data.decode() == dump_resources([await store(pillars).resource(SANDBOX_GUILD_ID, NEW_BOOK_ID)])
+    assert data.decode() == dump_resources([await pillars.bot.store.resource(SANDBOX_GUILD_ID, NEW_BOOK_ID)])
 
 
-async def test_import_shows_a_dry_run_then_confirm_adds_and_audits(pillars: Sandbox) -> None:
+async def test_import_shows_a_dry_run_then_confirm_adds_and_audits(pillars: PillarsSandbox) -> None:
     before = await snapshot(pillars)
-    edited = (await store(pillars).resource(SANDBOX_GUILD_ID, ESSENCE)).model_copy(update={"title": "Essence (new)"})
+    edited = (await pillars.bot.store.resource(SANDBOX_GUILD_ID, ESSENCE)).model_copy(update={"title": "Essence (new)"})
     [notes] = parse_resources([("notes.yaml", IMPORT_YAML)])
     upload = dump_resources([notes, edited])
 
@@ -312,12 +296,14 @@ async def test_import_shows_a_dry_run_then_confirm_adds_and_audits(pillars: Sand
     done = await pillars.click("admin", checked, "Confirm import")
 
     assert "Import done" in done.content and not done.buttons
-    assert (await store(pillars).resource(SANDBOX_GUILD_ID, "imported-notes")).title == "Imported Notes on Probability"
-    assert (await store(pillars).resource(SANDBOX_GUILD_ID, ESSENCE)).title == "Essence (new)"
+    assert (
+        await pillars.bot.store.resource(SANDBOX_GUILD_ID, "imported-notes")
+    ).title == "Imported Notes on Probability"
+    assert (await pillars.bot.store.resource(SANDBOX_GUILD_ID, ESSENCE)).title == "Essence (new)"
     assert "import" in [action for action, _, _ in await audit_actions(pillars)]
 
 
-async def test_an_import_may_name_concepts_of_the_vocabulary_but_no_unknown_one(pillars: Sandbox) -> None:
+async def test_an_import_may_name_concepts_of_the_vocabulary_but_no_unknown_one(pillars: PillarsSandbox) -> None:
     [notes] = parse_resources([("notes.yaml", IMPORT_YAML)])
     with_contents = notes.model_copy(update={"sections": [Section(number="1", title="Bayes", concepts=["bayes-rule"])]})
     checked = await pillars.command("admin", "catalog import", file=("mine.yaml", dump_resources([with_contents])))
@@ -330,7 +316,7 @@ async def test_an_import_may_name_concepts_of_the_vocabulary_but_no_unknown_one(
     assert "Nothing was imported" in refused.content and "bayes-rules" in refused.content
 
 
-async def test_a_bad_import_file_lists_its_file_and_line_problems_and_changes_nothing(pillars: Sandbox) -> None:
+async def test_a_bad_import_file_lists_its_file_and_line_problems_and_changes_nothing(pillars: PillarsSandbox) -> None:
     before = await snapshot(pillars)
 
     refused = await pillars.command("admin", "catalog import", file=("broken.yaml", BROKEN_YAML))
@@ -343,13 +329,13 @@ async def test_a_bad_import_file_lists_its_file_and_line_problems_and_changes_no
     assert await snapshot(pillars) == before
 
 
-async def test_a_huge_list_of_problems_is_cut_to_one_message(pillars: Sandbox) -> None:
+async def test_a_huge_list_of_problems_is_cut_to_one_message(pillars: PillarsSandbox) -> None:
     many = "resources:\n" + "".join(f"  - id: x{n}\n    title: T\n" for n in range(300))
     refused = await pillars.command("admin", "catalog import", file=("many.yaml", many))
     assert len(refused.content) <= 2000 and refused.content.rstrip().endswith("more")
 
 
-async def test_only_the_moderator_who_started_an_import_can_confirm_it(pillars: Sandbox) -> None:
+async def test_only_the_moderator_who_started_an_import_can_confirm_it(pillars: PillarsSandbox) -> None:
     await make_mod_a_moderator(pillars)
     checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
     before = await snapshot(pillars)
@@ -364,17 +350,17 @@ async def test_only_the_moderator_who_started_an_import_can_confirm_it(pillars: 
     assert "Import done" in done.content
 
 
-async def test_an_import_waiting_across_a_restart_says_it_expired(pillars: Sandbox) -> None:
+async def test_an_import_waiting_across_a_restart_says_it_expired(pillars: PillarsSandbox) -> None:
     checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
     await pillars.restart()
 
     expired = await pillars.click("admin", checked, "Confirm import")
 
     assert "expired" in expired.content and "/catalog import" in expired.content
-    assert "imported-notes" not in await store(pillars).catalog_for(SANDBOX_GUILD_ID)
+    assert "imported-notes" not in await pillars.bot.store.catalog_for(SANDBOX_GUILD_ID)
 
 
-async def test_a_cancelled_import_changes_nothing(pillars: Sandbox) -> None:
+async def test_a_cancelled_import_changes_nothing(pillars: PillarsSandbox) -> None:
     checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
     before = await snapshot(pillars)
     cancelled = await pillars.click("admin", checked, "Cancel")
@@ -386,11 +372,11 @@ async def test_a_cancelled_import_changes_nothing(pillars: Sandbox) -> None:
 
 
 async def test_reload_with_a_broken_catalog_keeps_the_running_one_and_says_what_is_wrong(
-    make_sandbox: Callable[..., AbstractAsyncContextManager[Sandbox]], tmp_path: Path
+    make_pillars: MakePillars, tmp_path: Path
 ) -> None:
     catalog = tmp_path / "catalog"
     shutil.copytree(DATA, catalog)
-    async with make_sandbox(catalog_path=catalog) as sandbox:
+    async with make_pillars(catalog_path=catalog) as sandbox:
         before = await snapshot(sandbox)
         broken = catalog / "calculus.yaml"
         broken.write_text(broken.read_text().replace("level: beginner", "level: begginer", 1))
@@ -408,12 +394,12 @@ async def test_reload_with_a_broken_catalog_keeps_the_running_one_and_says_what_
         )
         reloaded = await sandbox.command("admin", "catalog reload")
         assert "Reloaded the curated catalog" in reloaded.content and "1 changed" in reloaded.content
-        assert (await store(sandbox).resource(SANDBOX_GUILD_ID, LADR)).title == "LADR 4e"
+        assert (await sandbox.bot.store.resource(SANDBOX_GUILD_ID, LADR)).title == "LADR 4e"
         assert ("reload", "catalog", user_id(sandbox, "admin")) in await audit_actions(sandbox)
         assert sandbox.logged_errors == []
 
 
-async def test_the_audit_log_says_who_did_what_when_without_pinging(pillars: Sandbox) -> None:
+async def test_the_audit_log_says_who_did_what_when_without_pinging(pillars: PillarsSandbox) -> None:
     empty = await pillars.command("admin", "catalog log")
     assert "No moderator actions yet" in empty.text
     await pillars.command("admin", "catalog retire", resource=ESSENCE)
@@ -427,7 +413,7 @@ async def test_the_audit_log_says_who_did_what_when_without_pinging(pillars: San
     assert line.startswith("<t:") and ":R>" in line
 
 
-async def test_settings_are_for_server_managers_and_the_role_makes_a_moderator(pillars: Sandbox) -> None:
+async def test_settings_are_for_server_managers_and_the_role_makes_a_moderator(pillars: PillarsSandbox) -> None:
     assert REFUSED in (await pillars.command("mod", "catalog log")).content
 
     shown = await pillars.command("admin", "catalog settings")
@@ -450,10 +436,10 @@ async def test_settings_are_for_server_managers_and_the_role_makes_a_moderator(p
 # Every /catalog command refused to members, with the database unchanged: tests/reliability/test_abuse.py.
 
 
-async def test_a_member_is_refused_every_moderator_button_and_nothing_changes(pillars: Sandbox) -> None:
+async def test_a_member_is_refused_every_moderator_button_and_nothing_changes(pillars: PillarsSandbox) -> None:
     await pillars.command("bob", "suggest", title="Some blog", url="https://example.org/blog")
     queue = await pillars.command("admin", "catalog suggestions")
-    [pending] = await store(pillars).suggestions(SANDBOX_GUILD_ID)
+    [pending] = await pillars.bot.store.suggestions(SANDBOX_GUILD_ID)
     checked = await pillars.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
     before = await snapshot(pillars)
 
@@ -475,21 +461,21 @@ async def test_a_member_is_refused_every_moderator_button_and_nothing_changes(pi
     assert "Import done" in (await pillars.click("admin", checked, "Confirm import")).content
 
 
-async def test_every_answer_fits_discord(pillars: Sandbox) -> None:
+async def test_every_answer_fits_discord(pillars: PillarsSandbox) -> None:
     for n in range(12):
         title, url = f"Book {n} " + "x" * 180, "https://example.org/" + "y" * 400
         await pillars.command("alice", "suggest", title=title, url=url, note="z" * 500)
-        pillars.bot.write_limiter.reset(user_id(pillars, "alice"))  # type: ignore[union-attr]
+        pillars.bot.write_limiter.reset(user_id(pillars, "alice"))
     queue = await pillars.command("admin", "catalog suggestions")
     assert len(json.dumps(queue.embeds)) < 7000 and len(queue.components) <= 5
     assert "7 more waiting" in queue.text
 
 
 async def test_suggest_counts_toward_the_write_cooldown(
-    make_sandbox: Callable[..., AbstractAsyncContextManager[Sandbox]],
+    make_pillars: MakePillars,
 ) -> None:
-    async with make_sandbox(write_cooldown_rate=1, write_cooldown_seconds=60) as sandbox:
+    async with make_pillars(write_cooldown_rate=1, write_cooldown_seconds=60) as sandbox:
         await sandbox.command("alice", "suggest", title="One", url="https://example.org/one")
         slowed = await sandbox.command("alice", "suggest", title="Two", url="https://example.org/two")
         assert slowed.ephemeral and "going a little fast" in slowed.content
-        assert [s.title for s in await store(sandbox).suggestions(SANDBOX_GUILD_ID)] == ["One"]
+        assert [s.title for s in await sandbox.bot.store.suggestions(SANDBOX_GUILD_ID)] == ["One"]

@@ -35,7 +35,7 @@ _LEAK_MARKERS = ("Traceback (most recent call last)", 'File "', "NotImplemented"
 
 def database_path(sandbox: Sandbox) -> Path:
     """The SQLite file of the production bot running in this sandbox."""
-    return Path(sandbox.bot.settings.database_path)  # type: ignore[union-attr]
+    return Path(sandbox.bot.settings.database_path)
 
 
 def leaked_internals(text: str, typed: Iterable[str] = ()) -> list[str]:

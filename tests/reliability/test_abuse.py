@@ -17,11 +17,11 @@ from bot.sandbox import Sandbox
 from bot.sandbox.harness import Reply
 from tests.catalog_files import IMPORT_YAML
 from tests.database import dump_database
+from tests.factories import ESSENCE, LADR
 from tests.reliability.conftest import MakePillars
 from tests.reliability.support import database_path, emulator_problems, reply_problems
 
-LADR = "linear-algebra-done-right"
-RETIRED = "essence-of-linear-algebra"
+RETIRED = ESSENCE
 MODERATOR_ONLY = "Only moderators can do that"
 MANAGERS_ONLY = "Only members with the Manage Server permission"
 MODERATOR_COMMANDS: list[tuple[str, dict[str, object]]] = [
@@ -154,7 +154,7 @@ async def test_the_write_cooldown_holds_under_a_burst_of_a_thousand_commands(mak
         records = []
         for number in range(1000):
             options = {"resource": LADR, "position": number % 390}
-            data = pillars._command_data("progress log", options)
+            data = pillars.command_payload("progress log", options)
             records.append(emulator.new_interaction(kind=2, user=alice, data=data))
         for wave in range(0, 1000, 100):
             for record in records[wave : wave + 100]:
@@ -171,7 +171,7 @@ async def test_the_write_cooldown_holds_under_a_burst_of_a_thousand_commands(mak
         waits = [re.fullmatch(r"You're going a little fast\. Try again in (\d+) s\.", text) for text in refusals]
         assert all(waits), {text for text, wait in zip(refusals, waits, strict=True) if not wait}
         assert all(1 <= int(wait[1]) <= period for wait in waits if wait)
-        history = await pillars.bot.store.history(alice.id, limit=10_000)  # type: ignore[union-attr]
+        history = await pillars.bot.store.history(alice.id, limit=10_000)
         assert len(history) == rate
         assert all(int(message.get("flags") or 0) & 64 for message in emulator.messages.values()
                    if message["content"].startswith("You're going"))  # fmt: skip

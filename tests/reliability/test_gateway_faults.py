@@ -62,7 +62,7 @@ async def test_a_rate_limited_interaction_callback_arrives_late_and_once(pillars
     statuses = [status for _, path, status in emulator.requests if path.endswith("/callback")]
     assert statuses == [429, 200]
     assert (emulator.counters["callbacks"], emulator.counters["messages"]) == (1, 1)
-    history = await pillars.bot.store.history(pillars.world.user("alice").id)  # type: ignore[union-attr]
+    history = await pillars.bot.store.history(pillars.world.user("alice").id)
     assert len(history) == 1  # the update was recorded once, not once per attempt
 
 

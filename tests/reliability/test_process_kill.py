@@ -16,21 +16,22 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import PillarsBot
 from bot.catalog.loader import load_catalog
 from bot.sandbox import Sandbox
 from bot.sandbox.emulator import InteractionRecord
 from bot.sandbox.process import BotProcess
 from bot.store import Store
 from tests.database import integrity
+from tests.factories import LADR
 
 REPO = Path(__file__).resolve().parents[2]
-LADR = "linear-algebra-done-right"
 
 
 @pytest.fixture
 async def driver() -> AsyncIterator[Sandbox]:
     """The emulator alone (no bot in this process), with the harness to build members' interactions."""
-    sandbox = Sandbox(lambda: None, timeout=10.0)  # type: ignore[arg-type,return-value]
+    sandbox: Sandbox[PillarsBot] = Sandbox(None, timeout=10.0)
     await sandbox.emulator.start()
     try:
         yield sandbox
@@ -40,7 +41,7 @@ async def driver() -> AsyncIterator[Sandbox]:
 
 def send_update(driver: Sandbox, number: int) -> InteractionRecord:
     """alice logs position `number` on LADR with the note `update-<number>`; the interaction, not yet sent."""
-    data = driver._command_data("progress log", {"resource": LADR, "position": number, "note": f"update-{number}"})
+    data = driver.command_payload("progress log", {"resource": LADR, "position": number, "note": f"update-{number}"})
     return driver.emulator.new_interaction(kind=2, user=driver.world.user("alice"), data=data)
 
 

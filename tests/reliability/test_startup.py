@@ -61,7 +61,7 @@ def test_python_m_bot_refuses_a_broken_catalog_with_every_file_and_line_before_c
 
 async def test_a_broken_import_file_changes_nothing(pillars: Sandbox) -> None:
     before = dump_database(database_path(pillars))
-    catalog_before = await pillars.bot.store.catalog_for(pillars.world.guild_id)  # type: ignore[union-attr]
+    catalog_before = await pillars.bot.store.catalog_for(pillars.world.guild_id)
 
     refused = await pillars.command("admin", "catalog import", file=("broken.yaml", BROKEN_UPLOAD))
 
@@ -69,7 +69,7 @@ async def test_a_broken_import_file_changes_nothing(pillars: Sandbox) -> None:
     assert "broken.yaml:4" in refused.content and "broken.yaml:5" in refused.content
     assert not refused.buttons and reply_problems(refused) == []
     assert dump_database(database_path(pillars)) == before
-    after = await pillars.bot.store.catalog_for(pillars.world.guild_id)  # type: ignore[union-attr]
+    after = await pillars.bot.store.catalog_for(pillars.world.guild_id)
     assert after.ids == catalog_before.ids
 
 

@@ -14,20 +14,15 @@ import pytest
 
 from bot.sandbox import Sandbox
 from tests.database import dump_database, integrity
+from tests.factories import LADR
 from tests.reliability.support import database_path, emulator_problems, reply_problems
 
-LADR = "linear-algebra-done-right"
 NOTE = "n" * 500
 
 
 async def on_bot_connection(sandbox: Sandbox, sql: str) -> int:
-    """Test-only hook: run one statement on the bot's own SQLite connection, between its transactions."""
-    db = sandbox.bot.store._db  # type: ignore[union-attr]
-    async with db._lock:
-        cursor = await db._conn.execute(sql)
-        row = await cursor.fetchone()
-        await cursor.close()
-    return row[0] if row else 0
+    """Run one statement on the bot's own SQLite connection, between its transactions."""
+    return await sandbox.bot.store.database.run_between_transactions(sql) or 0
 
 
 async def reads_still_work(sandbox: Sandbox) -> None:

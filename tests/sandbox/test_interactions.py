@@ -96,13 +96,12 @@ async def test_a_button_can_answer_with_a_new_ephemeral_message(sandbox: Sandbox
 
 async def test_a_persistent_view_answers_a_message_the_bot_did_not_send_in_this_run(sandbox: Sandbox) -> None:
     # A message from "before a restart": only the persistent view's custom id can route the click.
-    old = sandbox.emulator._create_message(
+    old = sandbox.emulator.add_message(
         sandbox.world.default_channel.id,
         {"content": "old", "components": [{"type": 1, "components": [
             {"type": 2, "style": 1, "label": "Start reading", "custom_id": "study:start"}]}]},
-        {},
     )  # fmt: skip
-    reply = sandbox._message_reply(int(old["id"]), "message")
+    reply = sandbox.message(int(old["id"]))
 
     started = await sandbox.click("alice", reply, "Start reading")
 

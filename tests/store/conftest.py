@@ -12,7 +12,7 @@ import pytest
 
 from bot.catalog import Catalog
 from bot.store import Store
-from tests.factories import make_catalog, make_resource
+from tests.factories import DEEP, ESSENCE, LADR, POST, make_catalog, make_resource
 
 GUILD = 1001
 OTHER_GUILD = 1002
@@ -23,25 +23,23 @@ MEMBER = 42
 def curated_catalog() -> Catalog:
     """Four resources of different units: pages, videos, a prerequisite chain and a percent article."""
     return make_catalog(
+        make_resource(LADR, title="Linear Algebra Done Right", length={"amount": 390, "unit": "pages"}),
         make_resource(
-            "linear-algebra-done-right", title="Linear Algebra Done Right", length={"amount": 390, "unit": "pages"}
-        ),
-        make_resource(
-            "essence-of-linear-algebra",
+            ESSENCE,
             title="Essence of Linear Algebra",
             kind="video-series",
             cost="free",
             length={"amount": 16, "unit": "videos"},
         ),
         make_resource(
-            "deep-learning-book",
+            DEEP,
             title="Deep Learning",
             topics=["deep-learning"],
-            prerequisites=["linear-algebra-done-right"],
+            prerequisites=[LADR],
             length={"amount": 800, "unit": "pages"},
         ),
         make_resource(
-            "gradient-descent-post",
+            POST,
             title="Gradient Descent from Scratch",
             kind="article",
             topics=["optimization"],

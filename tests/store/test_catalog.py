@@ -11,11 +11,8 @@ from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.reading import ReadingStatus
 from bot.store import Store
 from tests.database import dump_database
-from tests.factories import make_catalog, make_resource
+from tests.factories import DEEP, LADR, make_catalog, make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, OTHER_GUILD, curated_catalog
-
-LADR = "linear-algebra-done-right"
-DEEP = "deep-learning-book"
 
 
 async def test_a_dm_and_a_quiet_server_see_the_curated_catalog(store: Store, curated: Catalog) -> None:

@@ -21,11 +21,10 @@ from bot.reading import ReadingStatus
 from bot.store import GuildSettings, Store, backup_database
 from bot.store.connection import migrations
 from tests.database import dump_database
-from tests.factories import make_resource
+from tests.factories import LADR, make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, count
 
 REPO = Path(__file__).resolve().parents[2]
-LADR = "linear-algebra-done-right"
 
 
 # --- migrations -----------------------------------------------------------------------------------
@@ -165,7 +164,7 @@ async def test_a_read_only_database_serves_reads_and_refuses_writes_kindly(db_pa
 async def test_a_full_disk_refuses_the_write_whole_and_reads_go_on(store: Store, db_path: Path) -> None:
     await store.log_progress(MEMBER, GUILD, LADR, position=1)
     # Cap the file at its current size: the next write that needs a new page fails as a full disk would.
-    connection = store._db._conn  # the store's own test may reach its connection
+    connection = store.database.writer
     pages = (await (await connection.execute("PRAGMA page_count")).fetchone())[0]
     await connection.execute(f"PRAGMA max_page_count = {pages}")
     accepted = 0

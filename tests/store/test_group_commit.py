@@ -17,24 +17,24 @@ from bot.reading import ReadingStatus
 from bot.store import Store
 from bot.store.connection import Database
 from tests.database import integrity
+from tests.factories import ESSENCE, LADR
 from tests.store.conftest import GUILD, MEMBER, count
 
-LADR = "linear-algebra-done-right"
-VIDEOS = "essence-of-linear-algebra"
+VIDEOS = ESSENCE
 
 
 @pytest.fixture
 async def commits(store: Store) -> AsyncIterator[list[str]]:
     """Every COMMIT the store's write connection runs, as SQLite traces it."""
     seen: list[str] = []
-    await store._db._conn.set_trace_callback(lambda sql: seen.append(sql) if sql == "COMMIT" else None)
+    await store.database.writer.set_trace_callback(lambda sql: seen.append(sql) if sql == "COMMIT" else None)
     yield seen
-    await store._db._conn.set_trace_callback(None)
+    await store.database.writer.set_trace_callback(None)
 
 
 def database(store: Store) -> Database:
     """The store's database (these tests are about the connection itself)."""
-    return store._db
+    return store.database
 
 
 async def insert_note(db: Database, user_id: int, note: str) -> None:
@@ -189,14 +189,14 @@ async def test_a_commit_failing_on_a_full_disk_fails_the_whole_batch_kindly(
     store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = database(store)
-    execute = db._conn.execute
+    execute = db.writer.execute
 
     def full_at_commit(sql: str, *args: object):  # the WAL write at COMMIT finds the disk full
         if sql == "COMMIT":
             raise sqlite3.OperationalError("database or disk is full")
         return execute(sql, *args)
 
-    monkeypatch.setattr(db._conn, "execute", full_at_commit)
+    monkeypatch.setattr(db.writer, "execute", full_at_commit)
     results = await asyncio.gather(*(insert_note(db, 7000 + i, "lost") for i in range(10)), return_exceptions=True)
     assert all(isinstance(r, StorageUnavailableError) and "full" in str(r) for r in results), results
     assert sum("whole batch" in r.message for r in caplog.records) == 1  # logged once, not per writer

@@ -16,12 +16,8 @@ from bot.reading import ReadingStatus
 from bot.store import MAX_NOTE, Store
 from bot.store.connection import Session
 from bot.store.progress import streaks
+from tests.factories import DEEP, ESSENCE, LADR, POST
 from tests.store.conftest import GUILD, MEMBER, at, count
-
-LADR = "linear-algebra-done-right"
-ESSENCE = "essence-of-linear-algebra"
-DEEP = "deep-learning-book"
-POST = "gradient-descent-post"
 
 
 async def test_a_position_with_no_status_starts_reading(store: Store) -> None:
@@ -202,7 +198,7 @@ async def test_the_leaderboard_ranks_finished_then_updates_within_a_server(store
 
 async def test_cached_statuses_follow_every_write_of_the_member(store: Store) -> None:
     statements: list[str] = []
-    await store._db._reader.set_trace_callback(statements.append)
+    await store.database.reader.set_trace_callback(statements.append)
     assert await store.statuses(MEMBER) == {}
     await store.log_progress(MEMBER, GUILD, LADR, position=10)
     assert await store.statuses(MEMBER) == {LADR: ReadingStatus.READING}
@@ -217,7 +213,7 @@ async def test_cached_statuses_follow_every_write_of_the_member(store: Store) ->
     with pytest.raises(InvalidInputError):
         await store.log_progress(MEMBER, GUILD, ESSENCE)  # refused: nothing to record
     assert await store.statuses(MEMBER) == {LADR: ReadingStatus.READING, ESSENCE: ReadingStatus.WANT_TO_READ}
-    await store._db._reader.set_trace_callback(None)
+    await store.database.reader.set_trace_callback(None)
 
 
 async def test_deleting_a_member_empties_their_cached_statuses(store: Store) -> None:
@@ -247,7 +243,7 @@ async def test_a_statuses_read_that_saw_the_state_before_a_write_does_not_cache_
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await store.log_progress(MEMBER, GUILD, LADR, position=10)
-    real_read, fetched, finish = store._db.read, asyncio.Event(), asyncio.Event()
+    real_read, fetched, finish = store.database.read, asyncio.Event(), asyncio.Event()
 
     @asynccontextmanager
     async def slow_read() -> AsyncIterator[Session]:  # the read has its rows, but has not returned yet
@@ -256,7 +252,7 @@ async def test_a_statuses_read_that_saw_the_state_before_a_write_does_not_cache_
         fetched.set()
         await finish.wait()
 
-    monkeypatch.setattr(store._db, "read", slow_read)
+    monkeypatch.setattr(store.database, "read", slow_read)
     reading = asyncio.create_task(store.statuses(MEMBER))
     await fetched.wait()
     monkeypatch.undo()

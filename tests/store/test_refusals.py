@@ -12,11 +12,10 @@ from bot.errors import ConflictError, InvalidInputError, NotFoundError, PillarsE
 from bot.reading import ReadingStatus
 from bot.store import Store
 from tests.database import dump_database
-from tests.factories import make_resource
+from tests.factories import DEEP, LADR, make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR
 
-LADR = "linear-algebra-done-right"
-RETIRED = "deep-learning-book"
+RETIRED = DEEP
 TEN_MB = "x" * (10 * 1024 * 1024)
 
 Request = Callable[[Store], Awaitable[object]]
@@ -82,9 +81,9 @@ async def test_bad_input_is_refused_and_changes_nothing(
 
 
 async def test_a_huge_note_is_refused_before_any_work(lived_in: Store) -> None:
-    changes = lived_in._db.total_changes
+    changes = lived_in.database.total_changes
     started = time.perf_counter()
     with pytest.raises(InvalidInputError, match="10,485,760 characters"):
         await lived_in.log_progress(MEMBER, GUILD, "no-such-resource", position=-1, note=TEN_MB)
     assert time.perf_counter() - started < 0.05  # the note is measured, not scanned
-    assert lived_in._db.total_changes == changes
+    assert lived_in.database.total_changes == changes

@@ -1,0 +1,44 @@
+"""Fixtures every part of the suite may use: the production bot in the sandbox, on a database in tmp_path.
+
+    async def test_something(pillars: PillarsSandbox) -> None: ...         # tests/e2e, tests/reliability
+    async with make_pillars(write_cooldown_rate=1) as sandbox: ...         # other settings
+    async with make_pillars(sandbox_options={"heartbeat_interval": 0.05}) as sandbox: ...
+
+Each folder's conftest.py says what its `pillars` checks on the way out. `sandbox.bot` is the running
+`PillarsBot`, typed, so a test reads `sandbox.bot.store` as it is; `sandbox.restart()` is a deploy on the
+same database and the same Discord.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import PillarsBot, create_bot
+from bot.sandbox import Sandbox, sandbox_settings
+
+PillarsSandbox = Sandbox[PillarsBot]
+MakePillars = Callable[..., AbstractAsyncContextManager[PillarsSandbox]]
+
+
+@pytest.fixture
+def make_pillars(tmp_path: Path) -> MakePillars:
+    """Start the production bot in a sandbox with these settings overrides (and `sandbox_options`)."""
+
+    @asynccontextmanager
+    async def start(
+        *, sandbox_options: dict[str, Any] | None = None, **overrides: Any
+    ) -> AsyncIterator[PillarsSandbox]:
+        settings = sandbox_settings(tmp_path, **overrides)
+        running = Sandbox(lambda: create_bot(settings), **(sandbox_options or {}))
+        await running.start()
+        try:
+            yield running
+        finally:
+            await running.stop()
+
+    return start
