@@ -1,8 +1,8 @@
 """/help: what each command does, with an example, built from the command tree itself.
 
-A command's description comes from its definition; its example from `extras={"example": "…"}` on the
-command, and `extras={"moderator": True}` lists it under "For moderators". A new command shows up here
-without touching this module.
+A command's description comes from its definition; its example from `@example("…")` above it, and a group
+marked `extras={"moderator": True}` lists its commands under "For moderators" (`bot.interactions.help_text`).
+A new command shows up here without touching this module.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import EXAMPLE, MODERATOR, example
 from bot.ui import embeds, limits
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def for_moderators(command: app_commands.Command) -> bool:
     """Whether the command, or a group it belongs to, is marked `extras={"moderator": True}`."""
     node: app_commands.Command | app_commands.Group | None = command
     while node is not None:
-        if node.extras.get("moderator"):
+        if node.extras.get(MODERATOR):
             return True
         node = node.parent
     return False
@@ -54,7 +55,7 @@ def command_lines(tree: app_commands.CommandTree) -> tuple[list[str], list[str]]
         if isinstance(command, app_commands.Group):
             continue
         line = f"`/{command.qualified_name}` — {command.description}"
-        example = command.extras.get("example")
+        example = command.extras.get(EXAMPLE)
         if example:
             line += f"\n  e.g. `{example}`"
         (moderators if for_moderators(command) else everyone).append(line)
@@ -82,13 +83,11 @@ def help_embed(tree: app_commands.CommandTree) -> discord.Embed:
     return limits.fit_embed(embed)
 
 
-class Help(commands.Cog):
+class Help(PillarsCog):
     """The /help command."""
 
-    def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
-
-    @app_commands.command(name="help", description="What each command does, with examples", extras={"example": "/help"})
+    @example("/help")
+    @app_commands.command(name="help", description="What each command does, with examples")
     async def help(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Answer privately with every command."""
         await interaction.response.send_message(embed=help_embed(self.bot.tree), ephemeral=True)

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_write_allowed
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import example
 from bot.interactions.views import PersistentView
 
 if TYPE_CHECKING:
@@ -60,19 +61,13 @@ class CancelDeleteButton(_DeletionButton, template=rf"pillars:keep:(?P<owner_id>
         await interaction.response.edit_message(content="Nothing was deleted.", view=None)
 
 
-class MyData(commands.Cog):
+class MyData(PillarsCog):
     """A member's own data."""
 
     group = app_commands.Group(name="mydata", description="Your data: take a copy or delete it")
 
-    def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
-
-    @group.command(
-        name="export",
-        description="Everything stored about you, as a JSON file only you see",
-        extras={"example": "/mydata export"},
-    )
+    @example("/mydata export")
+    @group.command(name="export", description="Everything stored about you, as a JSON file only you see")
     async def export(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Send the member's data as a private JSON attachment."""
         data = await self.bot.store.export_member(interaction.user.id)
@@ -82,11 +77,8 @@ class MyData(commands.Cog):
             "Here is everything I store about you.", file=discord.File(io.BytesIO(body), filename=name), ephemeral=True
         )
 
-    @group.command(
-        name="delete",
-        description="Delete everything stored about you (asks to confirm)",
-        extras={"example": "/mydata delete"},
-    )
+    @example("/mydata delete")
+    @group.command(name="delete", description="Delete everything stored about you (asks to confirm)")
     async def delete(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Ask for confirmation with buttons only this member can use."""
         member = interaction.user.id

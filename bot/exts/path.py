@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import example
 from bot.interactions.options import TopicArg, catalog_of
 from bot.recommend import learning_path
 from bot.ui import embeds
@@ -16,17 +17,11 @@ if TYPE_CHECKING:
     from bot.app import PillarsBot
 
 
-class LearningPath(commands.Cog):
+class LearningPath(PillarsCog):
     """Learning paths."""
 
-    def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
-
-    @app_commands.command(
-        name="path",
-        description="The order to study a topic in, prerequisites first",
-        extras={"example": "/path topic:probability"},
-    )
+    @example("/path topic:probability")
+    @app_commands.command(name="path", description="The order to study a topic in, prerequisites first")
     @app_commands.describe(topic="The topic: linear algebra, probability, 'linalg', 'optimisation'…")
     async def path(self, interaction: discord.Interaction[PillarsBot], topic: TopicArg) -> None:
         """Answer privately with the path, ✅ on what the member finished and 📖 on what they read."""

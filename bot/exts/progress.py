@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.errors import InvalidInputError
 from bot.interactions.checks import server_only, write_command
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import example
 from bot.interactions.options import STATUS_CHOICES, ResourceArg, titles_for
 from bot.reading import ReadingStatus
 from bot.store.store import MAX_NOTE
@@ -50,19 +51,13 @@ async def announce_finished(interaction: discord.Interaction[PillarsBot], title:
         log.warning("Could not announce in channel %s of guild %s", channel.id, interaction.guild.id, exc_info=True)
 
 
-class Progress(commands.Cog):
+class Progress(PillarsCog):
     """Reading progress."""
 
     group = app_commands.Group(name="progress", description="Track what you read")
 
-    def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
-
-    @group.command(
-        name="log",
-        description="Record where you are in a resource: a status, a position, a note",
-        extras={"example": "/progress log resource:Linear Algebra Done Right status:reading position:42"},
-    )
+    @example("/progress log resource:Linear Algebra Done Right status:reading position:42")
+    @group.command(name="log", description="Record where you are in a resource: a status, a position, a note")
     @app_commands.describe(
         resource="Start typing a title or an author",
         status="Want to read, reading, finished or dropped",
@@ -97,11 +92,8 @@ class Progress(commands.Cog):
         if entry.finished_by_last_update:
             await announce_finished(interaction, resource.title)
 
-    @group.command(
-        name="show",
-        description="Your shelves with progress bars, or another member's shelves",
-        extras={"example": "/progress show member:@alice"},
-    )
+    @example("/progress show member:@alice")
+    @group.command(name="show", description="Your shelves with progress bars, or another member's shelves")
     @app_commands.describe(member="Whose shelves to show (yours by default); notes stay private")
     async def show(self, interaction: discord.Interaction[PillarsBot], member: discord.Member | None = None) -> None:
         """Show the shelves privately; notes only on the member's own."""
@@ -113,32 +105,23 @@ class Progress(commands.Cog):
         embed = embeds.shelf_embed(title, entries, titles, show_notes=own)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @group.command(
-        name="history",
-        description="Your latest reading updates, newest first",
-        extras={"example": "/progress history"},
-    )
+    @example("/progress history")
+    @group.command(name="history", description="Your latest reading updates, newest first")
     async def history(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Show the member's recent updates privately."""
         events = await interaction.client.store.history(interaction.user.id, limit=HISTORY_LIMIT)
         titles = await titles_for(interaction, list(dict.fromkeys(event.resource_id for event in events)))
         await interaction.response.send_message(embed=embeds.history_embed(events, titles), ephemeral=True)
 
-    @group.command(
-        name="stats",
-        description="Your totals and reading streak",
-        extras={"example": "/progress stats"},
-    )
+    @example("/progress stats")
+    @group.command(name="stats", description="Your totals and reading streak")
     async def stats(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Show the member's totals privately."""
         stats = await interaction.client.store.stats(interaction.user.id)
         await interaction.response.send_message(embed=embeds.stats_embed(stats), ephemeral=True)
 
-    @app_commands.command(
-        name="leaderboard",
-        description="This server's readers, by resources finished",
-        extras={"example": "/leaderboard"},
-    )
+    @example("/leaderboard")
+    @app_commands.command(name="leaderboard", description="This server's readers, by resources finished")
     @server_only()
     async def leaderboard(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Post the server's top readers, by name, pinging nobody."""

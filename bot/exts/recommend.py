@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.catalog.matching import did_you_mean
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.errors import InvalidInputError, NotFoundError
 from bot.interactions.buttons import MEMBER_ID, Look, PersistentButton
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import example
 from bot.interactions.options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, TopicArg, catalog_of
 from bot.interactions.views import RenderedView
 from bot.reading import ReadingStatus
@@ -228,11 +229,11 @@ class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
         )
 
 
-class Recommend(commands.Cog):
+class Recommend(PillarsCog):
     """Recommendations: the slash command and the message command."""
 
     def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.menu = app_commands.ContextMenu(name="Recommend resources", callback=self.recommend_from_message)
 
     async def cog_load(self) -> None:
@@ -243,11 +244,10 @@ class Recommend(commands.Cog):
         """Take the context menu away with the cog."""
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
-    @app_commands.command(
-        name="recommend",
-        description="Resources to study next, each with the reason it was picked",
-        extras={"example": "/recommend topic:linear algebra background:software engineer free_only:True"},
-    )
+    @example("/recommend topic:linear algebra background:software engineer free_only:True")
+    @app_commands.command(name="recommend", description="Resources to study next, each with the reason it was picked")
+    @app_commands.rename(for_member="for")
+    @app_commands.choices(background=BACKGROUND_CHOICES, level=LEVEL_CHOICES, kind=KIND_CHOICES)
     @app_commands.describe(
         topic="What to study: linear algebra, probability, 'linalg', 'stats'…",
         background="Where you come from, so picks start at the right place",
@@ -257,8 +257,6 @@ class Recommend(commands.Cog):
         query="Or just ask: 'gentle probability for a developer, free'",
         for_member="Recommend for another member, from their reading history",
     )
-    @app_commands.rename(for_member="for")
-    @app_commands.choices(background=BACKGROUND_CHOICES, level=LEVEL_CHOICES, kind=KIND_CHOICES)
     async def recommend_command(
         self,
         interaction: discord.Interaction[PillarsBot],

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.catalog.matching import did_you_mean, search_resources, suggest_words, words_of
 from bot.errors import NotFoundError
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import example
 from bot.interactions.options import ResourceArg, catalog_of
 from bot.interactions.views import PersistentView
 from bot.ui import embeds, limits, resource_card
@@ -21,29 +22,20 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 10
 
 
-class Resources(commands.Cog):
+class Resources(PillarsCog):
     """Looking resources up."""
 
     group = app_commands.Group(name="resource", description="Look up resources in this server's catalog")
 
-    def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
-
-    @group.command(
-        name="info",
-        description="Everything about one resource, and where you stand with it",
-        extras={"example": "/resource info resource:Linear Algebra Done Right"},
-    )
+    @example("/resource info resource:Linear Algebra Done Right")
+    @group.command(name="info", description="Everything about one resource, and where you stand with it")
     @app_commands.describe(resource="Start typing a title or an author")
     async def info(self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg) -> None:
         """Answer privately with the resource and the member's progress on it."""
         await send_resource_card(interaction, resource)
 
-    @group.command(
-        name="search",
-        description="Find resources by words in their title, authors or topics",
-        extras={"example": "/resource search query:convex optimization"},
-    )
+    @example("/resource search query:convex optimization")
+    @group.command(name="search", description="Find resources by words in their title, authors or topics")
     @app_commands.describe(query="Words to look for: 'strang', 'bayesian', 'convex optimization'…")
     async def search(
         self, interaction: discord.Interaction[PillarsBot], query: app_commands.Range[str, 1, 200]

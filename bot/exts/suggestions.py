@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.catalog.schema import check_web_url
 from bot.errors import InvalidInputError
 from bot.interactions.checks import server_id, server_only, write_command
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import example
 from bot.store.store import MAX_NOTE
 from bot.ui import limits
 
@@ -18,16 +19,12 @@ if TYPE_CHECKING:
     from bot.app import PillarsBot
 
 
-class Suggestions(commands.Cog):
+class Suggestions(PillarsCog):
     """Members suggest resources for the catalog."""
 
-    def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
-
+    @example("/suggest title:Mathematics for Machine Learning url:https://mml-book.github.io/")
     @app_commands.command(
-        name="suggest",
-        description="Suggest a resource for this server's catalog; a moderator reviews it",
-        extras={"example": "/suggest title:Mathematics for Machine Learning url:https://mml-book.github.io/"},
+        name="suggest", description="Suggest a resource for this server's catalog; a moderator reviews it"
     )
     @app_commands.describe(
         title="The resource's title",

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.forms import ResourceForm, form_for
@@ -20,6 +19,8 @@ from bot.exts.catalog_admin._imports import PendingImports, check_import
 from bot.exts.catalog_admin._suggestions import queue_view
 from bot.interactions.answers import answer
 from bot.interactions.checks import is_moderator_here, moderator_only, server_id, server_manager_only
+from bot.interactions.cogs import PillarsCog
+from bot.interactions.help_text import MODERATOR, example
 from bot.interactions.options import ResourceArg
 from bot.ui import catalog as catalog_ui
 from bot.ui import limits
@@ -27,7 +28,12 @@ from bot.ui.text import counted
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
-    from bot.store import Store
+
+
+CLEARABLE_SETTINGS = [
+    app_commands.Choice(name="moderator role", value="moderator_role_id"),
+    app_commands.Choice(name="announce channel", value="announce_channel_id"),
+]
 
 
 async def retired_autocomplete(
@@ -41,7 +47,7 @@ async def retired_autocomplete(
     return limits.choices((f"{r.title} — {', '.join(r.authors)}", r.id) for r in found)
 
 
-class CatalogAdmin(commands.Cog):
+class CatalogAdmin(PillarsCog):
     """Moderators' commands for the server's catalog."""
 
     catalog = app_commands.Group(
@@ -49,44 +55,30 @@ class CatalogAdmin(commands.Cog):
         description="Moderators: curate this server's catalog",
         guild_only=True,
         default_permissions=discord.Permissions(manage_guild=True),
-        extras={"moderator": True},  # /help lists every subcommand under "For moderators"
+        extras={MODERATOR: True},  # /help lists every subcommand under "For moderators"
     )
 
     def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.pending = PendingImports()
 
-    @property
-    def store(self) -> Store:
-        """The bot's store."""
-        return self.bot.store
-
-    @catalog.command(
-        name="add",
-        description="Add a resource to this server's catalog (opens a form)",
-        extras={"example": "/catalog add"},
-    )
+    @example("/catalog add")
+    @catalog.command(name="add", description="Add a resource to this server's catalog (opens a form)")
     @moderator_only()
     async def add(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Open the empty resource form."""
         await interaction.response.send_modal(add_modal(ResourceForm()))
 
-    @catalog.command(
-        name="edit",
-        description="Change a resource of this server's catalog (opens a filled form)",
-        extras={"example": "/catalog edit resource:Linear Algebra Done Right"},
-    )
+    @example("/catalog edit resource:Linear Algebra Done Right")
+    @catalog.command(name="edit", description="Change a resource of this server's catalog (opens a filled form)")
     @app_commands.describe(resource="Start typing a title or an author")
     @moderator_only()
     async def edit(self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg) -> None:
         """Open the resource form filled with its current values."""
         await interaction.response.send_modal(edit_modal(resource.id, form_for(resource)))
 
-    @catalog.command(
-        name="retire",
-        description="Hide a resource from this server; members' progress is kept",
-        extras={"example": "/catalog retire resource:Grokking Deep Learning"},
-    )
+    @example("/catalog retire resource:Grokking Deep Learning")
+    @catalog.command(name="retire", description="Hide a resource from this server; members' progress is kept")
     @app_commands.describe(resource="Start typing a title or an author")
     @moderator_only()
     async def retire(self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg) -> None:
@@ -99,11 +91,8 @@ class CatalogAdmin(commands.Cog):
         )
         await answer(interaction, text)
 
-    @catalog.command(
-        name="restore",
-        description="Bring back a resource this server retired",
-        extras={"example": "/catalog restore resource:Grokking Deep Learning"},
-    )
+    @example("/catalog restore resource:Grokking Deep Learning")
+    @catalog.command(name="restore", description="Bring back a resource this server retired")
     @app_commands.describe(resource="Start typing the title of a retired resource")
     @app_commands.autocomplete(resource=retired_autocomplete)
     @moderator_only()
@@ -122,23 +111,16 @@ class CatalogAdmin(commands.Cog):
         text = f"♻️ Restored **{restored.title}** (`{restored.id}`): members see it again."
         await answer(interaction, text)
 
-    @catalog.command(
-        name="suggestions",
-        description="Members' suggestions waiting for a decision",
-        extras={"example": "/catalog suggestions"},
-    )
+    @example("/catalog suggestions")
+    @catalog.command(name="suggestions", description="Members' suggestions waiting for a decision")
     @moderator_only()
     async def suggestions(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """The pending queue, oldest first, with Approve and Reject buttons."""
-        guild_id = server_id(interaction)
-        pending = await self.store.suggestions(guild_id)
+        pending = await self.store.suggestions(server_id(interaction))
         await answer(interaction, embed=catalog_ui.suggestion_queue_embed(pending), view=queue_view(pending))
 
-    @catalog.command(
-        name="export",
-        description="This server's added and edited resources, as a catalog YAML file",
-        extras={"example": "/catalog export"},
-    )
+    @example("/catalog export")
+    @catalog.command(name="export", description="This server's added and edited resources, as a catalog YAML file")
     @moderator_only()
     async def export(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Send the server's own resources in the format of data/ (ready for /catalog import elsewhere)."""
@@ -154,22 +136,16 @@ class CatalogAdmin(commands.Cog):
             interaction, f"📦 {counted(len(own), 'resource')} added or edited here, in the format of data/.", file=file
         )
 
-    @catalog.command(
-        name="import",
-        description="Add or update resources from a catalog YAML file (checked first)",
-        extras={"example": "/catalog import file:our-catalog.yaml"},
-    )
+    @example("/catalog import file:our-catalog.yaml")
+    @catalog.command(name="import", description="Add or update resources from a catalog YAML file (checked first)")
     @app_commands.describe(file="A .yaml file in the format of data/ (what /catalog export gives)")
     @moderator_only()
     async def import_(self, interaction: discord.Interaction[PillarsBot], file: discord.Attachment) -> None:
         """Check the file and show what it would change, with Confirm and Cancel; nothing changes yet."""
         await check_import(interaction, self.pending, file)
 
-    @catalog.command(
-        name="reload",
-        description="Re-read the curated catalog files; a broken file changes nothing",
-        extras={"example": "/catalog reload"},
-    )
+    @example("/catalog reload")
+    @catalog.command(name="reload", description="Re-read the curated catalog files; a broken file changes nothing")
     @moderator_only()
     async def reload(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Load the curated catalog again; serve it only when every file is valid."""
@@ -203,9 +179,8 @@ class CatalogAdmin(commands.Cog):
         )
         await answer(interaction, text)
 
-    @catalog.command(
-        name="log", description="Recent moderator actions on this server's catalog", extras={"example": "/catalog log"}
-    )
+    @example("/catalog log")
+    @catalog.command(name="log", description="Recent moderator actions on this server's catalog")
     @app_commands.describe(count="How many actions to show (newest first)")
     @moderator_only()
     async def log(
@@ -216,21 +191,13 @@ class CatalogAdmin(commands.Cog):
         entries = await self.store.audit_log(guild_id, limit=count)
         await answer(interaction, embed=catalog_ui.audit_log_embed(entries))
 
-    @catalog.command(
-        name="settings",
-        description="Manage Server only: the moderator role and announcement channel",
-        extras={"example": "/catalog settings moderator_role:@Mentors"},
-    )
+    @example("/catalog settings moderator_role:@Mentors")
+    @catalog.command(name="settings", description="Manage Server only: the moderator role and announcement channel")
+    @app_commands.choices(clear=CLEARABLE_SETTINGS)
     @app_commands.describe(
         moderator_role="Members with this role may use /catalog",
         announce_channel="Where members' finished resources are announced",
         clear="Unset one of the settings",
-    )
-    @app_commands.choices(
-        clear=[
-            app_commands.Choice(name="moderator role", value="moderator_role_id"),
-            app_commands.Choice(name="announce channel", value="announce_channel_id"),
-        ]
     )
     # Manage Server itself, not the moderator role: whoever holds the moderator role must not be able to
     # choose who moderates (hand the role check to another role, or lock the managers' own role out).
