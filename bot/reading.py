@@ -1,17 +1,12 @@
 """Reading statuses: the shelves a member's resources sit on."""
 
-from enum import StrEnum
+from bot.catalog.vocabulary import Words
 
 
-class ReadingStatus(StrEnum):
-    """Where a resource stands for one member."""
+class ReadingStatus(Words):
+    """Where a resource stands for one member; `label` is how the shelf reads ('want to read')."""
 
     WANT_TO_READ = "want-to-read"
     READING = "reading"
     FINISHED = "finished"
     DROPPED = "dropped"
-
-    @property
-    def label(self) -> str:
-        """'want to read' for WANT_TO_READ: how the shelf reads."""
-        return self.value.replace("-", " ")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
+from bot.catalog.by_id import ById
 from bot.catalog.concepts import ConceptGraph
 from bot.catalog.schema import Resource, Section
 
@@ -13,41 +14,16 @@ T = TypeVar("T")
 _NO_CONCEPTS = ConceptGraph()
 
 
-class Catalog:
+class Catalog(ById[Resource]):
     """An ordered, read-only collection of resources, looked up by id, with the concept vocabulary they use."""
 
-    __slots__ = ("_by_id", "_derived", "concepts")
+    __slots__ = ("_derived", "concepts")
+    ITEM = "resource"
 
     def __init__(self, resources: Iterable[Resource] = (), concepts: ConceptGraph | None = None) -> None:
-        by_id: dict[str, Resource] = {}
-        for resource in resources:
-            if resource.id in by_id:
-                raise ValueError(f"duplicate resource id {resource.id!r}")
-            by_id[resource.id] = resource
-        self._by_id = by_id
+        super().__init__(resources)
         self._derived: dict[Hashable, object] = {}
         self.concepts = concepts if concepts is not None else _NO_CONCEPTS
-
-    def get(self, resource_id: str) -> Resource | None:
-        """The resource with this id, or None."""
-        return self._by_id.get(resource_id)
-
-    def __getitem__(self, resource_id: str) -> Resource:
-        return self._by_id[resource_id]
-
-    def __contains__(self, resource_id: object) -> bool:
-        return resource_id in self._by_id
-
-    def __iter__(self) -> Iterator[Resource]:
-        return iter(self._by_id.values())
-
-    def __len__(self) -> int:
-        return len(self._by_id)
-
-    @property
-    def ids(self) -> list[str]:
-        """Every resource id, in catalog order."""
-        return list(self._by_id)
 
     def derived(self, key: Hashable, build: Callable[[Catalog], T]) -> T:
         """A value computed from this catalog once and kept with it (search keys, ranking columns).

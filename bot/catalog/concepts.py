@@ -7,8 +7,9 @@ checks that prerequisites name known concepts and never form a cycle, so the gra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
+from bot.catalog.by_id import ById
 from bot.catalog.schema import Concept
 from bot.catalog.vocabulary import Topic
 
@@ -18,18 +19,15 @@ def concept_key(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").replace("’", "'").split())
 
 
-class ConceptGraph:
+class ConceptGraph(ById[Concept]):
     """The concepts in file order, looked up by id or by any name members type for them."""
 
-    __slots__ = ("_by_id", "_by_word", "_order", "_unlocks")
+    __slots__ = ("_by_word", "_order", "_unlocks")
+    ITEM = "concept"
 
     def __init__(self, concepts: Iterable[Concept] = ()) -> None:
-        by_id: dict[str, Concept] = {}
-        for concept in concepts:
-            if concept.id in by_id:
-                raise ValueError(f"duplicate concept id {concept.id!r}")
-            by_id[concept.id] = concept
-        self._by_id = by_id
+        super().__init__(concepts)
+        by_id = self._by_id
         # The name first, then the id and each synonym; a word two concepts claim keeps the first (the
         # loader refuses such files, so this only matters for hand-built graphs in tests).
         by_word: dict[str, Concept] = {}
@@ -66,27 +64,6 @@ class ConceptGraph:
         """The known prerequisites of a concept (unknown ids are the loader's to report)."""
         concept = self._by_id.get(concept_id)
         return [p for p in concept.prerequisites if p in self._by_id] if concept else []
-
-    def get(self, concept_id: str) -> Concept | None:
-        """The concept with this id, or None."""
-        return self._by_id.get(concept_id)
-
-    def __getitem__(self, concept_id: str) -> Concept:
-        return self._by_id[concept_id]
-
-    def __contains__(self, concept_id: object) -> bool:
-        return concept_id in self._by_id
-
-    def __iter__(self) -> Iterator[Concept]:
-        return iter(self._by_id.values())
-
-    def __len__(self) -> int:
-        return len(self._by_id)
-
-    @property
-    def ids(self) -> list[str]:
-        """Every concept id, in file order."""
-        return list(self._by_id)
 
     @property
     def words(self) -> dict[str, Concept]:

@@ -9,6 +9,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class Words(StrEnum):
+    """A vocabulary of hyphenated words ('software-engineer'); `label` is how a person writes one."""
+
+    @property
+    def label(self) -> str:
+        """'software engineer' for 'software-engineer'."""
+        return self.value.replace("-", " ")
+
+
 class Topic(StrEnum):
     """A subject a resource teaches; the first four are the seed's pillars."""
 
@@ -114,7 +123,7 @@ def topic_words() -> dict[str, Topic]:
     return words
 
 
-class Background(StrEnum):
+class Background(Words):
     """Where a member comes from; resources say which backgrounds they suit."""
 
     HIGH_SCHOOL_MATH = "high-school-math"
@@ -123,11 +132,6 @@ class Background(StrEnum):
     UNDERGRADUATE_STEM = "undergraduate-stem"
     DATA_SCIENTIST = "data-scientist"
     RESEARCHER = "researcher"
-
-    @property
-    def label(self) -> str:
-        """The background as a person writes it."""
-        return self.value.replace("-", " ")
 
 
 class Level(StrEnum):
@@ -154,7 +158,7 @@ BACKGROUND_LEVEL: dict[Background, Level] = {
 }
 
 
-class Kind(StrEnum):
+class Kind(Words):
     """What form a resource takes."""
 
     BOOK = "book"
@@ -163,11 +167,6 @@ class Kind(StrEnum):
     VIDEO_SERIES = "video-series"
     ARTICLE = "article"
     INTERACTIVE = "interactive"
-
-    @property
-    def label(self) -> str:
-        """The kind as a person writes it."""
-        return self.value.replace("-", " ")
 
 
 class Cost(StrEnum):

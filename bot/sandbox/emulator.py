@@ -313,6 +313,7 @@ class Emulator:
         """(method, path pattern, handler, needs the bot token) for every route the emulator serves."""
         snowflake, token, msg = r"(?P<{}>\d+)", r"(?P<token>[^/]+)", r"(?P<message_id>@original|\d+)"
         s = snowflake.format
+        own_reaction = f"/channels/{s('channel_id')}/messages/{s('message_id')}/reactions/(?P<emoji>[^/]+)/@me"
         table: list[tuple[str, str, Handler, bool]] = [
             ("GET", "/users/@me", self._get_me, True),
             ("GET", "/oauth2/applications/@me", self._get_application, True),
@@ -334,18 +335,8 @@ class Emulator:
             ("GET", f"/channels/{s('channel_id')}/messages/{s('message_id')}", self._get_message, True),
             ("PATCH", f"/channels/{s('channel_id')}/messages/{s('message_id')}", self._patch_message, True),
             ("DELETE", f"/channels/{s('channel_id')}/messages/{s('message_id')}", self._delete_message, True),
-            (
-                "PUT",
-                f"/channels/{s('channel_id')}/messages/{s('message_id')}/reactions/(?P<emoji>[^/]+)/@me",
-                self._no_content,
-                True,
-            ),
-            (
-                "DELETE",
-                f"/channels/{s('channel_id')}/messages/{s('message_id')}/reactions/(?P<emoji>[^/]+)/@me",
-                self._no_content,
-                True,
-            ),
+            ("PUT", own_reaction, self._no_content, True),
+            ("DELETE", own_reaction, self._no_content, True),
             ("POST", f"/channels/{s('channel_id')}/typing", self._no_content, True),
             ("POST", "/users/@me/channels", self._open_dm, True),
             ("GET", f"/users/{s('user_id')}", self._get_user, True),

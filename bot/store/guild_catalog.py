@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic import ValidationError
 
@@ -28,6 +29,30 @@ from bot.store.models import ImportSummary
 from bot.store.text import did_you_mean
 
 log = logging.getLogger(__name__)
+
+
+async def _audit(
+    session: Session,
+    guild_id: int,
+    moderator_id: int,
+    action: str,
+    target: str,
+    before: Resource | None,
+    after: Resource | None,
+    at: datetime,
+) -> None:
+    """Record a moderator's change to one resource, with the resource as it was and as it is now."""
+    await append_entry(
+        session,
+        guild_id=guild_id,
+        moderator_id=moderator_id,
+        action=action,
+        target=target,
+        before=None if before is None else resource_json(before),
+        after=None if after is None else resource_json(after),
+        at=at,
+    )
+
 
 MAX_IMPORT = 2_000  # resources in one import
 
@@ -181,6 +206,22 @@ class GuildCatalogs:
         if problems:
             raise InvalidInputError("\n".join(problems))
 
+    async def _save(
+        self,
+        session: Session,
+        view: GuildView,
+        guild_id: int,
+        moderator_id: int,
+        action: str,
+        before: Resource | None,
+        resource: Resource,
+        now: datetime,
+    ) -> None:
+        """Add or edit one resource of the server: check its links, keep it, and record who did it."""
+        self._check_links([resource], view)
+        await self._store(session, guild_id, moderator_id, resource, time_to_db(now))
+        await _audit(session, guild_id, moderator_id, action, resource.id, before, resource, now)
+
     async def _store(self, session: Session, guild_id: int, moderator_id: int, resource: Resource, now: str) -> None:
         """Keep the server's version of a resource; one equal to the curated entry needs no row of its own."""
         if self._curated.get(resource.id) == resource:
@@ -205,18 +246,7 @@ class GuildCatalogs:
             existing = view.live.get(resource.id)
             if existing is not None:
                 raise ConflictError(f"'{resource.id}' is already in the catalog ({existing.title}); edit it instead.")
-            self._check_links([resource], view)
-            await self._store(session, guild_id, moderator_id, resource, time_to_db(now))
-            await append_entry(
-                session,
-                guild_id=guild_id,
-                moderator_id=moderator_id,
-                action="add",
-                target=resource.id,
-                before=None,
-                after=resource_json(resource),
-                at=now,
-            )
+            await self._save(session, view, guild_id, moderator_id, "add", None, resource, now)
         return resource
 
     async def edit(self, guild_id: int, moderator_id: int, resource: Resource) -> Resource:
@@ -231,18 +261,7 @@ class GuildCatalogs:
                 raise NotFoundError(f"There is no resource '{resource.id}' in this server's catalog to edit{hint}.")
             if before == resource:
                 return before
-            self._check_links([resource], view)
-            await self._store(session, guild_id, moderator_id, resource, time_to_db(now))
-            await append_entry(
-                session,
-                guild_id=guild_id,
-                moderator_id=moderator_id,
-                action="edit",
-                target=resource.id,
-                before=resource_json(before),
-                after=resource_json(resource),
-                at=now,
-            )
+            await self._save(session, view, guild_id, moderator_id, "edit", before, resource, now)
         return before
 
     async def retire(self, guild_id: int, moderator_id: int, resource_id: str) -> Resource:
@@ -259,16 +278,7 @@ class GuildCatalogs:
                 "INSERT INTO guild_retired (guild_id, resource_id, retired_by, retired_at) VALUES (?, ?, ?, ?)",
                 (guild_id, resource_id, moderator_id, time_to_db(now)),
             )
-            await append_entry(
-                session,
-                guild_id=guild_id,
-                moderator_id=moderator_id,
-                action="retire",
-                target=resource_id,
-                before=resource_json(resource),
-                after=None,
-                at=now,
-            )
+            await _audit(session, guild_id, moderator_id, "retire", resource_id, resource, None, now)
         return resource
 
     async def restore(self, guild_id: int, moderator_id: int, resource_id: str) -> Resource:
@@ -287,16 +297,7 @@ class GuildCatalogs:
             await session.execute(
                 "DELETE FROM guild_retired WHERE guild_id = ? AND resource_id = ?", (guild_id, resource_id)
             )
-            await append_entry(
-                session,
-                guild_id=guild_id,
-                moderator_id=moderator_id,
-                action="restore",
-                target=resource_id,
-                before=None,
-                after=resource_json(resource),
-                at=now,
-            )
+            await _audit(session, guild_id, moderator_id, "restore", resource_id, None, resource, now)
         return resource
 
     async def import_(

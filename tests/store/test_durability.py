@@ -18,8 +18,9 @@ from bot.__main__ import main as command_line
 from bot.catalog import Catalog
 from bot.errors import StorageUnavailableError
 from bot.reading import ReadingStatus
-from bot.store import GuildSettings, Store, backup_database
+from bot.store import Store, backup_database
 from bot.store.connection import migrations
+from bot.store.models import GuildSettings
 from tests.database import dump_database
 from tests.factories import LADR, make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, count

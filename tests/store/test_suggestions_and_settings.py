@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
-from bot.store import MAX_NOTE, GuildSettings, Store, SuggestionStatus
+from bot.store import MAX_NOTE, Store
+from bot.store.models import GuildSettings, SuggestionStatus
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, OTHER_GUILD
 
 
