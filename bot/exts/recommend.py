@@ -93,7 +93,7 @@ def understood(query: Query) -> str:
 
 
 def clarification(answer: Recommendation) -> str:
-    """'Nothing in the catalog matches …; did you mean …?' for free text that named nothing."""
+    """What free text that named nothing gets: each unknown word, with its (did you mean …?) where one is close."""
     words = ", ".join(f"'{word}'" for word in answer.unknown_words[:5])
     lines = [f"I couldn't match {words} to anything in the catalog."]
     for word, close in list(answer.suggestions.items())[:5]:
