@@ -25,7 +25,7 @@ from bot.interactions.help_text import example
 from bot.interactions.options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, TopicArg, catalog_of
 from bot.interactions.views import RenderedView
 from bot.reading import ReadingStatus
-from bot.recommend import DEFAULT_LIMIT, Query, Recommendation, recommend
+from bot.recommend import DEFAULT_LIMIT, Query, Recommendation, describe_query, recommend
 from bot.ui import embeds, limits, resource_card
 from bot.ui.resource_card import DetailsButton, StartReadingButton
 
@@ -78,20 +78,6 @@ def decode_query(text: str) -> Query:
         raise InvalidInputError("This button is from an older version of the bot; run /recommend again.") from None
 
 
-def understood(query: Query) -> str:
-    """What the bot understood the question as: 'linear algebra · for software engineers · free only'."""
-    parts = [" and ".join(t.label for t in query.topics)] if query.topics else []
-    if query.background:
-        parts.append(f"background: {query.background.label}")
-    if query.level:
-        parts.append(f"{query.level.value} level")
-    if query.kind:
-        parts.append(f"{query.kind.label}s")
-    if query.free_only:
-        parts.append("free only")
-    return " · ".join(parts)
-
-
 def clarification(answer: Recommendation) -> str:
     """What free text that named nothing gets: each unknown word, with its (did you mean …?) where one is close."""
     words = ", ".join(f"'{word}'" for word in answer.unknown_words[:5])
@@ -139,7 +125,7 @@ async def recommendation_page(
     if title is None:
         title = f"Picks for {target.display_name}" if someone_else else "Picks for you"
     embed = embeds.picks_embed(
-        picks, title=title, offset=offset, total=answer.total, description=understood(answer.query) or None
+        picks, title=title, offset=offset, total=answer.total, description=describe_query(answer.query, catalog) or None
     )
     encoded = encode_query(answer.query)
     rows = [
