@@ -23,7 +23,7 @@ from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.matching import did_you_mean, resolve_topic, suggest_words
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.config import ConfigError, load_settings
-from bot.recommend import Query, learning_path, recommend
+from bot.recommend import Query, describe_query, explain_nothing, learning_path, recommend
 
 Handler = Callable[[argparse.Namespace], int]
 Argument = tuple[tuple[str, ...], dict[str, Any]]
@@ -154,19 +154,21 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         text=args.query,
     )
     answer = recommend(catalog, query, limit=args.limit)
-    if answer.needs_clarification:
+    nothing = answer.nothing_fits or answer.needs_clarification
+    if nothing:
         # On stderr, so `--json` keeps stdout a list of picks (empty here) and the exit code says it failed.
-        print(f"Nothing in the catalog matches {', '.join(repr(w) for w in answer.unknown_words)}.", file=sys.stderr)
-        for word, close in answer.suggestions.items():
-            print(f"  {word}{did_you_mean(close)}", file=sys.stderr)
+        print("\n".join(explain_nothing(answer)), file=sys.stderr)
     if args.json:
         print(json.dumps([pick.as_dict() for pick in answer.picks], indent=2, ensure_ascii=False))
-        return 1 if answer.needs_clarification else 0
-    if answer.needs_clarification:
+        return 1 if nothing else 0
+    if nothing:
         return 1
     if not answer.picks:
         print("No resource matches all of that; try fewer filters.")
         return 1
+    understood = describe_query(answer.query, catalog)
+    if understood:
+        print(f"Understood: {understood}")
     for rank, pick in enumerate(answer.picks, start=1):
         print(f"{rank}. {pick.resource.byline}\n   {pick.resource.url}\n   why: {' · '.join(pick.reasons)}")
     return 0

@@ -42,7 +42,8 @@ import numpy as np
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.columns import CatalogColumns
-from bot.catalog.questions import Understanding, suggestions_for, understand
+from bot.catalog.matching import did_you_mean
+from bot.catalog.questions import Understanding, prepare_questions, questions_prepared, suggestions_for, understand
 from bot.catalog.retrieval import LexicalIndex
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import BACKGROUND_LEVEL, PILLARS, Background, Kind, Level, Topic
@@ -151,6 +152,25 @@ class Query:
             or self.excluded
             or self.like
         )
+
+
+def prepare(catalog: Catalog, query: Query) -> Catalog:
+    """Build what ranking this query on this catalog needs, once: its columns, and for free text the lexical
+    index and the question reader. At 10,000 resources that takes about a second, so the bot builds it off
+    the event loop when `is_prepared` says it is missing; every later recommendation on the catalog reuses it.
+    """
+    CatalogColumns.of(catalog)
+    if query.text.strip():
+        LexicalIndex.of(catalog)
+        prepare_questions(catalog)
+    return catalog
+
+
+def is_prepared(catalog: Catalog, query: Query) -> bool:
+    """Whether `prepare` has built what this query needs on this catalog, so ranking it is quick."""
+    if not catalog.has_derived("columns"):
+        return False
+    return not query.text.strip() or (catalog.has_derived("lexical-index") and questions_prepared(catalog))
 
 
 @dataclass(frozen=True)
@@ -692,6 +712,16 @@ def _nothing(
         nothing_fits=True,
         nearest=tuple(dict.fromkeys(nearest))[:5],
     )
+
+
+def explain_nothing(answer: Recommendation) -> list[str]:
+    """Lines for an answer with nothing to pick: what was not found, "did you mean", the nearest subjects."""
+    words = ", ".join(f"'{word}'" for word in answer.uncovered[:5] or answer.unknown_words[:5]) or "that"
+    lines = [f"Nothing in the catalog covers {words} yet."]
+    lines += [f"• {word}{did_you_mean(close)}" for word, close in list(answer.suggestions.items())[:5]]
+    nearest = answer.nearest or tuple(t.label for t in PILLARS)
+    lines.append("The nearest subjects I know: " + ", ".join(nearest[:5]) + ".")
+    return lines
 
 
 def _common_author(resources: list[Resource]) -> str | None:

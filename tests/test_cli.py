@@ -28,8 +28,10 @@ def test_recommend_json_is_a_list_of_picks_with_reasons(capsys: pytest.CaptureFi
 
 def test_recommend_text_names_each_pick_with_its_link_and_why(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["recommend", "--query", "free probability book"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("1. ") and "https://" in out and "why: covers probability" in out
+    understood, first, link, why, *_ = capsys.readouterr().out.splitlines()
+    assert understood == "Understood: probability · book preferred · free only"  # what the text was read as
+    assert first.startswith("1. ") and link.strip().startswith("https://")
+    assert why.strip().startswith("why: covers probability")
 
 
 def test_a_question_naming_nothing_fails_with_did_you_mean_even_as_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,6 +34,10 @@ class Catalog(ById[Resource]):
             self._derived[key] = build(self)
         return self._derived[key]  # type: ignore[return-value]
 
+    def has_derived(self, key: Hashable) -> bool:
+        """Whether the value derived under `key` is already built."""
+        return key in self._derived
+
     def teaching(self, concept_id: str) -> list[tuple[Resource, Section | None]]:
         """Where a concept is taught: (resource, section), or (resource, None) for a resource as a whole."""
         return self.derived("teaching", _teaching_index).get(concept_id, [])

@@ -28,7 +28,7 @@ from bot.catalog.vocabulary import Background, Kind, Level, Topic, topic_words
 
 # How close a misspelling must be to count as the word (difflib ratio); below it we only suggest.
 ACCEPT_RATIO = 0.86
-SUGGEST_RATIO = 0.72
+SUGGEST_RATIO = 0.8
 MIN_FUZZY_LENGTH = 5
 LONGEST_PHRASE = 6
 
@@ -516,6 +516,16 @@ class _Reader:
         return cls(phrases, named, fuzzy, suggest, min(longest, LONGEST_PHRASE))
 
 
+def prepare_questions(catalog: Catalog) -> None:
+    """Build the catalog's question reader now (it is otherwise built on the first question)."""
+    _Reader.of(catalog)
+
+
+def questions_prepared(catalog: Catalog) -> bool:
+    """Whether the catalog's question reader is built."""
+    return catalog.has_derived("question-reader")
+
+
 def _fuzzy(reader: _Reader, phrase: str, catalog: Catalog) -> tuple[str, object] | None:
     """The concept or topic a misspelt phrase stands for, when one is unambiguously close (memoised)."""
     cache: dict[str, tuple[str, object] | None] = catalog.derived("question-fuzzy-cache", lambda _: {})
@@ -537,6 +547,8 @@ def suggestions_for(word: str, catalog: Catalog, limit: int = 3) -> list[str]:
     reader = _Reader.of(catalog)
     labels: list[str] = []
     for match in difflib.get_close_matches(word, reader.suggest_targets, n=limit * 3, cutoff=SUGGEST_RATIO):
+        if match[:1] != word[:1]:  # a typo keeps its first letter; "quaternions" is no misspelt "equations"
+            continue
         what, value = reader.suggest_targets[match]
         label = value.label if what == "topic" else catalog.concepts[str(value)].name  # type: ignore[attr-defined]
         if label not in labels:

@@ -6,17 +6,21 @@ restart and for anyone who sees a shared message. Under each pick, Start reading
 
 - `pillars:more:<query>:<member id>:<offset>`: the next picks of the same question, for the same member.
 - `pillars:share:<query>:<member id>:<offset>`: post this page publicly in the channel.
+
+`<query>` is the options in a few characters (`encode_query`); a question asked in the member's own words
+does not fit a custom_id's 100 characters, so `.t` at its end says the text is in the message's footer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import discord
 from discord import app_commands
 
-from bot.catalog.matching import did_you_mean
+from bot.catalog.catalog import Catalog
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.errors import InvalidInputError, NotFoundError
 from bot.interactions.buttons import MEMBER_ID, Look, PersistentButton
@@ -25,7 +29,16 @@ from bot.interactions.help_text import example
 from bot.interactions.options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, TopicArg, catalog_of
 from bot.interactions.views import RenderedView
 from bot.reading import ReadingStatus
-from bot.recommend import DEFAULT_LIMIT, Query, Recommendation, describe_query, recommend
+from bot.recommend import (
+    DEFAULT_LIMIT,
+    Query,
+    Recommendation,
+    describe_query,
+    explain_nothing,
+    is_prepared,
+    prepare,
+    recommend,
+)
 from bot.ui import embeds, limits, resource_card
 from bot.ui.resource_card import DetailsButton, StartReadingButton
 
@@ -39,7 +52,8 @@ _BACKGROUNDS = list(Background)
 _LEVELS = list(Level)
 _KINDS = list(Kind)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_QUERY = r"[0-9a-z]*\.[0-9a-z_]\.[0-9a-z_]\.[0-9a-z_]\.[01]"
+_QUERY = r"[0-9a-z]*\.[0-9a-z_]\.[0-9a-z_]\.[0-9a-z_]\.[01](?:\.t)?"
+_TEXT_FLAG = ".t"
 
 
 def encode_query(query: Query) -> str:
@@ -78,14 +92,33 @@ def decode_query(text: str) -> Query:
         raise InvalidInputError("This button is from an older version of the bot; run /recommend again.") from None
 
 
-def clarification(answer: Recommendation) -> str:
-    """What free text that named nothing gets: each unknown word, with its (did you mean …?) where one is close."""
-    words = ", ".join(f"'{word}'" for word in answer.unknown_words[:5])
-    lines = [f"I couldn't match {words} to anything in the catalog."]
-    for word, close in list(answer.suggestions.items())[:5]:
-        lines.append(f"• {word}{did_you_mean(close)}")
-    lines.append("Try a topic such as " + ", ".join(t.label for t in _TOPICS[:4]) + ", or use the topic option.")
-    return "\n".join(lines)
+def query_key(query: Query) -> str:
+    """What a button carries to ask the same question again: the options, and whether the text is in the footer."""
+    return encode_query(query) + (_TEXT_FLAG if query.text.strip() else "")
+
+
+def query_of(key: str, message: discord.Message | None) -> Query:
+    """The question a button's key and the message it is on stand for (`query_key` in reverse)."""
+    if not key.endswith(_TEXT_FLAG):
+        return decode_query(key)
+    text = embeds.asked_in(message)
+    if text is None:
+        raise InvalidInputError("I can no longer read the question on this message; run /recommend again.")
+    return replace(decode_query(key.removesuffix(_TEXT_FLAG)), text=text)
+
+
+def nothing_fits(answer: Recommendation) -> str:
+    """What a question the catalog covers nowhere gets: what was not found, the nearest subjects, what to do."""
+    return "\n".join([*explain_nothing(answer), "If you know a good resource on it, `/suggest` it for the moderators."])
+
+
+def understood_text(answer: Recommendation, catalog: Catalog) -> str | None:
+    """The answer's header: what the question was read as, and what of it the catalog does not cover."""
+    lines = [describe_query(answer.query, catalog)]
+    if answer.uncovered:
+        lines.append("not in the catalog: " + ", ".join(answer.uncovered[:5]))
+    text = "\n".join(line for line in lines if line)
+    return text or None
 
 
 @dataclass(frozen=True)
@@ -112,10 +145,12 @@ async def recommendation_page(
 ) -> Page:
     """Rank, render and attach buttons; NotFoundError with "did you mean" when the question names nothing."""
     catalog = await catalog_of(interaction)
+    if not is_prepared(catalog, query):  # about a second at 10,000 resources: never on the event loop
+        await asyncio.to_thread(prepare, catalog, query)
     history = await history_of(interaction, target.id)
     answer = recommend(catalog, query, history, limit=PAGE_SIZE, offset=offset)
-    if answer.needs_clarification:
-        raise NotFoundError(clarification(answer))
+    if answer.nothing_fits or answer.needs_clarification:
+        raise NotFoundError(nothing_fits(answer))
     if not answer.picks:
         if offset:
             raise NotFoundError("That's every pick for this question. Try another topic or fewer filters.")
@@ -125,9 +160,14 @@ async def recommendation_page(
     if title is None:
         title = f"Picks for {target.display_name}" if someone_else else "Picks for you"
     embed = embeds.picks_embed(
-        picks, title=title, offset=offset, total=answer.total, description=describe_query(answer.query, catalog) or None
+        picks,
+        title=title,
+        offset=offset,
+        total=answer.total,
+        description=understood_text(answer, catalog),
+        asked=query.text.strip() or None,
     )
-    encoded = encode_query(answer.query)
+    encoded = query_key(query)
     rows = [
         [StartReadingButton.rendered(pick.resource.id, pick.resource.title), DetailsButton.rendered(pick.resource.id)]
         for pick in answer.picks
@@ -184,7 +224,7 @@ class MoreButton(_PageButton, template=rf"pillars:more:{_PAGE_ARGUMENTS}"):
         target = await member_named(interaction, self.user_id)
         private = interaction.message is not None and interaction.message.flags.ephemeral
         page = await recommendation_page(
-            interaction, decode_query(self.query), target, offset=self.offset, shareable=private
+            interaction, query_of(self.query, interaction.message), target, offset=self.offset, shareable=private
         )
         if private:
             await interaction.response.edit_message(embed=page.embed, view=page.view)
@@ -204,7 +244,12 @@ class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
         sharer = interaction.user.display_name
         title = f"Picks for {target.display_name}" if target.id != interaction.user.id else f"Picks for {sharer}"
         page = await recommendation_page(
-            interaction, decode_query(self.query), target, offset=self.offset, shareable=False, title=title
+            interaction,
+            query_of(self.query, interaction.message),
+            target,
+            offset=self.offset,
+            shareable=False,
+            title=title,
         )
         await interaction.response.edit_message(content="📣 Shared in the channel.", view=None)
         await interaction.followup.send(

@@ -83,15 +83,38 @@ def picks_embed(
     offset: int = 0,
     total: int | None = None,
     description: str | None = None,
+    asked: str | None = None,
 ) -> discord.Embed:
-    """Ranked picks, each with its reasons and link; the footer says which of how many are shown."""
+    """Ranked picks, each with its reasons and link; the footer says which of how many are shown.
+
+    `asked` is the question in the member's own words: the footer keeps it (plain text, never rendered as
+    markdown), so the More and Share buttons can ask it again from the message they are on.
+    """
     embed = discord.Embed(title=title, description=description, colour=COLOUR)
     for rank, pick in enumerate(picks, start=offset + 1):
         name, value = pick_field(rank, pick)
         embed.add_field(name=name, value=value, inline=False)
-    if total is not None and picks:
-        embed.set_footer(text=f"{offset + 1}–{offset + len(picks)} of {total}")
+    footer = [f"{offset + 1}–{offset + len(picks)} of {total}"] if total is not None and picks else []
+    if asked:
+        footer.append(ASKED + limits.cut(" ".join(asked.split()), MAX_ASKED))
+    if footer:
+        embed.set_footer(text="\n".join(footer))
     return limits.fit_embed(embed)
+
+
+ASKED = "Asked: "
+MAX_ASKED = 1000
+
+
+def asked_in(message: discord.Message | None) -> str | None:
+    """The question a picks message was asked in (what `picks_embed` put in its footer), or None."""
+    if message is None or not message.embeds:
+        return None
+    footer = message.embeds[0].footer.text or ""
+    for line in footer.split("\n"):
+        if line.startswith(ASKED):
+            return line.removeprefix(ASKED)
+    return None
 
 
 def notice_embed(title: str, text: str, *, warning: bool = False) -> discord.Embed:

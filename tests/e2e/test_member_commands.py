@@ -65,7 +65,8 @@ async def test_an_unknown_topic_gets_did_you_mean_not_everything(pillars: Pillar
 async def test_free_text_that_names_nothing_gets_suggestions(pillars: PillarsSandbox) -> None:
     reply = await pillars.command("alice", "recommend", query="something about quaternions")
     assert reply.ephemeral and not reply.embeds
-    assert "couldn't match" in reply.content
+    assert "Nothing in the catalog covers 'quaternions' yet." in reply.content
+    assert "linear equations" not in reply.content  # no "did you mean" that only shares a suffix
 
 
 async def test_free_text_is_understood(pillars: PillarsSandbox) -> None:
@@ -343,3 +344,39 @@ async def test_a_typed_beginning_of_several_titles_is_asked_about_not_guessed(pi
     refused = await pillars.command("admin", "catalog retire", resource="Neural")
     assert "could be" in refused.content
     assert "Neural Networks: Zero to Hero" in (await pillars.command("bob", "resource search", query="neural")).text
+
+
+# --- questions in members' own words --------------------------------------------------------------------
+
+
+async def test_more_picks_after_a_question_in_own_words_keep_answering_that_question(pillars: PillarsSandbox) -> None:
+    first = await pillars.command("alice", "recommend", query="where do I learn the singular value decomposition?")
+    assert "singular value decomposition" in first.embeds[0]["description"]
+    await pillars.restart()  # the question is kept in the database, not in the button's 100 characters
+    second = await pillars.click("alice", first, "More picks")
+    assert second.embeds[0]["footer"]["text"].startswith("4–")
+    assert "singular value decomposition" in second.embeds[0]["description"]
+    why = " ".join(field["value"] for field in second.embeds[0]["fields"])
+    assert "teaches singular value decomposition" in why
+
+
+async def test_a_subject_the_catalog_does_not_cover_is_answered_honestly(pillars: PillarsSandbox) -> None:
+    reply = await pillars.command("alice", "recommend", query="quantum chromodynamics lectures")
+    assert reply.ephemeral and not reply.embeds
+    assert "Nothing in the catalog covers 'quantum', 'chromodynamics' yet." in reply.content
+    assert "/suggest" in reply.content
+
+
+async def test_an_unknown_word_does_not_empty_an_answer_and_is_named_in_its_header(pillars: PillarsSandbox) -> None:
+    reply = await pillars.command("alice", "recommend", query="I'm a zoologist who wants to understand transformers")
+    header = reply.embeds[0]["description"]
+    assert "transformers" in header and "not in the catalog: zoologist" in header
+
+
+async def test_the_message_command_reads_a_question_as_recommend_does(pillars: PillarsSandbox) -> None:
+    text = "axler is too hard for me, anything easier on eigenvalues?"
+    asked = await pillars.command("alice", "recommend", query=text)
+    answered = await pillars.message_command("alice", "Recommend resources", message_text=text)
+    assert answered.embeds[0]["description"] == asked.embeds[0]["description"]
+    assert [f["name"] for f in answered.embeds[0]["fields"]] == [f["name"] for f in asked.embeds[0]["fields"]]
+    assert not any("Linear Algebra Done Right" in f["name"] for f in asked.embeds[0]["fields"])
