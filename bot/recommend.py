@@ -119,7 +119,10 @@ class Query:
     free_only: bool = False
     text: str = ""
     concepts: tuple[str, ...] = ()
-    prefer_kinds: tuple[Kind, ...] = ()
+    prefer_kinds: tuple[Kind, ...] = ()  # kinds the text asks for: a filter when the catalog has them
+    avoid_kinds: tuple[Kind, ...] = ()  # "no videos"
+    avoid_topics: tuple[Topic, ...] = ()  # "not analysis": no resource whose main topic it is
+    context_topics: tuple[Topic, ...] = ()  # what the subject is for ("linear algebra for ML")
     not_above: Level | None = None
     not_below: Level | None = None
     hands_on: bool = False
@@ -127,6 +130,7 @@ class Query:
     wanted: tuple[str, ...] = ()  # asked for by title or another name
     by_author: tuple[str, ...] = ()  # asked for by their author
     excluded: tuple[str, ...] = ()
+    done: tuple[str, ...] = ()  # resources the member says they finished: what builds on them comes first
     like: tuple[str, ...] = ()  # the member wants something in the style of these
     searched: tuple[str, ...] = ()  # words to find in the catalog's own text
 
@@ -151,6 +155,8 @@ class Query:
             or self.short
             or self.excluded
             or self.like
+            or self.avoid_kinds
+            or self.avoid_topics
         )
 
 
@@ -218,25 +224,25 @@ def resolve_query(query: Query, catalog: Catalog) -> tuple[Query, Understanding 
         return query, None
     meaning = understand(query.text, catalog)
     named = {n.resource_id: n for n in meaning.named if n.resource_id in catalog}
-    wanted = [rid for rid in meaning.wanted if named[rid].by != "author" and rid in named]
-    by_author = [rid for rid in meaning.wanted if named[rid].by == "author" and rid in named]
-    not_above = _lowest(query.not_above, meaning.not_above)
-    not_below = query.not_below
-    for rid in meaning.with_role("easier-than"):
-        rank = catalog[rid].level.rank
-        not_above = _lowest(not_above, list(Level)[max(rank - 1, 0)])
-    for rid in meaning.with_role("harder-than"):
-        rank = catalog[rid].level.rank
-        floor = list(Level)[min(rank + 1, len(Level) - 1)]
-        not_below = floor if not_below is None or floor.rank > not_below.rank else not_below
+    wanted = [rid for rid in meaning.wanted if rid in named and named[rid].by != "author"]
+    by_author = [rid for rid in meaning.wanted if rid in named and named[rid].by == "author"]
+    not_above, not_below = _bounds(query, meaning, catalog)
+    topics = [*query.topics, *meaning.topics]
+    compared = [rid for role in ("done", "easier-than", "harder-than", "like") for rid in meaning.with_role(role)]
+    if not (topics or meaning.concepts or wanted or by_author) and compared:
+        # "Harder than ISL", "already watched 3b1b's videos, what next": the subject is theirs.
+        topics = [catalog[rid].topics[0] for rid in compared if rid in catalog]
     resolved = replace(
         query,
-        topics=tuple(dict.fromkeys([*query.topics, *meaning.topics])),
+        topics=tuple(dict.fromkeys(topics)),
         concepts=tuple(dict.fromkeys([*query.concepts, *meaning.concepts])),
         background=query.background or (meaning.backgrounds[0] if meaning.backgrounds else None),
         level=query.level or (meaning.levels[0] if meaning.levels else None),
         free_only=query.free_only or meaning.free_only,
         prefer_kinds=tuple(dict.fromkeys([*query.prefer_kinds, *meaning.kinds])),
+        avoid_kinds=tuple(dict.fromkeys([*query.avoid_kinds, *meaning.avoided_kinds])),
+        avoid_topics=tuple(dict.fromkeys([*query.avoid_topics, *meaning.avoided_topics])),
+        context_topics=tuple(dict.fromkeys([*query.context_topics, *meaning.context_topics])),
         not_above=not_above,
         not_below=not_below,
         hands_on=query.hands_on or meaning.hands_on,
@@ -244,11 +250,42 @@ def resolve_query(query: Query, catalog: Catalog) -> tuple[Query, Understanding 
         wanted=tuple(dict.fromkeys([*query.wanted, *wanted])),
         by_author=tuple(dict.fromkeys([*query.by_author, *by_author])),
         excluded=tuple(dict.fromkeys([*query.excluded, *(r for r in meaning.excluded if r in named)])),
+        done=tuple(dict.fromkeys([*query.done, *(r for r in meaning.with_role("done") if r in named)])),
         like=tuple(dict.fromkeys([*query.like, *(r for r in meaning.with_role("like") if r in named)])),
         searched=tuple(dict.fromkeys([*query.searched, *meaning.searched])),
         text="",
     )
     return resolved, meaning
+
+
+def _bounds(query: Query, meaning: Understanding, catalog: Catalog) -> tuple[Level | None, Level | None]:
+    """The level cap and floor the text sets: its cues, "easier than X" (below X), "harder than Y" (above Y).
+
+    When a cap and a floor leave no level between them ("easier than Axler, more rigorous than 3b1b"), they
+    are read as "no harder than X, no easier than Y".
+    """
+    levels = list(Level)
+    cap = _lowest(query.not_above, meaning.not_above)
+    floor = _highest(query.not_below, meaning.not_below)
+    easier = [catalog[r].level.rank for r in meaning.with_role("easier-than") if r in catalog]
+    harder = [catalog[r].level.rank for r in meaning.with_role("harder-than") if r in catalog]
+    done = [catalog[r].level.rank for r in meaning.with_role("done") if r in catalog]
+    strict_cap = levels[max(max(easier) - 1, 0)] if easier else None
+    strict_floor = levels[min(min(harder) + 1, len(levels) - 1)] if harder else None
+    if done and not harder:  # what comes after a finished resource is not easier than it
+        strict_floor = levels[min(done)]
+    cap, floor = _lowest(cap, strict_cap), _highest(floor, strict_floor)
+    if cap is not None and floor is not None and floor.rank > cap.rank:
+        cap = _lowest(query.not_above, levels[max(easier)]) if easier else cap
+        floor = _highest(query.not_below, levels[min(harder)]) if harder else floor
+    return cap, floor
+
+
+def _highest(one: Level | None, other: Level | None) -> Level | None:
+    """The higher of two level floors, either of which may be missing."""
+    if one is None or other is None:
+        return one or other
+    return one if one.rank >= other.rank else other
 
 
 def _lowest(one: Level | None, other: Level | None) -> Level | None:
@@ -263,6 +300,8 @@ def _passes_filters(resource: Resource, query: Query) -> bool:
     if resource.id in query.excluded:
         return False
     if query.kind is not None and resource.kind is not query.kind:
+        return False
+    if resource.kind in query.avoid_kinds or resource.topics[0] in query.avoid_topics:
         return False
     if query.free_only and not resource.is_free:
         return False
@@ -355,6 +394,16 @@ def score_resource(
         missing = _missing_parts(resource, query, catalog)
         if missing:
             reasons.append("not: " + ", ".join(missing))
+    context = [t for t in query.context_topics if t in resource.topics]
+    if context:
+        score += 1.0
+        reasons.append("for " + " and ".join(t.label for t in context))
+    after = [
+        catalog[r].title for r in query.done if r in resource.prerequisites and catalog is not None and r in catalog
+    ]
+    if after:
+        score += 2.0
+        reasons.append(f"builds on {after[0]}, which you finished")
     if query.background is not None:
         phrase = background_reason(resource, query.background)
         if query.background in resource.written_for:
@@ -476,6 +525,10 @@ def _score_all(columns: CatalogColumns, query: Query, lexical: np.ndarray) -> tu
         position = columns.position.get(resource_id)
         if position is not None:
             eligible[position] = False
+    for kind in query.avoid_kinds:
+        eligible &= ~columns.kind[kind]
+    for topic in query.avoid_topics:
+        eligible &= ~columns.main[topic]
     if query.asks_subject:
         matched = np.zeros(size, dtype=bool)
         covered = np.zeros(size, dtype=bool)
@@ -515,6 +568,14 @@ def _score_all(columns: CatalogColumns, query: Query, lexical: np.ndarray) -> tu
         score += np.round(LEXICAL_WEIGHT * lexical, 2)
         matched |= lexical > 0
         eligible &= matched
+    if query.context_topics:
+        context = np.zeros(size, dtype=bool)
+        for topic in query.context_topics:
+            context |= columns.covers[topic]
+        score += 1.0 * context
+    for resource_id in query.done:
+        for position in columns.dependents.get(resource_id, ()):
+            score[position] += 2.0
     if query.background is not None:
         written = columns.written_for[query.background]
         suits = columns.suits[query.background]
@@ -595,6 +656,19 @@ def recommend(
     columns = CatalogColumns.of(catalog)
     lexical = _lexical_shares(catalog, resolved)
     score, eligible = _score_all(columns, resolved, lexical)
+    if resolved.prefer_kinds:
+        # "A video course on probability" wants something to watch: the kinds asked for and their neighbours,
+        # as long as the catalog has any that fit; otherwise the kinds only rank.
+        family = np.zeros(len(columns.ids), dtype=bool)
+        for kind in resolved.prefer_kinds:
+            family |= columns.kind[kind]
+            for neighbour in NEIGHBOUR_KINDS[kind]:
+                family |= columns.kind[neighbour]
+        # Only when one of them answers the subject: no article on backpropagation is no reason to offer
+        # an article on transformers.
+        answering = _answering(columns, resolved, eligible)
+        if (eligible & family & answering).any():
+            eligible &= family
     if meaning is not None and not _answers_the_subject(meaning, resolved, eligible, lexical):
         return _nothing(resolved, meaning, catalog, unknown, suggestions, subject_unknown=True)
     reading = np.zeros(len(columns.ids), dtype=bool)
@@ -635,6 +709,19 @@ def recommend(
         suggestions=suggestions,
         uncovered=(*_uncovered(resolved, columns, eligible, catalog), *unknown),
     )
+
+
+def _answering(columns: CatalogColumns, query: Query, eligible: np.ndarray) -> np.ndarray:
+    """The resources that answer the subject itself: teach an asked concept, else cover an asked topic."""
+    found = np.zeros(len(columns.ids), dtype=bool)
+    for concept_id in query.concepts:
+        found |= columns.teaches(concept_id)
+    if not query.concepts:
+        for topic in query.topics:
+            found |= columns.covers[topic]
+    if not query.concepts and not query.topics:
+        found = eligible.copy()
+    return found
 
 
 def _lexical_reasons(resource: Resource, query: Query) -> list[str]:

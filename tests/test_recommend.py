@@ -264,7 +264,7 @@ def test_an_unknown_word_no_longer_empties_an_answer_whose_other_words_were_unde
 def test_a_subject_the_catalog_does_not_cover_is_answered_honestly(sectioned: Catalog) -> None:
     answer = recommend(sectioned, Query(text="quantum chromodynamics"))
     assert answer.picks == () and answer.nothing_fits
-    assert answer.uncovered == ("quantum", "chromodynamics")
+    assert answer.uncovered == ("quantum chromodynamics",)
     assert answer.nearest  # something to try instead
 
 

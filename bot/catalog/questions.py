@@ -40,9 +40,30 @@ def words_of(text: str) -> list[str]:
     return [word.removesuffix("'s") for word in _WORD.findall(text.lower().replace("-", " ").replace("’", "'"))]
 
 
+_CLAUSE = re.compile(r"[.!?;:,()\[\]\n]+")
+
+
+def clause_starts(text: str) -> set[int]:
+    """The positions (in `words_of(text)`) of words that begin a new clause: 'no paid stuff. deep learning'."""
+    starts: set[int] = set()
+    count = 0
+    for number, clause in enumerate(_CLAUSE.split(text)):
+        if number:
+            starts.add(count)
+        count += len(words_of(clause))
+    return starts
+
+
+def fold(word: str) -> str:
+    """A word with a plural 's' dropped, so 'neural network' meets 'neural networks' ('analysis' keeps its s)."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
+        return word[:-1]
+    return word
+
+
 def phrase_key(text: str) -> str:
-    """A phrase as the question reader compares it: its words joined by single spaces."""
-    return " ".join(words_of(text))
+    """A phrase as the question reader compares it: its words, plurals folded, joined by single spaces."""
+    return " ".join(fold(word) for word in words_of(text))
 
 
 BACKGROUND_CUES: dict[str, Background] = {
@@ -268,6 +289,14 @@ FREE_CUES = frozenset(
         "on a budget",
         "zero cost",
         "costs nothing",
+        "isn't paid",
+        "isnt paid",
+        "not paid",
+        "nothing paid",
+        "no paywall",
+        "don't want to pay",
+        "dont want to pay",
+        "no paid",
     }
 )
 SHORT_CUES = frozenset(
@@ -300,6 +329,11 @@ HANDS_ON_CUES = frozenset(
 
 # Words around a named resource that turn it into a filter.
 EXCLUDE_BEFORE = (
+    "isn't",
+    "isnt",
+    "is not",
+    "aren't",
+    "not by",
     "not",
     "no",
     "except",
@@ -308,14 +342,6 @@ EXCLUDE_BEFORE = (
     "apart from",
     "instead of",
     "anything but",
-    "already read",
-    "already did",
-    "already finished",
-    "already watched",
-    "already took",
-    "already done",
-    "finished",
-    "done with",
     "tried",
     "didn't like",
     "did not like",
@@ -341,8 +367,78 @@ TOO_HARD_AFTER = (
     "over my head",
     "too heavy",
 )
-EASIER_BEFORE = ("easier than", "simpler than", "gentler than", "less rigorous than", "less dense than")
-HARDER_BEFORE = ("harder than", "more rigorous than", "more advanced than", "deeper than", "beyond", "after")
+EASIER_BEFORE = (
+    "easier than",
+    "simpler than",
+    "gentler than",
+    "less rigorous than",
+    "less dense than",
+    "lighter than",
+    "less advanced than",
+    "less mathy than",
+    "less math heavy than",
+    "more beginner friendly than",
+    "more accessible than",
+    "more approachable than",
+    "friendlier than",
+    "more intuitive than",
+)
+HARDER_BEFORE = (
+    "harder than",
+    "more rigorous than",
+    "more advanced than",
+    "deeper than",
+    "beyond",
+    "more in depth than",
+    "more mathematical than",
+    "more theoretical than",
+    "more formal than",
+)
+# "Already read X": X is done, and what comes next builds on it.
+DONE_BEFORE = (
+    "already read",
+    "already did",
+    "already finished",
+    "already watched",
+    "already took",
+    "already done",
+    "already know",
+    "already went through",
+    "finished",
+    "done with",
+    "went through",
+    "watched",
+    "after",
+    "worked through",
+    "completed",
+)
+# Words that turn the cue after them around: "no videos", "don't care about proofs", "not too advanced".
+NEGATIONS = (
+    "no",
+    "not",
+    "without",
+    "dont care about",
+    "don't care about",
+    "do not care about",
+    "dont need",
+    "don't need",
+    "do not need",
+    "dont want",
+    "don't want",
+    "do not want",
+    "no need for",
+    "hate",
+    "skip",
+    "avoid",
+    "rather not",
+    "cant do",
+    "can't do",
+    "cannot do",
+    "not into",
+    "isn't",
+    "isnt",
+    "is not",
+)
 LIKE_BEFORE = ("like", "similar to", "something like", "in the style of", "same style as")
 # "Like X but for Y": the comparison names a style; the subject comes from elsewhere in the question.
 
@@ -352,7 +448,7 @@ STOPWORDS = frozenset(
     i'm im in into is it its just know learn learning like looking math maths mathematics me more my need of on
     one or please recommend recommendation recommendations resource resources should some something start
     starting study studying teach that the there thanks thing this to understand want what where which who
-    with would you your about really new also got am been behind better theory basics basic fundamentals
+    with would you your about really new also got am been behind better basics basic fundamentals
     foundation foundations ones someone anyone suggest suggestions material materials read reading
     intro introduction introductory first i've ive wanna gonna trying try tried get getting find any
     recs rec pls plz thx guys hey yo so then than too very much lot lots ok okay well what's whats
@@ -367,7 +463,8 @@ STOPWORDS = frozenset(
     recommendations recommended suggest suggested resource resources book's course's actually
     kinda sorta maybe probably definitely currently recently background not no wants wanted enough simply
     easier simpler gentler harder hard difficult dense abstract heavy lost head alternative alternatives else
-    except besides instead similar style anything everything nothing lol haha idk tbh imo""".split()
+    except besides instead similar style anything everything nothing lol haha idk tbh imo care actual
+    actually explanation next u ur honestly literally""".split()
 )
 
 
@@ -377,7 +474,7 @@ class Named:
 
     resource_id: str
     by: str  # "title", "alias" or "author"
-    role: str = "wanted"  # "wanted", "excluded", "easier-than", "harder-than", "like"
+    role: str = "wanted"  # "wanted", "excluded", "done", "easier-than", "harder-than", "like"
 
 
 @dataclass
@@ -389,7 +486,11 @@ class Understanding:
     backgrounds: list[Background] = field(default_factory=list)
     levels: list[Level] = field(default_factory=list)
     not_above: Level | None = None
+    not_below: Level | None = None
     kinds: list[Kind] = field(default_factory=list)
+    avoided_kinds: list[Kind] = field(default_factory=list)  # "no videos"
+    avoided_topics: list[Topic] = field(default_factory=list)  # "not analysis"
+    context_topics: list[Topic] = field(default_factory=list)  # "linear algebra for ML": what it is for
     free_only: bool = False
     short: bool = False
     hands_on: bool = False
@@ -441,6 +542,7 @@ class _Reader:
 
     phrases: dict[str, list[tuple[str, object]]]  # phrase → [(what, value)], in precedence order
     names: dict[str, tuple[tuple[str, str], ...]]  # phrase → ((resource id, by), …)
+    long_names: list[str]  # names of three words or more, for slips in them
     fuzzy_targets: dict[str, tuple[str, object]]  # concept/topic phrase → (what, value), for typos
     suggest_targets: dict[str, tuple[str, object]]  # those, and each word of them ("algebra"), for suggestions
     longest: int
@@ -469,7 +571,11 @@ class _Reader:
             add(word, "concept", concept.id)
         topics = topic_words()
         for word, topic in topics.items():
-            add(word, "topic", topic)
+            # A synonym a concept claims ("eigenvalues", "backprop") names the concept, which implies its
+            # topic; the topic's own name ("gradient descent") stays both.
+            is_own_name = word in (topic.value, topic.label)
+            if is_own_name or not any(what == "concept" for what, _ in phrases.get(phrase_key(word), [])):
+                add(word, "topic", topic)
         for word, background in BACKGROUND_CUES.items():
             add(word, "background", background)
         for word, level in LEVEL_CUES.items():
@@ -513,7 +619,8 @@ class _Reader:
                     suggest.setdefault(word, target)
         longest = max((len(k.split()) for k in [*phrases, *names]), default=1)
         named = {k: tuple(v) for k, v in names.items()}
-        return cls(phrases, named, fuzzy, suggest, min(longest, LONGEST_PHRASE))
+        long_names = [key for key in named if len(key.split()) >= 3]
+        return cls(phrases, named, long_names, fuzzy, suggest, min(longest, LONGEST_PHRASE))
 
 
 def prepare_questions(catalog: Catalog) -> None:
@@ -537,9 +644,34 @@ def _fuzzy(reader: _Reader, phrase: str, catalog: Catalog) -> tuple[str, object]
         close = difflib.get_close_matches(phrase, reader.fuzzy_targets, n=2, cutoff=ACCEPT_RATIO)
         if close and (len(close) == 1 or reader.fuzzy_targets[close[0]] == reader.fuzzy_targets[close[1]]):
             found = reader.fuzzy_targets[close[0]]
+        else:
+            # One slip (a swapped pair, a letter missing, extra or wrong) that difflib scores low: 'hessain'.
+            slips = {
+                reader.fuzzy_targets[t] for t in reader.fuzzy_targets if t[:1] == phrase[:1] and one_slip(phrase, t)
+            }
+            if len(slips) == 1:
+                found = slips.pop()
     if len(cache) < 10_000:
         cache[phrase] = found
     return found
+
+
+def one_slip(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one slip: two neighbouring letters swapped, or one missing, extra or wrong."""
+    if typed == word or abs(len(typed) - len(word)) > 1:
+        return False
+    if len(typed) == len(word):
+        differ = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and typed[differ[0]] == word[differ[1]]
+            and (typed[differ[1]] == word[differ[0]])
+        )
+    shorter, longer = (typed, word) if len(typed) < len(word) else (word, typed)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def suggestions_for(word: str, catalog: Catalog, limit: int = 3) -> list[str]:
@@ -556,14 +688,84 @@ def suggestions_for(word: str, catalog: Catalog, limit: int = 3) -> list[str]:
     return labels[:limit]
 
 
-def _preceded_by(words: list[str], start: int, cues: Iterable[str], reach: int = 3) -> bool:
-    """Whether one of the cue phrases ends at most `reach` words before words[start]."""
+def _preceded_by(
+    words: list[str], start: int, cues: Iterable[str], reach: int = 3, clauses: set[int] | None = None
+) -> bool:
+    """Whether one of the cue phrases ends at most `reach` words before words[start], in the same clause."""
+    clause = max((c for c in clauses or () if c <= start), default=0)
     for cue in cues:
         cue_words = cue.split()
         for end in range(start, max(start - reach, 0) - 1, -1):
-            if end >= len(cue_words) and words[end - len(cue_words) : end] == cue_words:
+            begin = end - len(cue_words)
+            if begin >= clause and words[begin:end] == cue_words:
                 return True
     return False
+
+
+# Around a kind word, what says it is what the member wants ("a video on", "any good books", "lectures?").
+_REQUEST_BEFORE = (
+    "a",
+    "an",
+    "any",
+    "some",
+    "good",
+    "best",
+    "free",
+    "short",
+    "decent",
+    "great",
+    "nice",
+    "gentle",
+    "beginner",
+    "intro",
+    "introductory",
+    "recommend",
+    "need",
+    "want",
+    "prefer",
+    "looking for",
+    "is there",
+    "are there",
+    "favorite",
+    "favourite",
+    "online",
+    "youtube",
+    "video",
+    "interactive",
+    "the",
+    "solid",
+    "easy",
+    "simple",
+)
+_REQUEST_AFTER = (
+    "on",
+    "about",
+    "for",
+    "that",
+    "which",
+    "to",
+    "covering",
+    "explaining",
+    "where",
+    "with",
+    "or",
+    "series",
+    "course",
+    "lecture",
+    "lectures",
+    "playlist",
+    "please",
+    "pls",
+    "recommendation",
+    "recommendations",
+)
+
+
+def _asked_for(words: list[str], start: int, end: int, used: list[bool]) -> bool:
+    """Whether a kind word at words[start:end] asks for that kind rather than mentions one in passing."""
+    if end >= len(words) or start == 0 or used[start - 1]:  # "probability videos": a subject, then its kind
+        return True
+    return _preceded_by(words, start, _REQUEST_BEFORE, reach=1) or _followed_by(words, end, _REQUEST_AFTER, reach=0)
 
 
 def _followed_by(words: list[str], end: int, cues: Iterable[str], reach: int = 3) -> bool:
@@ -579,9 +781,13 @@ def _followed_by(words: list[str], end: int, cues: Iterable[str], reach: int = 3
 def understand(text: str, catalog: Catalog) -> Understanding:
     """Read free text into what it asks of this catalog (see the module docstring for the order)."""
     reader = _Reader.of(catalog)
+    lexical = LexicalIndex.of(catalog)
     result = Understanding()
     words = words_of(text)
+    keys = [fold(word) for word in words]
+    clauses = clause_starts(text)
     used = [False] * len(words)
+    subjects: list[tuple[int, str, object]] = []  # (where, "topic"/"concept", value), to find what is context
 
     def add(bucket: list, value: object) -> None:
         if value not in bucket:
@@ -591,35 +797,119 @@ def understand(text: str, catalog: Catalog) -> Understanding:
         for start in range(len(words) - size + 1):
             if any(used[start : start + size]):
                 continue
-            phrase = " ".join(words[start : start + size])
+            phrase = " ".join(keys[start : start + size])
             named = reader.names.get(phrase)
             found = reader.phrases.get(phrase)
+            if named is None and found is None and size >= 3 and _has_a_slip(words[start : start + size], lexical):
+                named = _fuzzy_name(reader, phrase)
             if named is not None and (found is None or size > 1 or named[0][1] == "alias"):
                 role = _role_of(words, start, start + size)
+                kind = _kind_after(words, start + size, used)
+                if kind is not None:  # "Boyd's book": the book, not everything Boyd wrote
+                    named = tuple(n for n in named if catalog[n[0]].kind is kind) or named
                 result.named.extend(Named(resource_id, by, role) for resource_id, by in named)
                 used[start : start + size] = [True] * size
                 continue
             if found is None and size <= 3:
                 fuzzy = _fuzzy(reader, phrase, catalog)
-                if fuzzy is not None and not all(LexicalIndex.of(catalog).known(w) for w in phrase.split()):
+                if fuzzy is not None and not all(lexical.known(w) for w in words[start : start + size]):
                     found = [fuzzy]
             if found is None:
                 continue
+            negated = _preceded_by(words, start, NEGATIONS, reach=3, clauses=clauses)
             for what, value in found:
-                _place(result, what, value, add)
+                if what == "kind" and not negated and not _asked_for(words, start, start + size, used):
+                    continue  # "keeps coming up in GLM papers": a kind mentioned, not asked for
+                if negated:
+                    _avoid(result, what, value, add)
+                else:
+                    _place(result, what, value, add)
+                    if what in ("topic", "concept"):
+                        subjects.append((start, what, value))
             used[start : start + size] = [True] * size
-    lexical = LexicalIndex.of(catalog)
-    for word, was_used in zip(words, used, strict=True):
-        if was_used or word in STOPWORDS or len(word) < 3 or word.isdigit():
+    _set_context(result, words, subjects)
+    leftover = [
+        (index, word)
+        for index, (word, key, was_used) in enumerate(zip(words, keys, used, strict=True))
+        if not (was_used or word in STOPWORDS or key in STOPWORDS or len(word) < 3 or word.isdigit())
+    ]
+    named_subject = result.topics or result.concepts or result.named
+    for run in _runs(leftover, clauses):
+        # Words the catalog never has side by side ("point set topology", "music theory") name a subject it does
+        # not cover, unless the question named one it does.
+        if not named_subject and len(run) > 1 and not lexical.knows_phrase(run):
+            add(result.unknown, " ".join(run))
             continue
-        if lexical.known(word):
-            add(result.searched, word)
-        else:
-            add(result.unknown, word)
-            close = suggestions_for(word, catalog)
-            if close:
-                result.suggestions[word] = close
+        for word in run:
+            if lexical.known(word):
+                add(result.searched, word)
+            else:
+                add(result.unknown, word)
+                close = suggestions_for(word, catalog)
+                if close:
+                    result.suggestions[word] = close
     return result
+
+
+def _runs(leftover: list[tuple[int, str]], clauses: set[int]) -> list[list[str]]:
+    """The leftover words in runs of neighbours within one clause."""
+    runs: list[list[str]] = []
+    previous = -2
+    for index, word in leftover:
+        if index == previous + 1 and index not in clauses and runs:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        previous = index
+    return runs
+
+
+def _avoid(result: Understanding, what: str, value: object, add) -> None:  # type: ignore[no-untyped-def]
+    """What a negated cue means: 'no videos', 'not analysis', 'don't care about proofs', 'not beginner'."""
+    if what == "kind":
+        add(result.avoided_kinds, value)
+    elif what == "topic":
+        add(result.avoided_topics, value)
+    elif what == "level" and value is Level.ADVANCED:
+        result.not_above = Level.INTERMEDIATE
+    elif what == "level" and value is Level.BEGINNER:
+        result.not_below = Level.INTERMEDIATE
+    # A negated concept ("no proofs") is simply not asked for; a negated cost or background means nothing.
+
+
+def _set_context(result: Understanding, words: list[str], subjects: list[tuple[int, str, object]]) -> None:
+    """A topic right after 'for' or 'in' beside another subject says what the subject is for: context."""
+    if len(subjects) < 2:
+        return
+    for start, what, value in subjects:
+        if what != "topic" or not _preceded_by(words, start, ("for", "in", "used in", "applied to"), reach=0):
+            continue
+        if value in result.topics and any(other != value for _, _, other in subjects):
+            result.topics.remove(value)  # type: ignore[arg-type]
+            result.context_topics.append(value)  # type: ignore[arg-type]
+
+
+def _kind_after(words: list[str], end: int, used: list[bool]) -> Kind | None:
+    """The kind named right after a resource's name ("Strang's course"), which then says nothing more."""
+    if end < len(words):
+        kind = KIND_CUES.get(words[end]) or KIND_CUES.get(fold(words[end]))
+        if kind is not None:
+            used[end] = True
+            return kind
+    return None
+
+
+def _has_a_slip(words: list[str], lexical: LexicalIndex) -> bool:
+    """Whether some word of a phrase is no word the catalog knows: only then may it be a misspelt name."""
+    return any(word not in STOPWORDS and not lexical.known(word) for word in words)
+
+
+def _fuzzy_name(reader: _Reader, phrase: str) -> tuple[tuple[str, str], ...] | None:
+    """A resource name of three or more words typed with small slips ('attn is all u need')."""
+    size = len(phrase.split())
+    same_size = [name for name in reader.long_names if len(name.split()) == size]
+    close = difflib.get_close_matches(phrase, same_size, n=1, cutoff=ACCEPT_RATIO - 0.06)
+    return reader.names[close[0]] if close else None
 
 
 def _place(result: Understanding, what: str, value: object, add) -> None:  # type: ignore[no-untyped-def]
@@ -650,6 +940,8 @@ def _role_of(words: list[str], start: int, end: int) -> str:
         return "easier-than"
     if _preceded_by(words, start, HARDER_BEFORE, reach=1):
         return "harder-than"
+    if _preceded_by(words, start, DONE_BEFORE):
+        return "done"
     if _preceded_by(words, start, EXCLUDE_BEFORE):
         return "excluded"
     if _followed_by(words, end, TOO_HARD_AFTER):  # "X is too hard": something easier than X

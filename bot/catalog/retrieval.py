@@ -28,11 +28,20 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own token pattern: words of two
 _STOPWORDS = frozenset(STOPWORDS_EN)
 
 
+def resource_parts(resource: Resource) -> list[str]:
+    """The texts a resource is found by: title, other names, authors, summary and its sections' titles."""
+    return [
+        resource.title,
+        *resource.aliases,
+        *resource.authors,
+        resource.summary,
+        *(s.title for s in resource.sections),
+    ]
+
+
 def resource_text(resource: Resource) -> str:
-    """The words a resource is found by: title, other names, authors, summary and its sections' titles."""
-    parts = [resource.title, *resource.aliases, *resource.authors, resource.summary]
-    parts.extend(section.title for section in resource.sections)
-    return "\n".join(parts)
+    """A resource's searchable words as one text."""
+    return "\n".join(resource_parts(resource))
 
 
 def _folded(word: str) -> str:
@@ -73,12 +82,24 @@ def tokens_of(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over the catalog's text, by catalog position."""
 
-    __slots__ = ("_retriever", "_size", "_vocabulary")
+    __slots__ = ("_pairs", "_retriever", "_size", "_vocabulary")
 
-    def __init__(self, texts: list[str]) -> None:
-        self._size = len(texts)
-        corpus = [tokens_of(text) for text in texts]
+    def __init__(self, documents: list[list[str]]) -> None:
+        """Index documents, each given as its texts (title, summary, …), so word pairs never span two texts."""
+        self._size = len(documents)
+        corpus: list[list[str]] = []
+        pairs: set[int] = set()
+        for parts in documents:
+            tokens: list[str] = []
+            for part in parts:
+                part_tokens = tokens_of(part)
+                pairs.update(hash(pair) for pair in zip(part_tokens, part_tokens[1:], strict=False))
+                tokens.extend(part_tokens)
+            corpus.append(tokens)
         self._vocabulary = {token for words in corpus for token in words}
+        # Every two words that stand side by side somewhere, hashed: "category theory" is a subject the catalog
+        # knows only if some text says it, not because one says "category" and another "theory".
+        self._pairs = np.array(sorted(pairs), dtype=np.int64)
         self._retriever = bm25s.BM25()
         if self._vocabulary:
             self._retriever.index(corpus, show_progress=False)
@@ -86,7 +107,7 @@ class LexicalIndex:
     @classmethod
     def of(cls, catalog: Catalog) -> LexicalIndex:
         """The index of a catalog, built on first use and kept with it."""
-        return catalog.derived("lexical-index", lambda c: cls([resource_text(r) for r in c]))
+        return catalog.derived("lexical-index", lambda c: cls([resource_parts(r) for r in c]))
 
     def scores(self, text: str) -> np.ndarray:
         """Each resource's BM25 score for the text (0 where no word matches), by catalog position."""
@@ -98,3 +119,15 @@ class LexicalIndex:
     def known(self, word: str) -> bool:
         """Whether a word (after stemming) occurs anywhere in the catalog's text."""
         return any(token in self._vocabulary for token in tokens_of(word))
+
+    def knows_phrase(self, words: list[str]) -> bool:
+        """Whether these words stand side by side in some text of the catalog (after stemming)."""
+        tokens = tokens_of(" ".join(words))
+        if len(tokens) < 2:
+            return bool(tokens) and tokens[0] in self._vocabulary
+        for pair in zip(tokens, tokens[1:], strict=False):
+            key = hash(pair)
+            at = int(np.searchsorted(self._pairs, key))
+            if at >= len(self._pairs) or self._pairs[at] != key:
+                return False
+        return True
