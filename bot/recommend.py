@@ -43,7 +43,14 @@ import numpy as np
 from bot.catalog.catalog import Catalog
 from bot.catalog.columns import CatalogColumns
 from bot.catalog.matching import did_you_mean
-from bot.catalog.questions import Understanding, prepare_questions, questions_prepared, suggestions_for, understand
+from bot.catalog.questions import (
+    Understanding,
+    phrase_key,
+    prepare_questions,
+    questions_prepared,
+    suggestions_for,
+    understand,
+)
 from bot.catalog.retrieval import LexicalIndex
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import BACKGROUND_LEVEL, PILLARS, Background, Kind, Level, Topic
@@ -228,7 +235,8 @@ def resolve_query(query: Query, catalog: Catalog) -> tuple[Query, Understanding 
     by_author = [rid for rid in meaning.wanted if rid in named and named[rid].by == "author"]
     not_above, not_below = _bounds(query, meaning, catalog)
     topics = [*query.topics, *meaning.topics]
-    compared = [rid for role in ("done", "easier-than", "harder-than", "like") for rid in meaning.with_role(role)]
+    roles = ("done", "easier-than", "harder-than", "shorter-than", "like")
+    compared = [rid for role in roles for rid in meaning.with_role(role)]
     if not (topics or meaning.concepts or wanted or by_author) and compared:
         # "Harder than ISL", "already watched 3b1b's videos, what next": the subject is theirs.
         topics = [catalog[rid].topics[0] for rid in compared if rid in catalog]
@@ -246,7 +254,7 @@ def resolve_query(query: Query, catalog: Catalog) -> tuple[Query, Understanding 
         not_above=not_above,
         not_below=not_below,
         hands_on=query.hands_on or meaning.hands_on,
-        short=query.short or meaning.short,
+        short=query.short or meaning.short or bool(meaning.with_role("shorter-than")),
         wanted=tuple(dict.fromkeys([*query.wanted, *wanted])),
         by_author=tuple(dict.fromkeys([*query.by_author, *by_author])),
         excluded=tuple(dict.fromkeys([*query.excluded, *(r for r in meaning.excluded if r in named)])),
@@ -272,7 +280,7 @@ def _bounds(query: Query, meaning: Understanding, catalog: Catalog) -> tuple[Lev
     done = [catalog[r].level.rank for r in meaning.with_role("done") if r in catalog]
     strict_cap = levels[max(max(easier) - 1, 0)] if easier else None
     strict_floor = levels[min(min(harder) + 1, len(levels) - 1)] if harder else None
-    if done and not harder:  # what comes after a finished resource is not easier than it
+    if done and not harder and min(done) > 0:  # what comes after a finished resource is not easier than it
         strict_floor = levels[min(done)]
     cap, floor = _lowest(cap, strict_cap), _highest(floor, strict_floor)
     if cap is not None and floor is not None and floor.rank > cap.rank:
@@ -368,6 +376,7 @@ def score_resource(
         if taught:
             matched = True
             score += 3.0 * len(taught)
+            score += sum(_focus_points(resource, c, catalog) for c in taught)
             reasons.extend(_teaching_reason(resource, concept_id, catalog) for concept_id in taught)
         elif query.concepts and catalog is not None:
             near = [c for c in query.concepts if c in catalog.concepts and catalog.concepts[c].topic in resource.topics]
@@ -458,10 +467,29 @@ def _name(concept_id: str, catalog: Catalog | None) -> str:
     return concept.name if concept is not None else concept_id.replace("-", " ")
 
 
+def _focus_points(resource: Resource, concept_id: str, catalog: Catalog | None) -> float:
+    """What teaching a concept centrally is worth beyond teaching it: a section named for it +1, the concept's
+    topic being the resource's main one +0.5 (a chapter on Markov chains in a probability book, not a lecture
+    on Markov matrices in a linear algebra course)."""
+    if catalog is None or concept_id not in catalog.concepts:
+        return 0.0
+    columns = CatalogColumns.of(catalog)
+    position = columns.position.get(resource.id)
+    points = 0.5 if resource.topics[0] is catalog.concepts[concept_id].topic else 0.0
+    if position is not None and columns.focus(concept_id)[position]:
+        points += 1.0
+    return points
+
+
 def _teaching_reason(resource: Resource, concept_id: str, catalog: Catalog | None) -> str:
     """'teaches singular value decomposition: chapter 7 · Operators on Inner Product Spaces'."""
     name = _name(concept_id, catalog)
-    section = next((s for s in resource.sections if concept_id in s.concepts), None)
+    teaching = [s for s in resource.sections if concept_id in s.concepts]
+    concept = catalog.concepts.get(concept_id) if catalog is not None else None
+    if concept is not None and len(teaching) > 1:  # the section named for it, where there is one
+        names = {phrase_key(word) for word in (concept.name, *concept.synonyms)} - {""}
+        teaching.sort(key=lambda s: not any(f" {n} " in f" {phrase_key(s.title)} " for n in names))
+    section = teaching[0] if teaching else None
     if section is None:
         return f"teaches {name}"
     return f"teaches {name}: {section.label_in(resource.length.unit)} · {section.title}"
@@ -542,7 +570,12 @@ def _score_all(columns: CatalogColumns, query: Query, lexical: np.ndarray) -> tu
         matched |= covered | related
         taught = np.zeros(size, dtype=np.int64)
         for concept_id in query.concepts:
-            taught += columns.teaches(concept_id)
+            teaches = columns.teaches(concept_id)
+            taught += teaches
+            score += np.where(columns.focus(concept_id), 1.0, 0.0)
+            concept = columns.catalog.concepts.get(concept_id)
+            if concept is not None:
+                score += np.where(teaches & columns.main[concept.topic], 0.5, 0.0)
         score += 3.0 * taught
         matched |= taught > 0
         near = np.zeros(size, dtype=bool)
@@ -828,6 +861,8 @@ def describe_query(query: Query, catalog: Catalog) -> str:
     if authors:
         subject.append(f"by {authors}")
     parts = [" and ".join(subject)] if subject else []
+    if query.context_topics:
+        parts.append("for " + " and ".join(t.label for t in query.context_topics))
     if query.searched:
         parts.append("searching for " + ", ".join(f"'{w}'" for w in query.searched[:4]))
     if query.background:
@@ -842,6 +877,10 @@ def describe_query(query: Query, catalog: Catalog) -> str:
         parts.append(f"{query.kind.label} only")
     if query.prefer_kinds:
         parts.append(" or ".join(k.label for k in query.prefer_kinds) + " preferred")
+    if query.avoid_kinds:
+        parts.append("no " + " or ".join(k.label for k in query.avoid_kinds))
+    if query.avoid_topics:
+        parts.append("not " + " or ".join(t.label for t in query.avoid_topics))
     if query.hands_on:
         parts.append("hands-on")
     if query.short:

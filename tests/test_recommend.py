@@ -285,3 +285,53 @@ def test_equal_scores_go_to_the_level_the_member_is_ready_for_before_catalog_ord
     first, second = answer.picks
     assert first.score == second.score
     assert first.resource.id == "right-level"
+
+
+def test_between_two_named_resources_picks_what_lies_between() -> None:
+    catalog = make_catalog(
+        make_resource("gentle", title="Gentle Videos", authors=["Ann Gentle"], level="beginner", cost="free"),
+        make_resource("middle", title="Middle Book", level="intermediate"),
+        make_resource("proofs", title="Proof Book", authors=["Pat Proof"], level="advanced"),
+    )
+    answer = recommend(catalog, Query(text="easier than proof book but more rigorous than gentle videos"), limit=5)
+    assert ids(answer) == ["middle"]  # neither bound comes back, and nothing past them
+    just_easier = recommend(catalog, Query(text="proof book is too much for me"), limit=5)
+    assert "proofs" not in ids(just_easier) and all(p.resource.level is not Level.ADVANCED for p in just_easier.picks)
+
+
+def test_what_builds_on_a_finished_resource_comes_next() -> None:
+    catalog = make_catalog(
+        make_resource("first-course", title="First Course", level="beginner"),
+        make_resource("unrelated", level="intermediate"),
+        make_resource("sequel", level="intermediate", prerequisites=["first-course"]),
+    )
+    answer = recommend(catalog, Query(text="already finished first course, what next?"), limit=5)
+    assert ids(answer)[0] == "sequel" and "first-course" not in ids(answer)
+    assert "builds on First Course, which you finished" in answer.picks[0].reasons
+
+
+def test_kinds_asked_for_filter_only_when_one_of_them_answers_the_subject(sectioned: Catalog) -> None:
+    videos = recommend(sectioned, Query(text="any videos on linear algebra?"), limit=5)
+    assert ids(videos) == ["gentle-video"]
+    # No article teaches the SVD: the articles' absence is no reason to answer with something else.
+    articles = recommend(sectioned, Query(text="a short article on the svd"), limit=5)
+    assert set(ids(articles)) >= {"axler", "middle-book"}
+
+
+def test_a_section_named_for_the_concept_ranks_its_resource_first() -> None:
+    concepts = ConceptGraph([Concept(id="markov-chains", name="Markov chains", topic="probability")])
+    aside = make_resource(
+        "linear-course",
+        topics=["linear-algebra"],
+        level="beginner",
+        sections=[{"number": "24", "title": "Markov Matrices; Fourier Series", "concepts": ["markov-chains"]}],
+    )
+    central = make_resource(
+        "probability-book",
+        topics=["probability"],
+        level="beginner",
+        sections=[{"number": "11", "title": "Markov chains", "concepts": ["markov-chains"]}],
+    )
+    answer = recommend(Catalog([aside, central], concepts), Query(text="markov chains"))
+    assert ids(answer) == ["probability-book", "linear-course"]
+    assert "teaches Markov chains: chapter 11 · Markov chains" in answer.picks[0].reasons

@@ -70,6 +70,28 @@ class CatalogColumns:
         """bool by position: the resource teaches the concept (as a whole or in a section); kept per concept."""
         return self.catalog.derived(("teaches", concept_id), self._teaching_flags(concept_id))
 
+    def focus(self, concept_id: str) -> np.ndarray:
+        """bool by position: a section of the resource is about the concept by name ('Chapter 11 · Markov chains')."""
+        return self.catalog.derived(("focus", concept_id), self._focus_flags(concept_id))
+
+    def _focus_flags(self, concept_id: str):  # type: ignore[no-untyped-def]
+        """A builder of the `focus` column of one concept."""
+        from bot.catalog.questions import phrase_key
+
+        def build(catalog: Catalog) -> np.ndarray:
+            found = np.zeros(len(self.ids), dtype=bool)
+            concept = catalog.concepts.get(concept_id)
+            if concept is None:
+                return found
+            names = {phrase_key(word) for word in (concept.name, *concept.synonyms)} - {""}
+            for resource, section in catalog.teaching(concept_id):
+                title = f" {phrase_key(section.title)} " if section is not None else ""
+                if any(f" {name} " in title for name in names):
+                    found[self.position[resource.id]] = True
+            return found
+
+        return build
+
     def _teaching_flags(self, concept_id: str):  # type: ignore[no-untyped-def]
         """A builder of the `teaches` column of one concept."""
 

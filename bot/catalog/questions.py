@@ -217,6 +217,11 @@ LEVEL_CUES: dict[str, Level] = {
             "no math background",
             "first time",
             "intuitive",
+            "intuitively",
+            "explained simply",
+            "simply explained",
+            "visually",
+            "visual intuition",
             "intuition",
         )
     },
@@ -439,6 +444,7 @@ NEGATIONS = (
     "isnt",
     "is not",
 )
+SHORTER_BEFORE = ("shorter than", "less long than", "quicker than", "faster than", "not as long as")
 LIKE_BEFORE = ("like", "similar to", "something like", "in the style of", "same style as")
 # "Like X but for Y": the comparison names a style; the subject comes from elsewhere in the question.
 
@@ -464,7 +470,7 @@ STOPWORDS = frozenset(
     kinda sorta maybe probably definitely currently recently background not no wants wanted enough simply
     easier simpler gentler harder hard difficult dense abstract heavy lost head alternative alternatives else
     except besides instead similar style anything everything nothing lol haha idk tbh imo care actual
-    actually explanation next u ur honestly literally""".split()
+    actually explanation next u ur honestly literally finished watched completed hated years shorter""".split()
 )
 
 
@@ -612,6 +618,12 @@ class _Reader:
             if found[0][0] in ("concept", "topic") and len(key) >= MIN_FUZZY_LENGTH
         }
         suggest = dict(fuzzy)
+        # Misspelt single-word cues count too ('begginer', 'lecutres'); they are never suggested as subjects.
+        fuzzy.update(
+            (key, found[0])
+            for key, found in phrases.items()
+            if found[0][0] in ("level", "kind") and " " not in key and len(key) >= 6
+        )
         # Single words of topics before those of concepts: "algebra" suggests linear algebra, not sigma algebras.
         for key, target in sorted(fuzzy.items(), key=lambda item: item[1][0] != "topic"):
             for word in key.split():
@@ -800,7 +812,12 @@ def understand(text: str, catalog: Catalog) -> Understanding:
             phrase = " ".join(keys[start : start + size])
             named = reader.names.get(phrase)
             found = reader.phrases.get(phrase)
-            if named is None and found is None and size >= 3 and _has_a_slip(words[start : start + size], lexical):
+            if (
+                named is None
+                and found is None
+                and size >= 3
+                and _has_a_slip(words[start : start + size], reader, lexical)
+            ):
                 named = _fuzzy_name(reader, phrase)
             if named is not None and (found is None or size > 1 or named[0][1] == "alias"):
                 role = _role_of(words, start, start + size)
@@ -899,9 +916,10 @@ def _kind_after(words: list[str], end: int, used: list[bool]) -> Kind | None:
     return None
 
 
-def _has_a_slip(words: list[str], lexical: LexicalIndex) -> bool:
-    """Whether some word of a phrase is no word the catalog knows: only then may it be a misspelt name."""
-    return any(word not in STOPWORDS and not lexical.known(word) for word in words)
+def _has_a_slip(words: list[str], reader: _Reader, lexical: LexicalIndex) -> bool:
+    """Whether some word of a phrase is no word the catalog or the vocabulary knows: only then may it be a
+    misspelt name ('attn is all u need'), and 'series on multivariable calc' is no misspelt title."""
+    return any(word not in STOPWORDS and fold(word) not in reader.phrases and not lexical.known(word) for word in words)
 
 
 def _fuzzy_name(reader: _Reader, phrase: str) -> tuple[tuple[str, str], ...] | None:
@@ -940,6 +958,8 @@ def _role_of(words: list[str], start: int, end: int) -> str:
         return "easier-than"
     if _preceded_by(words, start, HARDER_BEFORE, reach=1):
         return "harder-than"
+    if _preceded_by(words, start, SHORTER_BEFORE, reach=1):
+        return "shorter-than"
     if _preceded_by(words, start, DONE_BEFORE):
         return "done"
     if _preceded_by(words, start, EXCLUDE_BEFORE):

@@ -131,3 +131,53 @@ def test_words_only_the_catalog_knows_are_searched_and_words_nothing_knows_are_r
     meaning = understand("micrograd and quantum chromodynamics", catalog)
     assert meaning.searched == ["micrograd"]
     assert meaning.unknown == ["quantum chromodynamics"]  # one subject, named as the member wrote it
+
+
+def test_negation_turns_a_cue_around_within_its_clause(catalog: Catalog) -> None:
+    meaning = understand("no videos please, nothing too basic. and don't care about rigorous proofs", catalog)
+    assert meaning.avoided_kinds == [Kind.VIDEO_SERIES]
+    assert meaning.not_above is Level.INTERMEDIATE  # "don't care about rigorous": nothing advanced
+    assert understand("not a beginner, linear algebra", catalog).not_below is Level.INTERMEDIATE
+    # A full stop ends what 'no' reaches: 'deep learning' here is asked for, not refused.
+    after_stop = understand("no paid stuff. deep learning", catalog)
+    assert after_stop.free_only and after_stop.topics == [Topic.DEEP_LEARNING] and not after_stop.avoided_topics
+
+
+def test_a_topic_after_for_beside_another_subject_is_what_it_is_for(catalog: Catalog) -> None:
+    meaning = understand("linalg for deep learning", catalog)
+    assert meaning.topics == [Topic.LINEAR_ALGEBRA]
+    assert meaning.context_topics == [Topic.DEEP_LEARNING]
+    assert understand("something for deep learning", catalog).topics == [Topic.DEEP_LEARNING]  # alone, the subject
+
+
+def test_a_kind_is_read_only_when_asked_for(catalog: Catalog) -> None:
+    assert understand("any good videos on the svd?", catalog).kinds == [Kind.VIDEO_SERIES]
+    assert understand("linear algebra videos", catalog).kinds == [Kind.VIDEO_SERIES]
+    assert understand("svd keeps coming up in recommender papers i read", catalog).kinds == []
+
+
+def test_one_slip_typos_are_read_and_plurals_fold(catalog: Catalog) -> None:
+    assert understand("eigenvlaues", catalog).concepts == ["eigenvalues"]  # two letters swapped
+    assert understand("backpropp", catalog).concepts == ["backpropagation"]  # one extra
+    assert understand("transformer", catalog).concepts == ["transformers"]
+    assert understand("svd for a begginer", catalog).levels == [Level.BEGINNER]
+
+
+def test_words_never_side_by_side_in_the_catalog_are_one_unknown_subject(catalog: Catalog) -> None:
+    assert understand("small gpt", catalog).searched == ["small", "gpt"]  # 'a small GPT': side by side
+    meaning = understand("gpt micrograd", catalog)  # both known, never together: no subject the catalog names
+    assert meaning.unknown == ["gpt micrograd"] and meaning.searched == []
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("already watched zero to hero, what next", "done"),
+        ("something shorter than the deep learning book", "shorter-than"),
+        ("more beginner friendly than axler", "easier-than"),
+        ("anything that isn't zero to hero", "excluded"),
+    ],
+)
+def test_more_ways_of_naming_a_resource_to_compare_with(catalog: Catalog, text: str, role: str) -> None:
+    [named] = understand(text, catalog).named
+    assert named.role == role
