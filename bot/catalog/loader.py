@@ -7,8 +7,8 @@ people: all of them at once, each with the file and line it comes from and a pla
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,15 @@ _FIELDS = tuple(
 RESOURCES = "resources"
 CONCEPTS = "concepts"
 _MODELS: dict[str, type[Resource] | type[Concept]] = {RESOURCES: Resource, CONCEPTS: Concept}
+
+# What one file's YAML may make of itself, checked on its nodes before anything expands them. An alias
+# (`*name`) repeats what its anchor (`&name`) wrote, so a few hundred bytes of nested aliases stand for
+# billions of values (an "alias bomb"): printed or validated, they take minutes and gigabytes. A real
+# entry needs five levels at most (a resource, `sections:`, a section, its `concepts:`, their values).
+MAX_DEPTH = 10
+MAX_REPEATED_IN_ENTRY = 1_000  # values that aliases repeat in one resource or concept
+MAX_REPEATED_VALUES = 10_000  # that aliases repeat in one file, beyond as many as the file writes out itself
+MAX_QUOTED = 60  # characters of a value quoted in an error message
 
 
 @dataclass(frozen=True, order=True)
@@ -122,7 +131,7 @@ class _StreamLoader(_SafeLoader):  # type: ignore[valid-type, misc]
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
-        self.anchors: dict[str, yaml.Node] = {}
+        self.anchors: _Anchors = _Anchors()
 
     def expect(self, kind: type[yaml.Event], value: str | None = None) -> bool:
         """Take the next event if it is of this kind (and, for a scalar, has this value)."""
@@ -135,8 +144,8 @@ class _StreamLoader(_SafeLoader):  # type: ignore[valid-type, misc]
         """The file's top-level key and each item of its one list as data; None as soon as anything is unusual.
 
         Unusual is anything the careful path (`_compose`) would report or must look at: not exactly one
-        top-level key (`resources` or `concepts`) holding a list, an item that is not a mapping, a key
-        repeated in an item.
+        top-level key (`resources` or `concepts`) holding a list, an item that is not a mapping, any problem
+        of its shape (`_shape_problems`: a repeated or complex key, too deep, aliases repeating too much).
         """
         events = yaml.events
         if not self.expect(events.StreamStartEvent):
@@ -151,12 +160,16 @@ class _StreamLoader(_SafeLoader):  # type: ignore[valid-type, misc]
         if holds not in _MODELS or not self.expect(events.SequenceStartEvent):
             return None
         data = []
+        budget = _Budget(shared=self.anchors.nodes)
         while not self.check_event(events.SequenceEndEvent):
             item = self.compose_node(None, None)  # type: ignore[arg-type]  # the stub wants an index; a root has none
             if not isinstance(item, yaml.MappingNode):
                 return None
-            keys = [key.value for key, _ in item.value]
-            if len(set(keys)) != len(keys):
+            # No anchor in the file yet means no alias in this item: a plain one needs no full walk.
+            plain = None if self.anchors else _plain_values(item)
+            if plain is not None:
+                budget.written += plain
+            elif _shape_problems(item, budget, holds.removesuffix("s")):
                 return None
             data.append(self.construct_document(item))
         closed = (
@@ -166,6 +179,139 @@ class _StreamLoader(_SafeLoader):  # type: ignore[valid-type, misc]
             and self.expect(events.StreamEndEvent)
         )
         return (holds, data) if closed else None
+
+
+class _Anchors(dict[str, yaml.Node]):
+    """The composer's anchors, also keeping which nodes they name: the only nodes an alias can repeat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: set[int] = set()  # ids; the nodes stay alive in the dict for the whole document
+
+    def __setitem__(self, name: str, node: yaml.Node) -> None:
+        super().__setitem__(name, node)
+        self.nodes.add(id(node))
+
+
+@dataclass
+class _Budget:
+    """The values one file's entries wrote and repeated so far, held against the alias bounds."""
+
+    shared: Container[int] | None  # ids of the nodes an alias may stand for; None: any node seen before
+    seen: set[int] = field(default_factory=set)
+    written: int = 0
+    repeated: int = 0
+
+
+def _shape_problems(item: yaml.Node, budget: _Budget, what: str) -> list[tuple[yaml.Node, str, bool]]:
+    """What makes one entry's YAML ambiguous or unsafe to read: (node to point at, message, fatal).
+
+    Walks the nodes as the data would expand them (an alias visits its anchor's nodes again), without
+    recursion, so nothing is ever expanded past the bounds. A key repeated in a mapping (which YAML lets the
+    last one win) is reported and the entry can still be read; a key that is not a plain word, nesting past
+    MAX_DEPTH and aliases repeating past MAX_REPEATED_IN_ENTRY or MAX_REPEATED_VALUES are fatal: the walk
+    stops there and the entry must not be constructed. Problems point at the field they are in. `what`
+    names the entry ("resource", "concept").
+    """
+    problems: list[tuple[yaml.Node, str, bool]] = []
+    repeated = 0  # values this entry repeats through aliases
+    checked: set[int] = set()  # mappings already checked for repeated keys (an alias may bring one back)
+    # (node, depth, inside a repeat, the entry's field it is in: the key's node)
+    stack: list[tuple[yaml.Node, int, bool, yaml.Node]] = [(item, 1, False, item)]
+    while stack:
+        node, depth, repeat, field_key = stack.pop()
+        if not repeat and (budget.shared is None or id(node) in budget.shared):
+            repeat = id(node) in budget.seen
+            budget.seen.add(id(node))
+        size = 1 + len(node.value) if isinstance(node, yaml.MappingNode) else 1  # its keys are values too
+        if repeat:
+            repeated += size
+            budget.repeated += size
+        else:
+            budget.written += size
+        where = f"'{_shown(field_key.value, quoted=False)}'" if field_key is not item else f"this {what}"
+        if repeated > MAX_REPEATED_IN_ENTRY:
+            message = f"{where} repeats more than {MAX_REPEATED_IN_ENTRY:,} values through YAML aliases (*name)"
+            return [*problems, (field_key, message + "; write the values out instead", True)]
+        if budget.repeated > budget.written + MAX_REPEATED_VALUES:
+            message = f"{where}: YAML aliases (*name) repeat more values than this file writes out; write them out"
+            return [*problems, (field_key, message, True)]
+        if depth > MAX_DEPTH:
+            message = f"{where} is nested more than {MAX_DEPTH} levels deep; a {what} needs five at most"
+            return [*problems, (field_key, message, True)]
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, _ in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    message = "a key must be a plain word (like 'title:'), not a list or a mapping"
+                    return [*problems, (key, message, True)]
+                if key.value in keys and id(node) not in checked:
+                    name = _shown(key.value, quoted=False)
+                    if depth == 1:
+                        message = f"field '{name}' appears twice in one {what}"
+                    else:
+                        message = f"'{name}' appears twice in {where}"
+                    problems.append((key, message, False))
+                keys.add(key.value)
+            checked.add(id(node))
+            children = [(value, key if depth == 1 else field_key) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(child, field_key) for child in node.value]
+        else:
+            continue
+        stack.extend((child, depth + 1, repeat, key) for child, key in reversed(children))
+    return problems
+
+
+def _plain_values(item: yaml.MappingNode) -> int | None:
+    """How many values an entry holds when its shape is plainly fine (what nearly every one looks like: plain
+    keys, once each, and values that are scalars, lists of scalars, or mappings of those, such as `length:`
+    and each of `sections:`); None when it needs `_shape_problems`.
+
+    The same verdict as the full walk on an entry without aliases, at a fraction of its cost.
+    """
+    count = _plain_mapping(item, inner=True)
+    if count is None:
+        return None
+    for _, value in item.value:
+        if type(value) is yaml.SequenceNode and value.value and type(value.value[0]) is yaml.MappingNode:
+            for child in value.value:  # a list of mappings: `sections:`
+                inner = _plain_mapping(child, inner=False) if type(child) is yaml.MappingNode else None
+                if inner is None:
+                    return None
+                count += inner
+    return count
+
+
+def _plain_mapping(node: yaml.MappingNode, *, inner: bool) -> int | None:
+    """The values of a mapping whose keys are plain words once each and whose values are scalars or lists of
+    scalars (or, when `inner`, also lists of mappings, counted by the caller, and mappings of scalars)."""
+    scalar, sequence, mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+    count = 1 + len(node.value)
+    keys: set[str] = set()
+    for key, value in node.value:
+        if type(key) is not scalar or key.value in keys:
+            return None
+        keys.add(key.value)
+        kind = type(value)
+        if kind is scalar:
+            count += 1
+        elif kind is sequence:
+            children = value.value
+            if inner and children and type(children[0]) is mapping:
+                count += 1  # its mappings are counted by `_plain_values`
+            elif any(type(child) is not scalar for child in children):
+                return None
+            else:
+                count += 1 + len(children)
+        elif kind is mapping and inner:
+            inner_count = _plain_mapping(value, inner=False)
+            if inner_count is None or any(type(child) is not scalar for _, child in value.value):
+                return None
+            count += inner_count
+        else:
+            return None
+    return count
 
 
 def _line(node: yaml.Node) -> int:
@@ -199,8 +345,23 @@ def _key_node(node: yaml.MappingNode, key: str) -> yaml.Node:
 
 
 def _did_you_mean(word: object, options: Iterable[str]) -> str:
-    """' (did you mean X?)' when one option is close to the word, else ''."""
-    return did_you_mean(closest(str(word).lower(), options))
+    """' (did you mean X?)' when one option is close to the word, else ''; only a short word is compared."""
+    if not isinstance(word, str) or len(word) > 2 * MAX_QUOTED:
+        return ""
+    return did_you_mean(closest(word.lower(), options))
+
+
+def _shown(value: object, *, quoted: bool = True) -> str:
+    """A value as an error message shows it: text quoted and cut to MAX_QUOTED characters, a list or a mapping
+    named by what it is (its contents may be huge), anything else as short text."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = str(value) if isinstance(value, str | int | float | bool) or value is None else type(value).__name__
+    if len(text) > MAX_QUOTED:
+        text = text[: MAX_QUOTED - 1] + "…"
+    return f"'{text}'" if quoted and isinstance(value, str) else text
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
@@ -216,23 +377,24 @@ def _describe(error: ErrorDetails) -> str:
     kind = error["type"]
     value = error.get("input")
     if kind == "extra_forbidden":
-        return f"unknown field '{field}'{_did_you_mean(field, _FIELDS)}"
+        return f"unknown field {_shown(field)}{_did_you_mean(field, _FIELDS)}"
     if kind == "missing":
         return f"missing required field '{field}'"
     in_section = "sections" in loc[:-1]
     if kind == "enum" and field == "kind" and in_section:
         allowed = [member.value for member in SectionKind]
-        return f"'{value}' is not a known kind of section{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
+        return f"{_shown(value)} is not a known kind of section{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
     if kind == "enum" and field in _VOCABULARIES:
         allowed = [member.value for member in _VOCABULARIES[field]]
         what = {"topics": "topic", "backgrounds": "background", "written_for": "background"}.get(field, field)
-        return f"'{value}' is not a known {what}{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
+        return f"{_shown(value)} is not a known {what}{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
     if kind == "string_pattern_mismatch" and field in ("id", "prerequisites", "concepts"):
-        return f"{field}: '{value}' must be a slug of lowercase letters, digits and hyphens, like 'linear-algebra'"
+        slug = "a slug of lowercase letters, digits and hyphens, like 'linear-algebra'"
+        return f"{field}: {_shown(value)} must be {slug}"
     if kind == "string_pattern_mismatch" and field == "number":
-        return f"number: '{value}' must be a section number such as 7, A, II or 3.2"
+        return f"number: {_shown(value)} must be a section number such as 7, A, II or 3.2"
     message = error["msg"].removeprefix("Value error, ")
-    return f"{field}: {message}"
+    return f"{_shown(field, quoted=False)}: {message}"
 
 
 def _compose(text: str, source: str) -> tuple[list[_Entry], list[CatalogIssue]]:
@@ -249,14 +411,13 @@ def _compose_with(loader: _LineLoader, source: str) -> tuple[list[_Entry], list[
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        return [], [CatalogIssue(source, line, f"not valid YAML: {problem}")]
+        return [], [_yaml_issue(exc, source, 1)]
+    except RecursionError:  # PyYAML without libyaml composes in Python, one frame per level
+        return [], [CatalogIssue(source, 1, "values are nested too deeply to read; an entry needs five levels")]
     if root is None:
         return [], []
     keys = [k.value for k, _ in root.value] if isinstance(root, yaml.MappingNode) else []
-    if len(keys) != 1 or keys[0] not in _MODELS:
+    if len(keys) != 1 or not isinstance(keys[0], str) or keys[0] not in _MODELS:
         message = "the file must hold one top-level key, 'resources:' (or 'concepts:' for the vocabulary), with a list"
         return [], [CatalogIssue(source, _line(root), message)]
     holds = keys[0]
@@ -267,23 +428,30 @@ def _compose_with(loader: _LineLoader, source: str) -> tuple[list[_Entry], list[
         return [], [CatalogIssue(source, _line(items), message)]
     entries: list[_Entry] = []
     issues: list[CatalogIssue] = []
+    budget = _Budget(shared=None)  # the whole tree is held, so a node seen before is one an alias repeats
     for item in items.value:
         if not isinstance(item, yaml.MappingNode):
             message = f"each {what} must be a mapping of fields (id:, {'title' if holds == RESOURCES else 'name'}:, …)"
             issues.append(CatalogIssue(source, _line(item), message))
             continue
-        seen: set[str] = set()
-        for key, _ in item.value:
-            if key.value in seen:
-                issues.append(CatalogIssue(source, _line(key), f"field '{key.value}' appears twice in one {what}"))
-            seen.add(key.value)
+        problems = _shape_problems(item, budget, what)
+        issues.extend(CatalogIssue(source, _line(node), message) for node, message, _ in problems)
+        if any(fatal for _, _, fatal in problems):
+            continue
         try:
             data = loader.construct_item(item)
         except yaml.YAMLError as exc:
-            issues.append(CatalogIssue(source, _line(item), f"not valid YAML: {exc}"))
+            issues.append(_yaml_issue(exc, source, _line(item)))
             continue
         entries.append(_Entry(source, item, data, holds))
     return entries, issues
+
+
+def _yaml_issue(exc: yaml.YAMLError, source: str, line: int) -> CatalogIssue:
+    """A YAML error as an issue on the line it names (else `line`), in its own short words."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return CatalogIssue(source, mark.line + 1 if mark else line, f"not valid YAML: {problem[:200]}")
 
 
 def _validate(entries: list[_Entry]) -> tuple[list[tuple[_Entry, Resource | Concept]], list[CatalogIssue]]:
@@ -355,7 +523,7 @@ def _check_graph(
             other = first_seen[item_id]
             where = f"{other.source}:{_line(_locate(other.node, ('id',)))}"
             line = _line(_locate(entry.node, ("id",)))
-            issues.append(CatalogIssue(entry.source, line, f"id '{item_id}' is already used at {where}"))
+            issues.append(CatalogIssue(entry.source, line, f"id {_shown(item_id)} is already used at {where}"))
         else:
             first_seen[item_id] = entry
     ids = set(first_seen) | known_ids
@@ -519,7 +687,7 @@ def _parse_valid(
         loader = _StreamLoader(text)
         try:
             read = loader.items()
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):  # its composer is Python, one frame per level: deep → careful
             return None
         finally:
             loader.dispose()

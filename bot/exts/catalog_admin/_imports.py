@@ -6,6 +6,7 @@ token the buttons carry; it expires after 15 minutes and does not survive a rest
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable
@@ -106,7 +107,10 @@ async def check_import(
     text = await read_upload(file)
     live = await store.catalog_for(guild_id)
     try:
-        resources = parse_resources([(file.filename, text)], known_ids=live.ids, concepts=live.concepts)
+        # In a worker thread: a large upload is parsed without holding up every other member's command.
+        resources = await asyncio.to_thread(
+            parse_resources, [(file.filename, text)], known_ids=live.ids, concepts=live.concepts
+        )
     except CatalogError as error:
         heading = f"Nothing was imported: {file.filename} has {len(error.issues)} problem(s). Fix them and retry:"
         await answer(interaction, catalog_ui.catalog_problems_text(heading, error.issues))
