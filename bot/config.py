@@ -57,6 +57,12 @@ def load_settings(**overrides: Any) -> Settings:
     """Read the settings; a malformed value becomes one ConfigError naming the setting."""
     try:
         return Settings(**overrides)
+    except UnicodeDecodeError as exc:  # python-dotenv reads .env as UTF-8 (a file saved as Latin-1, UTF-16…)
+        env_file = Settings.model_config.get("env_file")
+        raise ConfigError(
+            f"The settings file {env_file} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+            f"{exc.start} is not valid UTF-8); save it as UTF-8."
+        ) from None
     except ValidationError as exc:
         problems = "; ".join(
             f"{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}" for error in exc.errors()

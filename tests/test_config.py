@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,22 @@ def test_a_dotenv_file_is_read_and_the_token_is_not_in_its_repr(
     settings = load_settings()
     assert settings.token() == token and settings.log_level == "DEBUG"
     assert token not in repr(settings) and token not in str(settings.model_dump())
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_clear_sentence(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"LOG_LEVEL=INFO\n# caf\xe9 (saved as Latin-1)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CATALOG_", "DATABASE_"))}
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "check"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "The settings file .env is not UTF-8 text (byte 0xe9 at position 20 is not valid UTF-8); save it as UTF-8."
+    )
