@@ -23,6 +23,7 @@ from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.matching import did_you_mean, resolve_topic, suggest_words
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.config import ConfigError, load_settings
+from bot.errors import PillarsError
 from bot.recommend import Query, describe_query, explain_nothing, learning_path, recommend
 
 Handler = Callable[[argparse.Namespace], int]
@@ -204,7 +205,11 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     if not source.exists():
         print(f"No database at {source}.", file=sys.stderr)
         return 1
-    asyncio.run(backup_database(source, args.dest))
+    try:
+        asyncio.run(backup_database(source, args.dest))
+    except PillarsError as exc:  # damaged, its WAL deleted, a failing disk: one sentence, no traceback
+        print(exc.message, file=sys.stderr)
+        return 1
     print(f"Backed up {source} to {args.dest}.")
     return 0
 

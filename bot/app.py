@@ -26,6 +26,7 @@ from bot.cooldown import WriteLimiter
 from bot.errors import PillarsError
 from bot.interactions.errors import PillarsTree
 from bot.store import Store
+from bot.store.guard import reserve_database
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,11 @@ def run_bot(settings: Settings) -> int:
         curated = load_curated(settings)
     except CatalogError as exc:
         print(f"The curated catalog is invalid, so the bot will not start.\n{exc.message}", file=sys.stderr)
+        return 1
+    try:  # before connecting, and for the life of the process: a second bot or a damaged file is refused
+        reserve_database(settings.database_path)
+    except PillarsError as exc:
+        print(f"The bot cannot start: {exc.message}", file=sys.stderr)
         return 1
     level = logging.getLevelNamesMapping()[settings.log_level]
     discord.utils.setup_logging(level=level)

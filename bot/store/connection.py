@@ -18,6 +18,13 @@ every write commits on its own before the lock is released.)
 Durability: the journal is WAL with `synchronous=FULL`. In WAL mode NORMAL already survives the process
 being killed (the WAL is in the OS's page cache), but a power cut or kernel panic can lose the last
 transactions; FULL syncs the WAL on every commit so an acknowledged write survives those too.
+
+Guards (`bot.store.guard`): a store holds the database's lock while it is open (one store per file, so
+what the store caches stays exact), checks the file's pages when it opens, and after every commit checks
+that the database and its WAL are still the files it opened; when they are not, no write is acknowledged
+any more. A busy database (another program holding SQLite's write lock) is waited for at most
+BUSY_TIMEOUT_MS, and writers that queued during a wait that failed fail with it, so a member hears
+"busy" well inside Discord's three seconds instead of waiting out the queue.
 """
 
 from __future__ import annotations
@@ -37,20 +44,40 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import StorageUnavailableError
+from bot.errors import PillarsError, StorageUnavailableError
+from bot.store.guard import (
+    DatabaseDamagedError,
+    DatabaseLock,
+    FileIdentity,
+    claim_reserved,
+    damage_message,
+    damaged_message,
+    is_damage,
+)
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 5_000
+# How long a statement waits for another program's lock before failing with "busy": short enough that the
+# member's answer still beats Discord's 3 s deadline (a backup or a migration holds it for milliseconds).
+BUSY_TIMEOUT_MS = 1_000
+BACKUP_BUSY_TIMEOUT_MS = 5_000  # `db backup` answers nobody in a hurry
 MEMORY = ":memory:"
+
+DAMAGED = "The bot's database is damaged, so this could not be done; the bot's operators have been told."
+FILES_CHANGED = (
+    "The bot's database file was changed behind its back, so changes cannot be saved until it is restarted; "
+    "reading still works."
+)
 
 # SQLite primary result codes that mean "the storage cannot take writes now", not "the query is wrong".
 _UNAVAILABLE_CODES = {
     5: "The database is busy; please try again in a moment.",  # SQLITE_BUSY
     8: "The database is read-only right now, so changes cannot be saved; reading still works.",  # READONLY
     10: "The disk holding the database failed a read or write; changes were not saved.",  # SQLITE_IOERR
+    11: DAMAGED,  # SQLITE_CORRUPT
     13: "The disk holding the database is full, so changes cannot be saved; reading still works.",  # FULL
     14: "The database file cannot be opened.",  # SQLITE_CANTOPEN
+    26: DAMAGED,  # SQLITE_NOTADB
 }
 _UNAVAILABLE_WORDS = {
     "readonly database": 8,
@@ -59,6 +86,8 @@ _UNAVAILABLE_WORDS = {
     "database or disk is full": 13,
     "database is locked": 5,
     "unable to open database": 14,
+    "database disk image is malformed": 11,
+    "file is not a database": 26,
 }
 
 
@@ -206,6 +235,10 @@ class Database:
         self._reader_lock = self._lock
         self._batch: _Batch | None = None
         self._writers_waiting = 0
+        self._busy_failed_at = -1.0  # loop time of the last BEGIN that gave up waiting on a busy database
+        self._file_lock: DatabaseLock | None = None
+        self._files: FileIdentity | None = None
+        self._files_changed = False  # once set, no write is acknowledged again
         self.path = path
         self.read_only = read_only
 
@@ -216,28 +249,52 @@ class Database:
         `migrate_to` stops at that schema version (tests build old databases with it).
         """
         location = str(path)
-        try:
-            if location == MEMORY:
-                conn = await aiosqlite.connect(MEMORY, isolation_level=None)
-            elif read_only:
-                uri = _read_only_uri(location)
-                conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
-            else:
+        file_lock, checked = None, True
+        if location != MEMORY:
+            if not read_only:
                 Path(location).parent.mkdir(parents=True, exist_ok=True)
-                conn = await aiosqlite.connect(location, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}") from exc
-        conn.row_factory = sqlite3.Row
-        db = cls(conn, location, read_only)
+            reserved = claim_reserved(location)  # `python -m bot` took it before connecting, and checked the file
+            file_lock, checked = reserved or (DatabaseLock.acquire(location, read_only=read_only), False)
+        try:
+            try:
+                if location == MEMORY:
+                    conn = await aiosqlite.connect(MEMORY, isolation_level=None)
+                elif read_only:
+                    uri = _read_only_uri(location)
+                    conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
+                else:
+                    conn = await aiosqlite.connect(location, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise _open_error(location, exc) from exc
+            conn.row_factory = sqlite3.Row
+            db = cls(conn, location, read_only)
+            db._file_lock = file_lock
+        except BaseException:
+            if file_lock is not None:
+                file_lock.release()
+            raise
         try:
             await db._configure(conn)
+            if not checked:
+                await db._check_pages()
             await db._migrate(migrate_to)
             if location != MEMORY:
                 await db._open_reader()
+                db._files = FileIdentity.of(location)  # the WAL exists from the first read
         except BaseException:
             await db._close_connections()
             raise
         return db
+
+    async def _check_pages(self) -> None:
+        """Refuse a damaged file (PRAGMA quick_check): DatabaseDamagedError saying how to recover."""
+        try:
+            rows = await self._conn.execute_fetchall("PRAGMA quick_check")
+        except sqlite3.Error as exc:
+            raise _open_error(self.path, exc) from exc
+        problem = damage_message(self.path, [row[0] for row in rows])
+        if problem is not None:
+            raise DatabaseDamagedError(problem)
 
     async def _configure(self, conn: aiosqlite.Connection) -> None:
         """Pragmas every connection needs; see the module docstring for why synchronous is FULL."""
@@ -248,14 +305,14 @@ class Database:
                 await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.Error as exc:
-            raise storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}") from exc
+            raise _open_error(self.path, exc) from exc
 
     async def _open_reader(self) -> None:
         """The second connection, for reads: opened read-only, so SQLite itself keeps it from writing."""
         try:
             reader = await aiosqlite.connect(_read_only_uri(self.path), uri=True, isolation_level=None)
         except sqlite3.Error as exc:
-            raise storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}") from exc
+            raise _open_error(self.path, exc) from exc
         reader.row_factory = sqlite3.Row
         self._reader, self._reader_lock = reader, asyncio.Lock()
         await self._configure(reader)
@@ -314,6 +371,9 @@ class Database:
         Returns only once the commit carrying the body is durable, and raises StorageUnavailableError when
         that commit failed even though the body itself succeeded (see the module docstring).
         """
+        if self._files_changed:
+            raise StorageUnavailableError(FILES_CHANGED)
+        arrived = asyncio.get_running_loop().time()
         self._writers_waiting += 1
         try:
             await self._lock.acquire()
@@ -322,6 +382,11 @@ class Database:
         try:
             batch = self._batch
             if batch is None:
+                if self._busy_failed_at >= arrived:
+                    # Another program held the database while this writer queued, and the writer ahead of it
+                    # already waited out the busy timeout: waiting again would take the member past Discord's
+                    # deadline, one timeout per writer in the queue.
+                    raise StorageUnavailableError(_UNAVAILABLE_CODES[5])
                 batch = await self._lead()
                 try:
                     yield Session(self._conn, batch)
@@ -329,7 +394,7 @@ class Database:
                     # Nobody has joined yet (they wait for the lock), so the whole transaction is this body's.
                     self._batch = None
                     await self._rollback()
-                    if (unavailable := _unavailable(exc)) is None:
+                    if (unavailable := _unavailable(exc, self.path)) is None:
                         raise
                     raise unavailable from exc
                 if self._writers_waiting and self._shares_commits:
@@ -343,7 +408,7 @@ class Database:
                     yield Session(self._conn, batch)
                 except BaseException as exc:
                     await self._undo_savepoint(batch, exc)
-                    if (unavailable := _unavailable(exc)) is None:
+                    if (unavailable := _unavailable(exc, self.path)) is None:
                         raise
                     raise unavailable from exc
                 # Outside the try: once queued, the RELEASE runs even if this await is cancelled, so the body
@@ -359,8 +424,10 @@ class Database:
             await self._conn.execute("BEGIN IMMEDIATE")
         except BaseException as exc:
             await self._rollback()  # a cancelled await does not stop the BEGIN from running
-            if (unavailable := _unavailable(exc)) is None:
+            if (unavailable := _unavailable(exc, self.path)) is None:
                 raise
+            if unavailable.message == _UNAVAILABLE_CODES[5]:
+                self._busy_failed_at = asyncio.get_running_loop().time()
             raise unavailable from exc
         self._batch = _Batch(asyncio.get_running_loop().create_future())
         return self._batch
@@ -399,10 +466,47 @@ class Database:
             if not isinstance(exc, Exception):
                 raise
         else:
+            if (changed := await self._changed_files()) is not None:
+                batch.outcome.set_result(changed)  # durable only in files nobody will read: not acknowledged
+                return
             # Still holding the lock: what the callbacks publish is in place before the next writer starts.
             for callback in batch.after_commit:
                 callback()
             batch.outcome.set_result(None)
+
+    async def _changed_files(self) -> StorageUnavailableError | None:
+        """After a commit: the error every writer gets once the database or its WAL is no longer the file the
+        store opened (deleted, replaced); None while they are. Said loudly, once, with what was saved.
+
+        What was committed is still in the files the store holds open, so it is saved where it can be: a
+        deleted WAL is checkpointed into the database file (which the next start reads), and a database file
+        deleted or replaced is copied, from the store's own connection, to `<database>.rescued`.
+        """
+        if self._files_changed:
+            return StorageUnavailableError(FILES_CHANGED)
+        change = self._files.change() if self._files is not None else None
+        if change is None:
+            return None
+        self._files_changed = True
+        database_changed = change.path == Path(self.path)
+        try:
+            if database_changed:
+                rescued = Path(f"{self.path}.rescued")
+                async with self._reader_lock:
+                    await _backup(self._reader, rescued)
+                saved = f"everything committed was copied to {rescued}"
+            else:
+                await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                saved = f"everything committed was checkpointed into {self.path}"
+        except (sqlite3.Error, OSError, PillarsError) as exc:
+            saved = f"saving what was committed failed too ({exc})"
+        log.critical(
+            "%s while the bot was running, so no write is acknowledged any more; %s. Stop the bot, put the "
+            "database back (or restore a backup) and start it again.",
+            change.description,
+            saved,
+        )
+        return StorageUnavailableError(FILES_CHANGED)
 
     @staticmethod
     async def _settled(batch: _Batch) -> None:
@@ -410,6 +514,8 @@ class Database:
         failure = await asyncio.shield(batch.outcome)
         if failure is None:
             return
+        if isinstance(failure, StorageUnavailableError):
+            raise StorageUnavailableError(failure.message)
         # One failure is shared by the batch's writers (and already logged), so each raises its own error.
         unavailable = storage_error(failure) if isinstance(failure, sqlite3.Error) else None
         raise unavailable or RuntimeError(f"the shared commit failed: {failure!r}") from failure
@@ -427,8 +533,7 @@ class Database:
             except BaseException as exc:
                 with suppress(sqlite3.OperationalError):
                     await self._reader.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error) and (unavailable := storage_error(exc)) is not None:
-                    log.warning("Read refused by the database: %s", exc)
+                if (unavailable := _unavailable(exc, self.path, "Read")) is not None:
                     raise unavailable from exc
                 raise
 
@@ -477,18 +582,40 @@ class Database:
             await self._close_connections()
 
     async def _close_connections(self) -> None:
-        """Close the reader first: the writer, closing last, checkpoints the WAL into the file."""
-        if self._shares_commits:
-            await self._reader.close()
-        await self._conn.close()
+        """Close the reader first: the writer, closing last, checkpoints the WAL into the file; then let
+        another store open the file."""
+        try:
+            if self._shares_commits:
+                await self._reader.close()
+            await self._conn.close()
+        finally:
+            if self._file_lock is not None:
+                self._file_lock.release()
 
 
-def _unavailable(exc: BaseException) -> StorageUnavailableError | None:
-    """The member's error when `exc` is a storage outage (and a log line saying so); None for anything else."""
+def _unavailable(exc: BaseException, path: str = "", doing: str = "Write") -> StorageUnavailableError | None:
+    """The member's error when `exc` is a storage outage (and one log line saying so); None for anything else."""
     if not isinstance(exc, sqlite3.Error) or (unavailable := storage_error(exc)) is None:
         return None
-    log.warning("Write refused by the database: %s", exc)
+    if is_damage(exc):
+        log.error(
+            "%s refused: the database %s is damaged (%s). Stop the bot, move the file aside and restore your last "
+            "'python -m bot db backup' copy, or salvage it with: sqlite3 %s .recover",
+            doing,
+            path,
+            exc,
+            path,
+        )
+    else:
+        log.warning("%s refused by the database: %s", doing, exc)
     return unavailable
+
+
+def _open_error(path: str, exc: sqlite3.Error) -> StorageUnavailableError:
+    """What opening the database failed on, for the person starting the bot."""
+    if is_damage(exc):
+        return DatabaseDamagedError(damaged_message(path, str(exc)))
+    return storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}")
 
 
 def _read_only_uri(path: Path | str) -> str:
@@ -507,25 +634,51 @@ async def _backup(source: aiosqlite.Connection, dest: Path) -> None:
         rows = await target.execute_fetchall("PRAGMA integrity_check")
         verdict = [row[0] for row in rows]
         if verdict != ["ok"]:
-            raise RuntimeError(f"the backup failed its integrity check: {verdict[:5]}")
+            raise DatabaseDamagedError(f"the copy failed its integrity check ({'; '.join(verdict[:3])})")
         # The copy carries the WAL flag; fold everything into the one file so it can be moved alone.
         await target.execute("PRAGMA journal_mode = DELETE")
-    finally:
+    except BaseException:
         await target.close()
+        partial.unlink(missing_ok=True)
+        raise
+    await target.close()
     partial.replace(dest)
 
 
 async def backup_file(source: Path | str, dest: Path | str) -> None:
-    """Back up a database file that another process may be writing to (WAL lets it read a snapshot)."""
+    """Back up a database file that another process may be writing to (WAL lets it read a snapshot).
+
+    StorageUnavailableError, in one sentence, when it cannot: the file is damaged, its WAL is gone, the disk
+    failed. No lock is taken: a backup holds no cache and writes nothing to the database, so it runs beside
+    the bot.
+    """
     try:
         conn = await aiosqlite.connect(_read_only_uri(source), uri=True)
     except sqlite3.Error as exc:
-        raise storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}") from exc
+        raise _backup_error(source, exc) from exc
     try:
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute(f"PRAGMA busy_timeout = {BACKUP_BUSY_TIMEOUT_MS}")
         await _backup(conn, Path(dest))
+    except (sqlite3.Error, DatabaseDamagedError) as exc:
+        raise _backup_error(source, exc) from exc
     finally:
         await conn.close()
+
+
+def _backup_error(source: Path | str, exc: BaseException) -> StorageUnavailableError:
+    """Why a backup of `source` failed, and what may help, in one sentence."""
+    wal = Path(f"{source}-wal")
+    if not wal.exists() and Path(f"{source}-shm").exists():
+        hint = (
+            f"its write-ahead log {wal} is missing, deleted while a bot had it open: if that bot is still "
+            "running, stop it cleanly (it writes what it holds back into the database) and back up again"
+        )
+    elif isinstance(exc, DatabaseDamagedError) or (isinstance(exc, sqlite3.Error) and is_damage(exc)):
+        hint = f"the database is damaged ({exc}); salvage what is readable with: sqlite3 {source} .recover"
+    else:
+        friendly = storage_error(exc) if isinstance(exc, sqlite3.Error) else None
+        hint = f"{friendly.message if friendly else exc} ({exc})"
+    return StorageUnavailableError(f"Could not back up {source}: {hint}.")
 
 
 def rows_as_dicts(rows: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:

@@ -5,7 +5,8 @@ row of its own (same id, the server's data) and sits on top of whatever the file
 reloads. Retiring hides a resource from the server but keeps members' progress on it.
 
 Each server's view is cached; every write to a server's catalog invalidates its entry, and a generation
-counter stops a read that raced a write from caching what it saw before the write.
+counter stops a read that raced a write from caching what it saw before the write. The cache is exact
+because this store is the only writer: it holds the database's lock (`bot.store.guard`).
 """
 
 from __future__ import annotations

@@ -209,7 +209,8 @@ def streaks(days: list[date], today: date) -> tuple[int, int]:
 class ProgressLog:
     """The members' read-throughs and their history.
 
-    Two caches, both exact because the store is the only writer, in one process:
+    Two caches, both exact because the store is the file's only writer: it holds the database's lock while it
+    is open, so no other store, in this process or another, can change the rows (`bot.store.guard`):
 
     - Each member's statuses (read on every /recommend), for readers. Dropping a member's entry after each
       of their writes keeps it exact; a generation counter stops a read that raced a write from caching what
