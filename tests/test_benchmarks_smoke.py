@@ -30,12 +30,17 @@ async def test_writes_lose_nothing_at_any_concurrency() -> None:
         "progress writes @ 1 member",
         "progress writes @ 10 members",
         "progress writes @ 100 members",
+        "100 concurrent updates from a cold start @ 1,000 resources",
     ]
-    for figure in figures:
+    *rates, burst = figures
+    for figure in rates:
         _well_formed(figure)
         assert figure.unit == "updates/s"
         assert figure.details["lost"] == 0
         assert figure.details["rows_after"] == figure.details["updates"] == figure.details["raw_rows_after"]
+    _well_formed(burst)
+    assert burst.unit == "s" and burst.baseline_name == "the same updates one after another"
+    assert burst.details["lost"] == 0 and burst.details["rows_after"] == burst.details["updates"] == 100
     assert "progress writes @ 100 members" in table(figures)
 
 

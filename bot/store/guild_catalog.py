@@ -5,12 +5,16 @@ row of its own (same id, the server's data) and sits on top of whatever the file
 reloads. Retiring hides a resource from the server but keeps members' progress on it.
 
 Each server's view is cached; every write to a server's catalog invalidates its entry, and a generation
-counter stops a read that raced a write from caching what it saw before the write. The cache is exact
+counter stops a read that raced a write from caching what it saw before the write. A view is read once
+however many commands find it missing at the same time (after a moderator's edit, every command of a busy
+server does): they all wait for the one read in flight (single-flight), unless a write came in since it
+started, in which case the next caller starts a fresh one. The cache is exact
 because this store is the only writer: it holds the database's lock (`bot.store.guard`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -79,6 +83,7 @@ class GuildCatalogs:
         self._curated = curated
         self._cache: dict[int, GuildView] = {}
         self._generation = 0
+        self._reading: dict[int, tuple[int, asyncio.Future[GuildView]]] = {}  # guild → (generation, read in flight)
 
     @property
     def curated(self) -> Catalog:
@@ -119,16 +124,29 @@ class GuildCatalogs:
         return GuildView(live, overrides, retired_ids)
 
     async def view(self, guild_id: int) -> GuildView:
-        """One server's view, from the cache when it holds it."""
+        """One server's view: from the cache when it holds it, else from the one read in flight for it."""
         cached = self._cache.get(guild_id)
         if cached is not None:
             return cached
         generation = self._generation
-        async with self._db.read() as session:
-            view = await self._load(session, guild_id)
-        if generation == self._generation:
-            self._cache[guild_id] = view
-        return view
+        reading = self._reading.get(guild_id)
+        if reading is None or reading[0] != generation:  # none, or one that may not see a write made since
+            reading = (generation, asyncio.ensure_future(self._read_view(guild_id, generation)))
+            self._reading[guild_id] = reading
+        # Shielded: a waiter cancelled (its interaction gone) must not cancel the read the others wait for.
+        return await asyncio.shield(reading[1])
+
+    async def _read_view(self, guild_id: int, generation: int) -> GuildView:
+        """Read one server's view for everyone waiting on it; cache it unless a write came in meanwhile."""
+        try:
+            async with self._db.read() as session:
+                view = await self._load(session, guild_id)
+            if generation == self._generation:
+                self._cache[guild_id] = view
+            return view
+        finally:
+            if self._reading.get(guild_id, (None,))[0] == generation:
+                del self._reading[guild_id]
 
     async def catalog_for(self, guild_id: int | None) -> Catalog:
         """The catalog a server sees; a DM (None) sees the curated catalog."""

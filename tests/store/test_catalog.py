@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,25 @@ async def test_every_moderator_action_is_audited_with_before_and_after(store: St
     assert all(e.moderator_id == MODERATOR and e.guild_id == GUILD for e in log)
     assert await store.audit_log(OTHER_GUILD) == []
     assert len(await store.audit_log(GUILD, limit=3)) == 3
+
+
+async def test_commands_waiting_on_one_read_of_a_servers_catalog_share_it(store: Store) -> None:
+    await store.retire_resource(GUILD, MODERATOR, DEEP)  # the server's view is dropped from the cache
+    waiting = [asyncio.ensure_future(store.catalog_for(GUILD)) for _ in range(20)]
+    await asyncio.sleep(0)
+    waiting[0].cancel()  # one member's interaction gone: the others still get their catalog
+
+    seen = await asyncio.gather(*waiting[1:])
+
+    assert all(catalog is seen[0] for catalog in seen) and DEEP not in seen[0]
+    assert waiting[0].cancelled()
+
+
+async def test_a_command_arriving_after_a_change_never_gets_the_read_from_before_it(store: Store) -> None:
+    for i in range(10):
+        resource = make_resource(f"late-{i}")
+        before = asyncio.ensure_future(store.catalog_for(GUILD))  # a read in flight…
+        await asyncio.sleep(0)
+        await store.add_resource(GUILD, MODERATOR, resource)  # …then a change lands
+        assert resource.id in await store.catalog_for(GUILD)  # a later caller does not join the old read
+        await before
