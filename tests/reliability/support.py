@@ -8,8 +8,12 @@ leaves the database exactly as it was; the file stays intact.
 from __future__ import annotations
 
 import builtins
+import os
 import re
+import resource
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,38 @@ _EXCEPTION_NAMES = {
     and (name.endswith(("Error", "Exception", "Failure", "Interrupt")) or module is not builtins)
 } - {"Error", "Warning"}  # sqlite3's generic names are ordinary words
 _LEAK_MARKERS = ("Traceback (most recent call last)", 'File "', "NotImplemented", "sqlite3.", "aiosqlite")
+
+REPO = Path(__file__).resolve().parents[2]
+FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.cmVsaWFiaWxpdHktdGVzdC1ub3QtYS10b2tlbg"  # the shape, not a token
+
+
+def python_m_bot(
+    args: list[str], cwd: Path, *, memory_cap: int | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` as an operator runs it: this checkout, none of our environment's DISCORD_/CATALOG_/
+    DATABASE_ settings but `env`'s, and at most `memory_cap` bytes of address space when given."""
+
+    def cap() -> None:
+        if memory_cap is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CATALOG_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(REPO), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+    )
+
+
+def operator_runs(args: list[str], cwd: Path, database: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` as an operator runs it on this database, with a token and the shipped catalog."""
+    return python_m_bot(
+        args, cwd, DISCORD_TOKEN=FAKE_TOKEN, CATALOG_PATH=str(REPO / "data"), DATABASE_PATH=str(database)
+    )
 
 
 def database_path(sandbox: Sandbox) -> Path:

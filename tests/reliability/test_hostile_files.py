@@ -10,10 +10,7 @@ MemoryError (or minutes) instead of naming a line.
 from __future__ import annotations
 
 import asyncio
-import os
-import resource
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,10 +18,8 @@ import pytest
 from bot.catalog.loader import CatalogError, parse_resources
 from bot.sandbox import Sandbox
 from tests.database import dump_database
-from tests.reliability.support import database_path, reply_problems
+from tests.reliability.support import FAKE_TOKEN, database_path, python_m_bot, reply_problems
 
-REPO = Path(__file__).resolve().parents[2]
-FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.cmVsaWFiaWxpdHktdGVzdC1ub3QtYS10b2tlbg"
 ADDRESS_SPACE = 1 << 30
 
 RESOURCE = """\
@@ -70,23 +65,9 @@ HOSTILE = {
 }
 
 
-def capped() -> None:
-    """In the child, before it runs: at most ADDRESS_SPACE bytes of memory, so a bomb cannot take the machine."""
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
-
 def run_bot_cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` in a capped child process, with a clean environment plus `env`."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CATALOG_", "DATABASE_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env={**clean, "PYTHONPATH": str(REPO), "DATABASE_PATH": str(tmp_path / "pillars.db"), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=capped,
-    )
+    """`python -m bot ARGS` in a child capped at ADDRESS_SPACE bytes, so a bomb cannot take the machine."""
+    return python_m_bot(args, tmp_path, memory_cap=ADDRESS_SPACE, DATABASE_PATH=str(tmp_path / "pillars.db"), **env)
 
 
 def assert_named(stderr: str, name: str, line: int, words: str) -> None:

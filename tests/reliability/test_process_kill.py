@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from bot.app import PillarsBot
 from bot.catalog.loader import load_catalog
 from bot.sandbox import Sandbox
 from bot.sandbox.emulator import InteractionRecord
@@ -26,17 +22,6 @@ from tests.database import integrity
 from tests.factories import LADR
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def driver() -> AsyncIterator[Sandbox]:
-    """The emulator alone (no bot in this process), with the harness to build members' interactions."""
-    sandbox: Sandbox[PillarsBot] = Sandbox(None, timeout=10.0)
-    await sandbox.emulator.start()
-    try:
-        yield sandbox
-    finally:
-        await sandbox.emulator.stop()
 
 
 def send_update(driver: Sandbox, number: int) -> InteractionRecord:

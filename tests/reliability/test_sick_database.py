@@ -19,7 +19,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -30,25 +29,9 @@ from bot.sandbox.emulator import InteractionRecord
 from bot.sandbox.process import BotProcess
 from bot.store import Store
 from tests.database import dump_database, integrity
-from tests.reliability.support import database_path, emulator_problems, reply_problems
+from tests.reliability.support import REPO, database_path, emulator_problems, operator_runs, reply_problems
 
-REPO = Path(__file__).resolve().parents[2]
-FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.cmVsaWFiaWxpdHktdGVzdC1ub3QtYS10b2tlbg"
 LADR = "linear-algebra-done-right"
-
-
-def python_m_bot(args: list[str], cwd: Path, database: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` as an operator runs it, on this database, with a token and the shipped catalog."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CATALOG_", "DATABASE_"))}
-    env |= {"DISCORD_TOKEN": FAKE_TOKEN, "CATALOG_PATH": str(REPO / "data"), "DATABASE_PATH": str(database)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**env, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def overwrite_page(path: Path, page: int) -> None:
@@ -79,7 +62,7 @@ async def test_a_damaged_database_is_refused_at_start_with_how_to_recover(tmp_pa
     with pytest.raises(sqlite3.DatabaseError, match="malformed"):
         integrity(database)
 
-    done = await asyncio.to_thread(python_m_bot, [], tmp_path, database)
+    done = await asyncio.to_thread(operator_runs, [], tmp_path, database)
 
     assert done.returncode == 1
     [sentence] = done.stderr.strip().splitlines()
@@ -87,7 +70,7 @@ async def test_a_damaged_database_is_refused_at_start_with_how_to_recover(tmp_pa
     assert sentence.startswith(f"The bot cannot start: The database {database} is damaged (")
     assert "python -m bot db backup" in sentence and f"sqlite3 {database} .recover" in sentence
 
-    backup = await asyncio.to_thread(python_m_bot, ["db", "backup", str(tmp_path / "copy.db")], tmp_path, database)
+    backup = await asyncio.to_thread(operator_runs, ["db", "backup", str(tmp_path / "copy.db")], tmp_path, database)
     assert backup.returncode == 1
     [sentence] = backup.stderr.strip().splitlines()
     no_traceback(sentence)
@@ -137,20 +120,9 @@ async def test_damage_found_while_running_is_one_log_line_and_a_clear_answer(
 # --- its files deleted or replaced ------------------------------------------------------------------
 
 
-@pytest.fixture
-async def driver() -> AsyncIterator[Sandbox]:
-    """The emulator alone (no bot in this process), with the harness to build members' interactions."""
-    sandbox = Sandbox(lambda: None, timeout=10.0)  # type: ignore[arg-type,return-value]
-    await sandbox.emulator.start()
-    try:
-        yield sandbox
-    finally:
-        await sandbox.emulator.stop()
-
-
 async def send_update(driver: Sandbox, number: int) -> InteractionRecord:
     """alice logs position `number` on LADR with the note `update-<number>`, and waits for the answer."""
-    data = driver._command_data("progress log", {"resource": LADR, "position": number, "note": f"update-{number}"})
+    data = driver.command_payload("progress log", {"resource": LADR, "position": number, "note": f"update-{number}"})
     record = driver.emulator.new_interaction(kind=2, user=driver.world.user("alice"), data=data)
     await driver.emulator.send_interaction(record)
     for _ in range(500):
@@ -178,7 +150,7 @@ async def test_a_wal_deleted_under_the_bot_stops_acknowledging_and_a_crash_then_
 
         os.unlink(f"{database}-wal")
         after = [answer(driver, await send_update(driver, n)) for n in range(41, 46)]
-        backup = await asyncio.to_thread(python_m_bot, ["db", "backup", str(tmp_path / "copy.db")], tmp_path, database)
+        backup = await asyncio.to_thread(operator_runs, ["db", "backup", str(tmp_path / "copy.db")], tmp_path, database)
     finally:
         bot.kill()  # a crash: no close, no checkpoint
         assert await bot.wait() == -signal.SIGKILL

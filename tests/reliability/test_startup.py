@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.sandbox import Sandbox
 from tests.database import dump_database
-from tests.reliability.support import database_path, reply_problems
+from tests.reliability.support import FAKE_TOKEN, database_path, python_m_bot, reply_problems
 
 REPO = Path(__file__).resolve().parents[2]
-FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.cmVsaWFiaWxpdHktdGVzdC1ub3QtYS10b2tlbg"
 
 BROKEN_UPLOAD = """\
 resources:
@@ -38,17 +34,9 @@ def test_python_m_bot_refuses_a_broken_catalog_with_every_file_and_line_before_c
     shutil.copytree(REPO / "data", catalog)
     kind_line = break_line(catalog / "linear-algebra.yaml", "kind: book", "kind: magazine")
     level_line = break_line(catalog / "calculus.yaml", "level: beginner", "level: expert")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CATALOG_", "DATABASE_"))},
-        "DISCORD_TOKEN": FAKE_TOKEN,
-        "CATALOG_PATH": str(catalog),
-        "DATABASE_PATH": str(tmp_path / "pillars.db"),
-        "PYTHONPATH": str(REPO),
-    }
-
     # No network here: a bot that logged in first would fail on discord.com, not on the catalog.
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    done = python_m_bot(
+        [], tmp_path, DISCORD_TOKEN=FAKE_TOKEN, CATALOG_PATH=str(catalog), DATABASE_PATH=str(tmp_path / "pillars.db")
     )
 
     assert done.returncode == 1, done.stderr

@@ -12,11 +12,7 @@ of members' read-throughs while the other changed the rows under it.
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,35 +23,9 @@ from bot.sandbox.process import BotProcess
 from bot.store import Store
 from bot.store.guard import DatabaseInUseError
 from tests.database import dump_database
+from tests.reliability.support import REPO, operator_runs
 
-REPO = Path(__file__).resolve().parents[2]
-FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.cmVsaWFiaWxpdHktdGVzdC1ub3QtYS10b2tlbg"
 LADR = "linear-algebra-done-right"
-
-
-@pytest.fixture
-async def driver() -> AsyncIterator[Sandbox]:
-    """The emulator alone (no bot in this process), with the harness to build members' interactions."""
-    sandbox = Sandbox(lambda: None, timeout=10.0)  # type: ignore[arg-type,return-value]
-    await sandbox.emulator.start()
-    try:
-        yield sandbox
-    finally:
-        await sandbox.emulator.stop()
-
-
-def python_m_bot(args: list[str], cwd: Path, database: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` as an operator runs it, on this database, with a token and the shipped catalog."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CATALOG_", "DATABASE_"))}
-    env |= {"DISCORD_TOKEN": FAKE_TOKEN, "CATALOG_PATH": str(REPO / "data"), "DATABASE_PATH": str(database)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**env, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 async def test_a_second_bot_on_the_same_database_is_refused_and_a_backup_runs_beside_the_first(
@@ -68,7 +38,7 @@ async def test_a_second_bot_on_the_same_database_is_refused_and_a_backup_runs_be
         logged = await driver.command("alice", "progress log", resource=LADR, position=42, note="before")
         assert logged.content.startswith("Logged.")
 
-        second = await asyncio.to_thread(python_m_bot, [], tmp_path, database)
+        second = await asyncio.to_thread(operator_runs, [], tmp_path, database)
 
         assert second.returncode == 1
         assert second.stderr.strip().splitlines() == [
@@ -82,7 +52,7 @@ async def test_a_second_bot_on_the_same_database_is_refused_and_a_backup_runs_be
             await Store.open(database, load_catalog(REPO / "data"), read_only=True)
 
         copy = tmp_path / "copy.db"
-        backup = await asyncio.to_thread(python_m_bot, ["db", "backup", str(copy)], tmp_path, database)
+        backup = await asyncio.to_thread(operator_runs, ["db", "backup", str(copy)], tmp_path, database)
         assert (backup.returncode, backup.stderr) == (0, "")
         with sqlite3.connect(copy) as conn:
             assert conn.execute("SELECT note FROM progress_events").fetchall() == [("before",)]
