@@ -383,7 +383,8 @@ def _describe(error: ErrorDetails) -> str:
     in_section = "sections" in loc[:-1]
     if kind == "enum" and field == "kind" and in_section:
         allowed = [member.value for member in SectionKind]
-        return f"{_shown(value)} is not a known kind of section{_did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}"
+        hint = _did_you_mean(value, allowed)
+        return f"{_shown(value)} is not a known kind of section{hint}; allowed: {', '.join(allowed)}"
     if kind == "enum" and field in _VOCABULARIES:
         allowed = [member.value for member in _VOCABULARIES[field]]
         what = {"topics": "topic", "backgrounds": "background", "written_for": "background"}.get(field, field)

@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from benchmarks.synthetic import synthetic_resources
-from bot.catalog.loader import dump_resources
+from benchmarks.startup import write_synthetic_catalog
 from tests.reliability.conftest import MakePillars
 from tests.reliability.support import emulator_problems, reply_problems
 
@@ -25,9 +24,7 @@ MEMBERS = ("alice", "bob", "carol", "mod", "owner")
 async def test_a_burst_after_a_moderators_change_reads_the_servers_catalog_once(
     make_pillars: MakePillars, tmp_path: Path
 ) -> None:
-    catalog = tmp_path / "catalog"
-    catalog.mkdir()
-    (catalog / "synthetic.yaml").write_text(dump_resources(synthetic_resources(10_000)), encoding="utf-8")
+    catalog = write_synthetic_catalog(tmp_path / "catalog", 10_000)
     async with make_pillars(catalog_path=catalog, write_cooldown_rate=100_000) as pillars:
         retired = await pillars.command("admin", "catalog retire", resource="synthetic-3")
         assert "Retired" in retired.content
