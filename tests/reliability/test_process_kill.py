@@ -56,8 +56,9 @@ async def test_sigkill_mid_stream_loses_no_acknowledged_update(driver: Sandbox, 
         await wave(4)
         await asyncio.sleep(0.01)
         assert number < 2000, "the bot stopped answering before the kill"
-    await wave(8)  # the kill lands in the middle of this one: sent, some being written, none answered yet
-    await asyncio.sleep(0.005)
+    # The kill lands as the last wave's final update leaves the emulator: the bot answers only after a commit,
+    # which it shares among the writes waiting for it, so that update (at least) is always still in flight.
+    await wave(16)
     first.kill()
     assert await first.wait() == -signal.SIGKILL
     await asyncio.sleep(0.2)  # answers already on the wire have landed
