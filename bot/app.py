@@ -18,7 +18,7 @@ import discord
 from discord.ext import commands
 
 import bot.exts
-from bot.catalog.cache import load_catalog_cached
+from bot.catalog.cache import cache_file_beside, load_catalog_cached
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import CatalogError
 from bot.config import ConfigError, Settings
@@ -140,10 +140,7 @@ def create_bot(settings: Settings, curated: Catalog | None = None) -> PillarsBot
 
 def catalog_cache_file(settings: Settings) -> Path | None:
     """Where the validated catalog is cached: beside the database (none for in-memory)."""
-    database = str(settings.database_path)
-    if database in ("", ":memory:"):
-        return None
-    return Path(database + ".catalog-cache.json")
+    return cache_file_beside(settings.database_path)
 
 
 def load_curated(settings: Settings) -> Catalog:

@@ -5,6 +5,7 @@ No timing is asserted here: speed is measured by `python -m benchmarks` on a qui
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,9 @@ def test_startup_reports_cold_and_warm_starts_and_the_bots_memory(tmp_path: Path
     assert all(seconds > 0 for seconds in report["cold"] + report["warm"])
     assert report["rss_ready_mb"] > 0 and report["rss_after_mb"] > 0 and report["cold_rss_ready_mb"] > 0
     assert report["unanswered"] == 0 and report["logged_errors"] == 0
+
+
+def test_the_command_line_figure_times_real_answers_against_the_bare_interpreter(tmp_path: Path) -> None:
+    seconds = startup.cli_seconds([sys.executable, "-m", "bot", "recommend", "--query", "svd"], 1, tmp_path)
+    assert len(seconds) == 1 and seconds[0] > 0
+    assert (tmp_path / "pillars.db.catalog-cache.json").exists()  # the first, untimed run wrote the cache

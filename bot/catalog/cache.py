@@ -100,6 +100,14 @@ def write_cache(cache_file: Path, key: str, catalog: Catalog) -> None:
         log.warning("Cannot write the catalog cache %s: %s", cache_file, exc)
 
 
+def cache_file_beside(database_path: Path | str) -> Path | None:
+    """Where the validated catalog is cached: beside the database (none for an in-memory one)."""
+    database = str(database_path)
+    if database in ("", ":memory:"):
+        return None
+    return Path(database + ".catalog-cache.json")
+
+
 def load_catalog_cached(path: Path | str, cache_file: Path | None) -> Catalog:
     """`load_catalog`, served from the cache when the files (and the rules) are unchanged since it was written."""
     files = read_catalog_files(path)

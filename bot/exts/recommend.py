@@ -14,6 +14,7 @@ does not fit a custom_id's 100 characters, so `.t` at its end says the text is i
 from __future__ import annotations
 
 import asyncio
+import gc
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -147,6 +148,8 @@ async def recommendation_page(
     catalog = await catalog_of(interaction)
     if not is_prepared(catalog, query):  # about a second at 10,000 resources: never on the event loop
         await asyncio.to_thread(prepare, catalog, query)
+        # What was built lives as long as the catalog: out of the collector's sight, as start-up's is.
+        gc.freeze()
     history = await history_of(interaction, target.id)
     answer = recommend(catalog, query, history, limit=PAGE_SIZE, offset=offset)
     if answer.nothing_fits or answer.needs_clarification:
