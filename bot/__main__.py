@@ -22,10 +22,13 @@ from bot.catalog.cache import cache_file_beside, load_catalog_cached
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.matching import did_you_mean, resolve_topic, suggest_words
+from bot.catalog.schema import Concept
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.config import ConfigError, load_settings
 from bot.errors import PillarsError
-from bot.recommend import Query, describe_query, explain_nothing, learning_path, recommend
+from bot.paths import Path as LearningPath
+from bot.paths import close_targets, path_as_dict, path_to, resolve_target
+from bot.recommend import Query, describe_query, explain_nothing, recommend
 
 Handler = Callable[[argparse.Namespace], int]
 Argument = tuple[tuple[str, ...], dict[str, Any]]
@@ -186,20 +189,40 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("path", "the learning path for a topic", arg("topic"), arg("--json", action="store_true"))
+@command(
+    "path",
+    "the learning path to a topic or a concept, prerequisites first",
+    arg("target", help="a topic ('probability', 'linalg') or a concept ('SVD', 'Bayes rule', 'backprop')"),
+    arg("--json", action="store_true", help="the steps as JSON, with their groundwork and done flags"),
+)
 def _cmd_path(args: argparse.Namespace) -> int:
-    """Print the learning path for a topic."""
-    topic = _topic_or_exit(args.topic)
-    steps = learning_path(load_catalog(_catalog_path(None)), topic)
+    """Print the learning path to a topic or a concept, for a member with nothing on their shelves yet."""
+    catalog = _curated()
+    target = resolve_target(catalog, args.target)
+    if target is None:
+        hint = did_you_mean(close_targets(catalog, args.target))
+        topics = ", ".join(t.label for t in Topic)
+        raise SystemExit(f"No topic or concept is called '{args.target}'{hint}. Topics: {topics}.")
+    path = path_to(catalog, target)
     if args.json:
-        data = [{"id": s.resource.id, "title": s.resource.title, "level": s.resource.level.value} for s in steps]
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json.dumps(path_as_dict(path), indent=2, ensure_ascii=False))
         return 0
-    print(f"Learning path: {topic.label}")
-    for number, step in enumerate(steps, start=1):
-        note = "" if step.for_topic else " (groundwork)"
-        print(f"{number}. {step.resource.title} [{step.resource.level.value}]{note}")
+    print(f"Learning path: {path.target}")
+    for number, step in enumerate(path.steps, start=1):
+        note = f" (groundwork: {step.concept.topic.label})" if step.groundwork else ""
+        where = step.place.label if step.place else "nothing in the catalog teaches it yet"
+        print(f"{number:>2}. {step.concept.name}{note} — {where}")
+    if path.left_out:
+        print(f"… and {path.left_out} more steps.")
+    if path.unlocks:
+        print("Next, it opens up: " + ", ".join(_unlock_text(path, concept) for concept in path.unlocks))
     return 0
+
+
+def _unlock_text(path: LearningPath, concept: Concept) -> str:
+    """'principal component analysis (also needs covariance and correlation)'."""
+    also = path.also_needs.get(concept.id)
+    return f"{concept.name} (also needs {', '.join(c.name for c in also)})" if also else concept.name
 
 
 @command(

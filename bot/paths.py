@@ -13,15 +13,28 @@ Pure and deterministic, like the ranking: no I/O, no Discord.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.catalog.catalog import Catalog
+from bot.catalog.concepts import concept_key
+from bot.catalog.matching import ACCEPT_RATIO, SUGGEST_RATIO, resolve_topic
 from bot.catalog.schema import Concept, Resource, Section
-from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Level, Topic
+from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Level, Topic, topic_words
 from bot.reading import ReadingStatus
+from bot.store.models import ShelfEntry
 
-MAX_STEPS = 40
+# Every topic path of the shipped vocabulary fits (the longest, machine learning, has 75 steps); the bound
+# is for a vocabulary that grows past what a member would read through.
+MAX_STEPS = 100
+
+# What a path leads to; autocomplete's values say which ("topic:probability", "concept:svd").
+PathTarget = Topic | Concept
+TOPIC_PREFIX = "topic:"
+CONCEPT_PREFIX = "concept:"
+_TOPIC_KEYS: dict[str, Topic] = {concept_key(word): topic for word, topic in topic_words().items()}
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,8 @@ class Path:
     steps: tuple[Step, ...]
     unlocks: tuple[Concept, ...]
     left_out: int = 0  # steps beyond MAX_STEPS, not shown
+    # For a concept it unlocks, the direct prerequisites that are neither on the path nor done yet.
+    also_needs: Mapping[str, tuple[Concept, ...]] = field(default_factory=dict)
 
     @property
     def to_do(self) -> tuple[Step, ...]:
@@ -78,6 +93,117 @@ class Member:
         """A member with nothing on their shelves."""
         return cls({}, {})
 
+    @classmethod
+    def from_shelf(cls, entries: Iterable[ShelfEntry]) -> Member:
+        """A member as their shelves show them: each resource's status, and the position in what they read."""
+        entries = list(entries)
+        statuses = {entry.resource_id: entry.status for entry in entries}
+        positions = {
+            entry.resource_id: entry.position
+            for entry in entries
+            if entry.status is ReadingStatus.READING and entry.position is not None
+        }
+        return cls(statuses, positions)
+
+
+def resolve_target(catalog: Catalog, text: str) -> PathTarget | None:
+    """The topic or concept a typed value names, or None.
+
+    An autocomplete value says which it is. Typed text is a topic by its name ("gradient descent" is the
+    topic), then a concept by name, id or synonym ("SVD", "eigenvalues"), then a topic by a synonym
+    ("linalg"), then a close misspelling of either.
+    """
+    text = text.strip()
+    if text.startswith(TOPIC_PREFIX):
+        value = text.removeprefix(TOPIC_PREFIX)
+        return next((topic for topic in Topic if topic.value == value), None)
+    if text.startswith(CONCEPT_PREFIX):
+        return catalog.concepts.get(text.removeprefix(CONCEPT_PREFIX))
+    key = concept_key(text)
+    topic = _TOPIC_KEYS.get(key)
+    if topic is not None and key in (concept_key(topic.label), concept_key(topic.value)):
+        return topic
+    concept = catalog.concepts.named(text)
+    if concept is not None:
+        return concept
+    if topic is not None:
+        return topic
+    close = difflib.get_close_matches(key, list(catalog.concepts.words), n=2, cutoff=ACCEPT_RATIO)
+    if close and len({catalog.concepts.words[word].id for word in close}) == 1:
+        return catalog.concepts.words[close[0]]
+    return resolve_topic(text)
+
+
+def close_targets(catalog: Catalog, text: str, limit: int = 3) -> list[str]:
+    """Names of topics and concepts close to what was typed, for "did you mean…"."""
+    key = concept_key(text)
+    words = {word: topic.label for word, topic in _TOPIC_KEYS.items()}
+    words.update((word, concept.name) for word, concept in catalog.concepts.words.items())
+    close = difflib.get_close_matches(key, list(words), n=limit * 3, cutoff=SUGGEST_RATIO)
+    return list(dict.fromkeys(words[word] for word in close))[:limit]
+
+
+def target_choices(catalog: Catalog, typed: str, limit: int = 25) -> list[tuple[str, str]]:
+    """Autocomplete for a path's target: (shown name, value); what is named exactly first, then topics, concepts.
+
+    Each topic and concept is offered once, under its name when the name matches, else under the synonym
+    that matched best: starting with what was typed, then with a later word starting with it. A word that is
+    both a concept's and a topic's synonym ("eigenvalues") offers the concept. A scan of the ~1,000 words
+    prepared once per catalog costs about a millisecond, so it runs on every keystroke without an index.
+    """
+    typed_key = concept_key(typed)
+    if not typed_key:
+        return [(f"{topic.label} · topic", TOPIC_PREFIX + topic.value) for topic in Topic][:limit]
+    found: dict[str, tuple[int, bool, str]] = {}  # value → (rank: 0 exact, 1 start, 2 inner; by name; shown)
+    padded = f" {typed_key}"
+    for word, value, name, is_name in catalog.derived("path-target-words", _target_words):
+        if word == typed_key:
+            rank = 0
+        elif word.startswith(typed_key):
+            rank = 1
+        elif padded in f" {word}":
+            rank = 2
+        else:
+            continue
+        best = found.get(value)
+        if best is None or (rank, not is_name) < (best[0], not best[1]):
+            found[value] = (rank, is_name, name if is_name else f"{word} → {name}")
+    ranked = sorted(found.items(), key=lambda item: (item[1][0], not item[0].startswith(TOPIC_PREFIX)))
+    choices = [(shown, value) for value, (_, _, shown) in ranked[:limit]]
+    if not choices and len(typed_key) >= 4:
+        for name in close_targets(catalog, typed):
+            target = resolve_target(catalog, name)
+            if target is not None:
+                choices.append((f"{name} (did you mean?)", target_value(target)))
+    return choices
+
+
+def _target_words(catalog: Catalog) -> list[tuple[str, str, str, bool]]:
+    """(word, value, shown name, whether the word is the name) for every topic and concept word."""
+    concept_words = catalog.concepts.words
+    rows: list[tuple[str, str, str, bool]] = []
+    for word, topic in _TOPIC_KEYS.items():
+        label = concept_key(topic.label)
+        if word not in concept_words or word == label:  # a concept's synonym names the concept
+            rows.append((word, TOPIC_PREFIX + topic.value, f"{topic.label} · topic", word == label))
+    for word, concept in concept_words.items():
+        name = concept_key(concept.name)
+        where = "concept" if concept_key(concept.topic.label) == name else concept.topic.label
+        rows.append((word, CONCEPT_PREFIX + concept.id, f"{concept.name} · {where}", word == name))
+    return rows
+
+
+def path_to(catalog: Catalog, target: PathTarget, member: Member | None = None) -> Path:
+    """The path to a topic or a concept."""
+    if isinstance(target, Topic):
+        return topic_path(catalog, target, member)
+    return concept_path(catalog, target.id, member)
+
+
+def target_value(target: PathTarget) -> str:
+    """The value that names a target unambiguously ('topic:probability', 'concept:svd')."""
+    return TOPIC_PREFIX + target.value if isinstance(target, Topic) else CONCEPT_PREFIX + target.id
+
 
 def concept_path(catalog: Catalog, concept_id: str, member: Member | None = None) -> Path:
     """The path to one concept: everything it builds on, then the concept, then what it unlocks."""
@@ -86,42 +212,109 @@ def concept_path(catalog: Catalog, concept_id: str, member: Member | None = None
     order = [*catalog.concepts.groundwork(concept_id), concept]
     steps = [_step(catalog, c, member, groundwork=c.id != concept_id) for c in order]
     unlocks = tuple(catalog.concepts.unlocks(concept_id))
-    return _bounded(concept.name, steps, unlocks)
+    return _bounded(concept.name, steps, unlocks, _also_needs(catalog, steps, unlocks, member), keep="end")
 
 
 def topic_path(catalog: Catalog, topic: Topic, member: Member | None = None) -> Path:
-    """The path through a topic: its concepts in prerequisite order, with the real groundwork from elsewhere."""
+    """The path through a topic: its concepts in prerequisite order, each after the real groundwork it needs.
+
+    Groundwork from another topic comes just before the first concept that needs it, so the path starts in
+    the topic wherever it can ("/path probability" opens with sample spaces, not with vectors).
+
+    Two topics can each build on the other (the multivariate normal needs positive-definite matrices; PCA
+    needs covariance). The one that builds on the other more (a larger share of its concepts does) is studied
+    after it: a concept of this topic that needs such a later topic is where the path leads next, not a step,
+    so "/path linear algebra" does not teach half of probability on the way to PCA.
+    """
     member = member or Member.anonymous()
-    own = catalog.concepts.in_topic(topic)
-    needed = {c.id for c in own}
+    graph = catalog.concepts
+    later = topics_studied_after(catalog, topic)
+    own = graph.in_topic(topic)
+    bridges = [c for c in own if any(g.topic in later for g in graph.groundwork(c.id))]
+    bridge_ids = {c.id for c in bridges}
+    placed: dict[str, Concept] = {}
     for concept in own:
-        needed.update(c.id for c in catalog.concepts.groundwork(concept.id))
-    order = catalog.concepts.in_order(needed)
-    steps = [_step(catalog, c, member, groundwork=c.topic is not topic) for c in order]
-    own_ids = {c.id for c in own}
-    unlocks = tuple(
-        c
-        for c in catalog.concepts.in_order({u.id for o in own for u in catalog.concepts.unlocks(o.id)})
-        if c.id not in own_ids and c.id not in needed
+        if concept.id in bridge_ids:
+            continue
+        for needed in graph.groundwork(concept.id):
+            placed.setdefault(needed.id, needed)
+        placed.setdefault(concept.id, concept)
+    steps = [_step(catalog, c, member, groundwork=c.topic is not topic) for c in placed.values()]
+    beyond = graph.in_order(
+        {u.id for o in own if o.id not in bridge_ids for u in graph.unlocks(o.id)} - placed.keys() - bridge_ids
     )
-    return _bounded(topic.label, steps, unlocks)
+    unlocks = (*bridges, *(c for c in beyond if c.topic is not topic))
+    return _bounded(topic.label, steps, unlocks, _also_needs(catalog, steps, unlocks, member), keep="start")
 
 
-def _bounded(target: str, steps: list[Step], unlocks: tuple[Concept, ...]) -> Path:
-    """The path with at most MAX_STEPS steps: done groundwork goes first, then the earliest groundwork.
+def topics_studied_after(catalog: Catalog, topic: Topic) -> frozenset[Topic]:
+    """The topics that build on this one more than it builds on them (see `topic_path`)."""
+    reliance = catalog.derived("topic-reliance", _topic_reliance)
+    return frozenset(
+        other
+        for (first, other), share in reliance.items()
+        if first is topic and reliance.get((other, topic), 0.0) > share
+    )
 
-    The steps nearest the target are kept: they are what the member studies next.
+
+def _topic_reliance(catalog: Catalog) -> dict[tuple[Topic, Topic], float]:
+    """(topic, other) → the share of the topic's concepts that build on the other topic, directly or not."""
+    graph = catalog.concepts
+    relying: dict[tuple[Topic, Topic], int] = {}
+    sizes: dict[Topic, int] = {}
+    for concept in graph:
+        sizes[concept.topic] = sizes.get(concept.topic, 0) + 1
+        for other in {g.topic for g in graph.groundwork(concept.id)} - {concept.topic}:
+            relying[(concept.topic, other)] = relying.get((concept.topic, other), 0) + 1
+    return {pair: count / sizes[pair[0]] for pair, count in relying.items()}
+
+
+def _also_needs(
+    catalog: Catalog, steps: list[Step], unlocks: tuple[Concept, ...], member: Member
+) -> dict[str, tuple[Concept, ...]]:
+    """For each unlocked concept, its direct prerequisites that are not on the path and not done."""
+    on_path = {step.concept.id for step in steps}
+    found: dict[str, tuple[Concept, ...]] = {}
+    for concept in unlocks:
+        missing = tuple(
+            catalog.concepts[p]
+            for p in concept.prerequisites
+            if p in catalog.concepts and p not in on_path and not _done(catalog, catalog.concepts[p], member)
+        )
+        if missing:
+            found[concept.id] = missing
+    return found
+
+
+def _bounded(
+    target: str,
+    steps: list[Step],
+    unlocks: tuple[Concept, ...],
+    also_needs: dict[str, tuple[Concept, ...]],
+    *,
+    keep: str,
+) -> Path:
+    """The path with at most MAX_STEPS steps: done groundwork goes first, then what lies furthest from `keep`.
+
+    A concept path keeps its end: the target, and the groundwork nearest it. A topic path keeps its start:
+    where the member begins; what lies beyond is reached with a path to a later concept.
     """
     if len(steps) > MAX_STEPS:
         steps = [s for s in steps if not (s.done and s.groundwork)] or steps
     left_out = max(0, len(steps) - MAX_STEPS)
-    return Path(target, tuple(steps[left_out:]), unlocks, left_out)
+    kept = steps[left_out:] if keep == "end" else steps[:MAX_STEPS]
+    return Path(target, tuple(kept), unlocks, left_out, also_needs)
 
 
 def _step(catalog: Catalog, concept: Concept, member: Member, *, groundwork: bool) -> Step:
     """A concept's step: done when the member studied it, else with the best place to study it."""
-    done = any(_studied(resource, section, member) for resource, section in catalog.teaching(concept.id))
+    done = _done(catalog, concept, member)
     return Step(concept, None if done else best_place(catalog, concept, member), groundwork, done)
+
+
+def _done(catalog: Catalog, concept: Concept, member: Member) -> bool:
+    """Whether the member has studied the concept somewhere the catalog teaches it."""
+    return any(_studied(resource, section, member) for resource, section in catalog.teaching(concept.id))
 
 
 def _studied(resource: Resource, section: Section | None, member: Member) -> bool:
@@ -165,3 +358,45 @@ def best_place(catalog: Catalog, concept: Concept, member: Member) -> Place | No
         if best is None or key < best[0]:
             best = (key, Place(resource, section))
     return best[1] if best else None
+
+
+def path_as_dict(path: Path) -> dict[str, Any]:
+    """The path as JSON-ready data: every step with its groundwork and done flags and its place."""
+
+    def place(step: Step) -> dict[str, Any] | None:
+        if step.place is None:
+            return None
+        resource, section = step.place.resource, step.place.section
+        where = None if section is None else section.label_in(resource.length.unit)
+        return {
+            "resource": resource.id,
+            "title": resource.title,
+            "url": resource.url,
+            "section": None if section is None else section.number,
+            "section_title": None if section is None else section.title,
+            "where": where,
+        }
+
+    return {
+        "target": path.target,
+        "steps": [
+            {
+                "concept": step.concept.id,
+                "name": step.concept.name,
+                "topic": step.concept.topic.value,
+                "groundwork": step.groundwork,
+                "done": step.done,
+                "place": place(step),
+            }
+            for step in path.steps
+        ],
+        "left_out": path.left_out,
+        "unlocks": [
+            {
+                "concept": concept.id,
+                "name": concept.name,
+                "also_needs": [needed.id for needed in path.also_needs.get(concept.id, ())],
+            }
+            for concept in path.unlocks
+        ],
+    }

@@ -1,4 +1,4 @@
-"""Ranking resources for a member, and ordering them into learning paths.
+"""Ranking resources for a member (learning paths are `bot.paths`).
 
 Pure and deterministic: the same catalog, query and history always give the same picks in the same
 order, and every pick carries the reasons it was chosen, in words a member reads, each traceable to a
@@ -893,53 +893,3 @@ def describe_query(query: Query, catalog: Catalog) -> str:
     if excluded:
         parts.append("not " + ", ".join(excluded))
     return " · ".join(parts)
-
-
-@dataclass(frozen=True)
-class PathStep:
-    """One resource on a learning path, and where the member stands with it."""
-
-    resource: Resource
-    status: ReadingStatus | None
-    for_topic: bool
-
-    @property
-    def done(self) -> bool:
-        """Whether the member finished it."""
-        return self.status is ReadingStatus.FINISHED
-
-
-def learning_path(
-    catalog: Catalog, topic: Topic, history: Mapping[str, ReadingStatus] | None = None, *, limit: int = 12
-) -> list[PathStep]:
-    """Resources on a topic with everything they build on, prerequisites first, easier before harder.
-
-    A resource whose main topic is the asked one ranks before one that only touches it; among the
-    steps that are free to come next, beginner before intermediate before advanced, then catalog order.
-    """
-    history = history or {}
-    order = {resource.id: index for index, resource in enumerate(catalog)}
-    on_topic = [r for r in catalog if topic in r.topics]
-    on_topic.sort(key=lambda r: (r.topics.index(topic) > 0, r.level.rank, order[r.id]))
-    chosen: dict[str, bool] = {}
-    pending = [(r.id, True) for r in on_topic[:limit]]
-    while pending:
-        resource_id, for_topic = pending.pop()
-        if resource_id in chosen or resource_id not in catalog:
-            continue
-        # A step on the asked topic is never "groundwork", even when another step's prerequisites reach it first.
-        chosen[resource_id] = for_topic or topic in catalog[resource_id].topics
-        pending.extend((p, False) for p in catalog[resource_id].prerequisites)
-    # Kahn's algorithm over the chosen resources, choosing the gentlest ready step each time.
-    waiting = {rid: {p for p in catalog[rid].prerequisites if p in chosen} for rid in chosen}
-    steps: list[PathStep] = []
-    while waiting:
-        ready = [rid for rid, needs in waiting.items() if not needs]
-        if not ready:  # a cycle slipped past validation: keep the rest in catalog order rather than loop
-            ready = sorted(waiting, key=order.__getitem__)
-        next_id = min(ready, key=lambda rid: (catalog[rid].level.rank, order[rid]))
-        del waiting[next_id]
-        for needs in waiting.values():
-            needs.discard(next_id)
-        steps.append(PathStep(catalog[next_id], history.get(next_id), chosen[next_id]))
-    return steps

@@ -49,7 +49,31 @@ def test_a_misspelt_topic_is_understood_and_an_unknown_one_exits_with_the_topics
         main(["recommend", "--topic", "quantm"])
 
 
-def test_path_json_puts_prerequisites_first(capsys: pytest.CaptureFixture[str]) -> None:
+def test_path_json_keeps_the_groundwork_and_done_flags_in_study_order(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["path", "deep learning", "--json"]) == 0
-    order = [step["id"] for step in json.loads(capsys.readouterr().out)]
-    assert order.index("linear-algebra-done-right") < order.index("deep-learning-goodfellow")
+    path = json.loads(capsys.readouterr().out)
+    steps = {step["concept"]: step for step in path["steps"]}
+    order = list(steps)
+    assert path["target"] == "deep learning"
+    assert order.index("matrices") < order.index("attention") < order.index("transformers")
+    assert steps["matrices"]["groundwork"] is True and steps["attention"]["groundwork"] is False
+    assert all(step["done"] is False for step in path["steps"])  # the command line has no shelves
+    assert steps["attention"]["place"]["url"].startswith("https://")
+
+
+def test_path_to_a_concept_by_its_abbreviation_names_where_to_study_each_step(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["path", "SVD"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Learning path: singular value decomposition"
+    assert out[1].startswith(" 1. vectors (groundwork: linear algebra) — Essence of Linear Algebra, video 1")
+    assert "singular value decomposition — " in out[-2] and "(groundwork" not in out[-2]
+    assert out[-1].startswith("Next, it opens up: ") and "principal component analysis (also needs" in out[-1]
+
+
+def test_path_to_something_unknown_exits_with_the_closest_names() -> None:
+    with pytest.raises(
+        SystemExit, match=r"No topic or concept is called 'singualr' \(did you mean 'singular value decomposition'"
+    ):
+        main(["path", "singualr"])

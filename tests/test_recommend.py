@@ -9,7 +9,7 @@ from bot.catalog.concepts import ConceptGraph
 from bot.catalog.schema import Concept
 from bot.catalog.vocabulary import Background, Level, Topic
 from bot.reading import ReadingStatus
-from bot.recommend import Query, learning_path, recommend
+from bot.recommend import Query, recommend
 from tests.factories import make_catalog, make_resource
 
 
@@ -129,29 +129,6 @@ def test_as_dict_has_the_json_shape(catalog) -> None:
         "reasons": ["covers probability", "beginner friendly"],
     }
     assert pick.as_dict()["score"] == 4.5
-
-
-def test_learning_path_puts_prerequisites_first_and_marks_done(catalog) -> None:
-    steps = learning_path(catalog, Topic.OPTIMIZATION, {"friendly-linear-algebra": ReadingStatus.FINISHED})
-    order = [step.resource.id for step in steps]
-    assert order.index("friendly-linear-algebra") < order.index("matrix-course")
-    assert order[-1] == "optimizer"  # advanced comes after intermediate
-    groundwork = steps[order.index("friendly-linear-algebra")]
-    assert groundwork.done and not groundwork.for_topic
-
-
-def test_a_step_on_the_topic_is_never_called_groundwork_even_when_reached_as_a_prerequisite() -> None:
-    # Regression: the on-topic intro was first reached through the advanced book's prerequisites, and
-    # the path labelled it "groundwork" although it is exactly what the member asked for.
-    catalog = make_catalog(
-        make_resource("intro-probability", topics=["probability"], level="beginner"),
-        make_resource("bayesian-book", topics=["probability"], level="advanced", prerequisites=["intro-probability"]),
-    )
-    steps = learning_path(catalog, Topic.PROBABILITY)
-    assert [(step.resource.id, step.for_topic) for step in steps] == [
-        ("intro-probability", True),
-        ("bayesian-book", True),
-    ]
 
 
 def test_a_resource_that_only_suits_a_background_is_not_said_to_be_written_for_it() -> None:

@@ -13,8 +13,10 @@ import pytest
 
 from bot.catalog import Catalog
 from bot.catalog.loader import catalog_files, load_catalog
+from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import Background, Cost, Level, Topic
-from bot.recommend import Query, learning_path, recommend
+from bot.paths import concept_path, topic_path
+from bot.recommend import Query, recommend
 from tests.factories import LADR
 
 REPO = Path(__file__).resolve().parent.parent
@@ -173,34 +175,86 @@ def test_finishing_the_math_earns_goodfellow_the_finished_what_it_builds_on_reas
 
 
 # --- Learning paths ----------------------------------------------------------------------------------
+# Each fault the issue names is tested on what `python -m bot path` prints, which the old resource-based
+# path printed too, so these fail on it: a path is read as the titles its steps send the member to.
 
 
-def test_the_deep_learning_path_puts_the_math_before_goodfellow(catalog) -> None:
-    steps = learning_path(catalog, Topic.DEEP_LEARNING)
-    order = [step.resource.id for step in steps]
-    math = catalog[GOODFELLOW].prerequisites
-    assert {AXLER, MIT_18_02} <= set(math)
-    assert any(Topic.PROBABILITY is catalog[p].topics[0] for p in math)
-    for prerequisite in math:
-        assert order.index(prerequisite) < order.index(GOODFELLOW)
-        assert not steps[order.index(prerequisite)].for_topic  # shown as groundwork
-    assert steps[order.index(GOODFELLOW)].for_topic
+def path_lines(capsys: pytest.CaptureFixture[str], target: str) -> list[str]:
+    """The numbered step lines `python -m bot path TARGET` prints, against the shipped catalog."""
+    from bot.__main__ import main
+
+    assert main(["path", target]) == 0
+    return [line for line in capsys.readouterr().out.splitlines() if line.lstrip()[:1].isdigit()]
 
 
-def test_every_step_of_a_path_comes_after_everything_it_builds_on(catalog) -> None:
+def titles_in(catalog: Catalog, line: str) -> list[Resource]:
+    """The resources whose title appears in a line, longest title first (so 'Deep Learning' is not mistaken)."""
+    found: list[Resource] = []
+    for resource in sorted(catalog, key=lambda r: -len(r.title)):
+        if resource.title in line and not any(resource.title in other.title for other in found):
+            found.append(resource)
+    return found
+
+
+@pytest.fixture
+def in_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's default CATALOG_PATH, data/, is relative to where it runs."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("CATALOG_PATH", raising=False)
+
+
+@pytest.mark.usefixtures("in_the_repository")
+def test_the_probability_path_starts_with_probability_not_with_groundwork(catalog, capsys) -> None:
+    first = path_lines(capsys, "probability")[0]
+    assert "groundwork" not in first
+    (resource,) = titles_in(catalog, first)
+    assert resource.topics[0] is Topic.PROBABILITY, first
+
+
+@pytest.mark.usefixtures("in_the_repository")
+def test_the_linear_algebra_path_sends_members_only_to_linear_algebra(catalog, capsys) -> None:
+    lines = path_lines(capsys, "linear algebra")
+    sent_to = {resource.id for line in lines for resource in titles_in(catalog, line)}
+    assert "introduction-to-probability-blitzstein" in catalog and GOODFELLOW in catalog
+    assert "introduction-to-probability-blitzstein" not in sent_to and GOODFELLOW not in sent_to
+    # Not to a calculus course either: a resource that only touches linear algebra is not where to learn it.
+    assert sent_to and all(catalog[r].topics[0] is Topic.LINEAR_ALGEBRA for r in sent_to), sent_to
+
+
+@pytest.mark.usefixtures("in_the_repository")
+@pytest.mark.parametrize("topic", ["linear algebra", "probability", "optimization"])
+def test_multivariable_calculus_is_not_the_first_step_of_a_pillar(catalog, capsys, topic: str) -> None:
+    first = path_lines(capsys, topic)[0]
+    assert MIT_18_02 not in {resource.id for resource in titles_in(catalog, first)}, first
+
+
+def test_every_topic_path_puts_each_concept_after_what_it_builds_on(catalog) -> None:
     for topic in Topic:
-        order = [step.resource.id for step in learning_path(catalog, topic)]
-        for position, resource_id in enumerate(order):
-            for prerequisite in catalog[resource_id].prerequisites:
-                assert order.index(prerequisite) < position, (topic, resource_id, prerequisite)
+        path = topic_path(catalog, topic)
+        order = [step.concept.id for step in path.steps]
+        for position, concept_id in enumerate(order):
+            for prerequisite in catalog.concepts[concept_id].prerequisites:
+                assert order.index(prerequisite) < position, (topic, concept_id, prerequisite)
+        assert path.left_out == 0, topic  # every topic's whole path is shown
 
 
-def test_the_linear_algebra_path_calls_none_of_its_linear_algebra_books_groundwork(catalog) -> None:
-    steps = learning_path(catalog, Topic.LINEAR_ALGEBRA)
-    for step in steps:
-        assert step.for_topic == (Topic.LINEAR_ALGEBRA in step.resource.topics), step.resource.id
-    order = [step.resource.id for step in steps]
-    assert order.index("essence-of-linear-algebra") < order.index(AXLER)
+def test_the_deep_learning_path_reaches_attention_through_its_real_groundwork(catalog) -> None:
+    path = topic_path(catalog, Topic.DEEP_LEARNING)
+    order = [step.concept.id for step in path.steps]
+    for groundwork in ("matrices", "inner-products-and-norms", "backpropagation"):
+        assert order.index(groundwork) < order.index("attention")
+        assert path.steps[order.index(groundwork)].groundwork
+    assert not path.steps[order.index("attention")].groundwork
+
+
+def test_pca_leads_on_from_linear_algebra_rather_than_pulling_probability_into_it(catalog) -> None:
+    path = topic_path(catalog, Topic.LINEAR_ALGEBRA)
+    assert {step.concept.topic for step in path.steps} == {Topic.LINEAR_ALGEBRA}
+    assert path.unlocks[0].id == "principal-component-analysis"
+    assert [c.id for c in path.also_needs["principal-component-analysis"]] == ["covariance-and-correlation"]
+    # The way to PCA itself still goes through the probability it needs.
+    to_pca = concept_path(catalog, "principal-component-analysis")
+    assert "covariance-and-correlation" in [step.concept.id for step in to_pca.steps]
 
 
 # --- Hygiene of the data -----------------------------------------------------------------------------

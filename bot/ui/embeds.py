@@ -8,10 +8,10 @@ import discord
 
 from bot.catalog.schema import Resource
 from bot.reading import ReadingStatus
-from bot.recommend import PathStep, Pick
+from bot.recommend import Pick
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 from bot.ui import limits
-from bot.ui.text import counted, masked_link
+from bot.ui.text import counted
 
 COLOUR = discord.Colour(0x3B82F6)
 WARNING_COLOUR = discord.Colour(0xF59E0B)
@@ -135,27 +135,6 @@ def for_someone_else(pick: Pick) -> Pick:
     """The pick with its reasons worded for a member who is not the one asking."""
     reasons = tuple(_THIRD_PERSON.get(reason, reason) for reason in pick.reasons)
     return Pick(pick.resource, pick.score, reasons, pick.continuing)
-
-
-def path_embed(topic_label: str, steps: Sequence[PathStep]) -> discord.Embed:
-    """A learning path, in order, each step marked with where the member stands (✅ done, 📖 reading)."""
-    lines: list[str] = []
-    for number, step in enumerate(steps, start=1):
-        icon = STATUS_ICONS.get(step.status, "▫️") if step.status is not None else "▫️"
-        groundwork = "" if step.for_topic else " · groundwork"
-        lines.append(
-            f"{number}. {icon} {masked_link(step.resource.title, step.resource.url)} — "
-            f"{step.resource.level.value}{groundwork}"
-        )
-    done = sum(1 for step in steps if step.done)
-    embed = discord.Embed(
-        title=f"Learning path: {topic_label}",
-        description="\n".join(lines) or "No resource in this server's catalog covers that topic yet.",
-        colour=COLOUR,
-    )
-    if steps:
-        embed.set_footer(text=f"{done} of {len(steps)} done · ✅ finished · 📖 reading · 🔖 want to read")
-    return limits.fit_embed(embed)
 
 
 def shelf_embed(

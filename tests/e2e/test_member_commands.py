@@ -151,15 +151,7 @@ async def test_the_message_command_on_a_message_naming_nothing_answers_only_the_
     assert reply.ephemeral
 
 
-# --- /path, /resource ---------------------------------------------------------------------------------
-
-
-async def test_path_marks_the_members_progress(pillars: PillarsSandbox) -> None:
-    await pillars.command("alice", "progress log", resource=ESSENCE, status="finished")
-    reply = await pillars.command("alice", "path", topic="linear algebra")
-    assert reply.ephemeral
-    assert "Learning path: linear algebra" in reply.text
-    assert "✅ [Essence of Linear Algebra]" in reply.text
+# --- /resource (/path: test_paths_and_contents.py) ------------------------------------------------------
 
 
 async def test_resource_info_autocompletes_titles_and_shows_everything(pillars: PillarsSandbox) -> None:

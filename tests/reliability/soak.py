@@ -153,11 +153,11 @@ class Soak:
                                "mydata export"])  # fmt: skip
             await self.act(f"/{path}", lambda: sandbox.command(who, path), [])
         elif roll < 0.64:
-            path, option = rng.choice([("path", "topic"), ("resource info", "resource"), ("resource search", "query")])
+            path, option = rng.choice([("path", "to"), ("resource info", "resource"), ("resource search", "query")])
             value = self.text_or(*topics, *RESOURCES) or "x"
             await self.act(f"/{path}", lambda: sandbox.command(who, path, **{option: value}), [value])
         elif roll < 0.72:
-            command, focused = rng.choice([("recommend", "topic"), ("progress log", "resource"), ("path", "topic")])
+            command, focused = rng.choice([("recommend", "topic"), ("progress log", "resource"), ("path", "to")])
             value = random_text(rng)
             await self.act("autocomplete", lambda: sandbox.autocomplete(who, command, focused=focused, value=value), [])
         elif roll < 0.78:

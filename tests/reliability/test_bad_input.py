@@ -82,7 +82,7 @@ async def test_recommend(fuzzed: Sandbox, topic: str | None, query: str | None, 
 @given(topic=text)
 @fuzz_settings(15)
 async def test_path(fuzzed: Sandbox, topic: str) -> None:
-    await checked(fuzzed, "bob", "path", topic=topic)
+    await checked(fuzzed, "bob", "path", to=topic)
 
 
 @given(resource=resource_value, query=text)
@@ -132,7 +132,7 @@ async def test_reading_views(fuzzed: Sandbox, user: str, member: str | None) -> 
 @given(command=st.sampled_from(["recommend", "path", "progress log", "resource info"]), typed=text)
 @fuzz_settings(25)
 async def test_autocomplete(fuzzed: Sandbox, command: str, typed: str) -> None:
-    focused = "topic" if command in ("recommend", "path") else "resource"
+    focused = {"recommend": "topic", "path": "to"}.get(command, "resource")
     before = dump_database(database_path(fuzzed))
     choices = await fuzzed.autocomplete("alice", command, focused=focused, value=typed)
     assert len(choices) <= 25

@@ -30,7 +30,7 @@ async def reads_still_work(sandbox: Sandbox) -> None:
     for path, options in [
         ("recommend", {"topic": "linear algebra"}),
         ("resource info", {"resource": LADR}),
-        ("path", {"topic": "probability"}),
+        ("path", {"to": "probability"}),
         ("progress show", {}),
         ("mydata export", {}),
     ]:
