@@ -16,10 +16,10 @@ from bot.errors import InvalidInputError
 from bot.interactions.checks import server_only, write_command
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import example
-from bot.interactions.options import STATUS_CHOICES, ResourceArg, titles_for
+from bot.interactions.options import STATUS_CHOICES, ResourceArg, catalog_of, titles_for
 from bot.reading import ReadingStatus
 from bot.store.store import MAX_NOTE
-from bot.ui import embeds, limits
+from bot.ui import contents, embeds, limits
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -86,6 +86,9 @@ class Progress(PillarsCog):
             note=note,
         )
         text = f"Logged. {embeds.entry_line(entry, resource.title)}"
+        where = contents.whereabouts(resource, entry.position) if entry.status is ReadingStatus.READING else None
+        if where:
+            text += f"\n↳ You are {where}."
         if entry.status is ReadingStatus.FINISHED:
             text += "\nWell done! `/recommend` has what could come next."
         await interaction.response.send_message(limits.content(text), ephemeral=True)
@@ -102,7 +105,14 @@ class Progress(PillarsCog):
         titles = await titles_for(interaction, [entry.resource_id for entry in entries])
         own = owner.id == interaction.user.id
         title = "Your shelf" if own else f"{owner.display_name}'s shelf"
-        embed = embeds.shelf_embed(title, entries, titles, show_notes=own)
+        catalog = await catalog_of(interaction)
+        whereabouts = {}
+        for entry in (e for e in entries if e.status is ReadingStatus.READING):
+            resource = catalog.get(entry.resource_id) or interaction.client.store.curated.get(entry.resource_id)
+            where = contents.whereabouts(resource, entry.position) if resource is not None else None
+            if where:
+                whereabouts[entry.resource_id] = where
+        embed = embeds.shelf_embed(title, entries, titles, show_notes=own, whereabouts=whereabouts)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @example("/progress history")

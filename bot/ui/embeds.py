@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
+from bot.catalog.concepts import ConceptGraph
 from bot.catalog.schema import Resource
 from bot.reading import ReadingStatus
 from bot.recommend import Pick
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
-from bot.ui import limits
+from bot.ui import contents, limits
 from bot.ui.text import counted
 
 COLOUR = discord.Colour(0x3B82F6)
@@ -47,8 +48,18 @@ def entry_line(entry: ShelfEntry, title: str) -> str:
     return f"{icon} **{title}**"
 
 
-def resource_embed(resource: Resource, *, entry: ShelfEntry | None = None) -> discord.Embed:
-    """Everything about one resource, and where the member stands with it when `entry` is given."""
+def resource_embed(
+    resource: Resource,
+    *,
+    entry: ShelfEntry | None = None,
+    builds_on: Sequence[str] = (),
+    concepts: ConceptGraph | None = None,
+) -> discord.Embed:
+    """Everything about one resource, and where the member stands with it when `entry` is given.
+
+    `builds_on` are the titles of what it builds on (never ids); with `concepts`, the vocabulary, the card
+    lists the concepts it teaches and its sections, last, so a long table of contents is what gets cut.
+    """
     embed = discord.Embed(title=resource.title, url=resource.url, description=resource.summary, colour=COLOUR)
     embed.add_field(name="By", value=", ".join(resource.authors), inline=True)
     embed.add_field(name="What", value=facts(resource), inline=True)
@@ -56,12 +67,19 @@ def resource_embed(resource: Resource, *, entry: ShelfEntry | None = None) -> di
     if resource.suits:
         embed.add_field(name="Suits", value=", ".join(b.label for b in resource.suits), inline=False)
     embed.add_field(name="Why it's here", value=resource.why, inline=False)
-    if resource.prerequisites:
-        embed.add_field(name="Builds on", value=", ".join(resource.prerequisites), inline=False)
+    if builds_on:
+        embed.add_field(name="Builds on", value=", ".join(builds_on), inline=False)
     if resource.not_covered:
         embed.add_field(name="Not covered", value="\n".join(f"• {x}" for x in resource.not_covered), inline=False)
     if entry is not None:
-        embed.add_field(name="Your progress", value=entry_line(entry, resource.title), inline=False)
+        progress = entry_line(entry, resource.title)
+        where = contents.whereabouts(resource, entry.position) if entry.status is ReadingStatus.READING else None
+        embed.add_field(name="Your progress", value=progress + (f"\n↳ {where}" if where else ""), inline=False)
+    if concepts is not None and resource.taught_concepts:
+        embed.add_field(name="Concepts it teaches", value=contents.concepts_text(resource, concepts), inline=False)
+    if concepts is not None:
+        for name, value in contents.contents_fields(resource, concepts):
+            embed.add_field(name=name, value=value, inline=False)
     embed.set_footer(text=f"id: {resource.id}" + (f" · {resource.year}" if resource.year else ""))
     return limits.fit_embed(embed)
 
@@ -138,9 +156,15 @@ def for_someone_else(pick: Pick) -> Pick:
 
 
 def shelf_embed(
-    title: str, entries: Sequence[ShelfEntry], titles: Mapping[str, str], *, show_notes: bool
+    title: str,
+    entries: Sequence[ShelfEntry],
+    titles: Mapping[str, str],
+    *,
+    show_notes: bool,
+    whereabouts: Mapping[str, str] | None = None,
 ) -> discord.Embed:
-    """A member's shelves, reading first, each with its progress; notes only for the member themself."""
+    """A member's shelves, reading first, each with its progress (and the section it is in, from `whereabouts`);
+    notes only for the member themself."""
     embed = discord.Embed(title=title, colour=COLOUR)
     order = (ReadingStatus.READING, ReadingStatus.WANT_TO_READ, ReadingStatus.FINISHED, ReadingStatus.DROPPED)
     for status in order:
@@ -150,6 +174,9 @@ def shelf_embed(
         lines = []
         for entry in on_shelf:
             line = entry_line(entry, titles.get(entry.resource_id, entry.resource_id))
+            where = (whereabouts or {}).get(entry.resource_id)
+            if where and entry.status is ReadingStatus.READING:
+                line += f"\n  ↳ {where}"
             if show_notes and entry.note:
                 line += f"\n  ✎ {limits.cut(entry.note, 200)}"
             lines.append(line)

@@ -16,13 +16,25 @@ import discord
 from bot.catalog.schema import Resource
 from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
 from bot.interactions.checks import ensure_write_allowed
-from bot.interactions.options import title_of
+from bot.interactions.options import catalog_of, title_of, titles_for
 from bot.interactions.views import PersistentView
 from bot.reading import ReadingStatus
+from bot.store.models import ShelfEntry
 from bot.ui import embeds, limits
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
+
+
+async def card_embed(
+    interaction: discord.Interaction[PillarsBot], resource: Resource, *, entry: ShelfEntry | None = None
+) -> discord.Embed:
+    """The resource's embed with the titles of what it builds on and its contents in this server's vocabulary."""
+    titles = await titles_for(interaction, list(resource.prerequisites))
+    # A prerequisite no catalog knows any more has no title to show; its id would mean nothing to a member.
+    builds_on = [titles[p] for p in resource.prerequisites if titles[p] != p]
+    concepts = (await catalog_of(interaction)).concepts
+    return embeds.resource_embed(resource, entry=entry, builds_on=builds_on, concepts=concepts)
 
 
 async def send_resource_card(interaction: discord.Interaction[PillarsBot], resource: Resource) -> None:
@@ -31,7 +43,7 @@ async def send_resource_card(interaction: discord.Interaction[PillarsBot], resou
         (e for e in await interaction.client.store.shelf(interaction.user.id) if e.resource_id == resource.id), None
     )
     await interaction.response.send_message(
-        embed=embeds.resource_embed(resource, entry=entry),
+        embed=await card_embed(interaction, resource, entry=entry),
         view=PersistentView(StartReadingButton(resource.id, resource.title)),
         ephemeral=True,
     )

@@ -105,3 +105,65 @@ async def test_the_linear_algebra_path_stays_in_linear_algebra(pillars: PillarsS
     text = reply.text
     assert "Introduction to Probability" not in text and "18.02" not in text
     assert step_lines(reply)[0].startswith("1. ▫️ **vectors** — [Essence of Linear Algebra]")
+
+
+# --- inside a resource -------------------------------------------------------------------------------
+
+STRANG = "introduction-to-linear-algebra-strang"
+MACKAY = "information-theory-inference-learning-algorithms"
+
+
+def fields_of(reply: Reply) -> dict[str, str]:
+    """The first embed's fields, by name."""
+    return {field["name"]: field["value"] for field in reply.embeds[0]["fields"]}
+
+
+async def test_resource_info_lists_the_sections_with_their_concepts_and_what_it_teaches(
+    pillars: PillarsSandbox,
+) -> None:
+    reply = await pillars.command("alice", "resource info", resource=STRANG)
+    fields = fields_of(reply)
+    contents = fields["Contents"].splitlines()
+    assert contents[0].startswith("**1** Vectors and Matrices (p. 1) — vectors")
+    assert "**7** The Singular Value Decomposition (SVD) (p. 286) — singular value decomposition" in fields["Contents"]
+    assert "singular value decomposition" in fields["Concepts it teaches"]
+
+
+async def test_a_long_table_of_contents_ends_with_how_many_more_and_the_card_fits(pillars: PillarsSandbox) -> None:
+    reply = await pillars.command("alice", "resource info", resource=MACKAY)
+    fields = fields_of(reply)
+    assert re.search(r"…and \d+ more$", fields["Contents (more)"])
+    assert all(len(value) <= 1024 for value in fields.values())
+    embed = reply.embeds[0]
+    total = len(embed["title"]) + len(embed.get("description", "")) + len(embed["footer"]["text"])
+    assert total + sum(len(f["name"]) + len(f["value"]) for f in embed["fields"]) <= 6000
+
+
+async def test_builds_on_names_titles_never_ids(pillars: PillarsSandbox) -> None:
+    reply = await pillars.command("alice", "resource info", resource="deep-learning-goodfellow")
+    builds_on = fields_of(reply)["Builds on"]
+    assert "Linear Algebra Done Right (4th edition)" in builds_on and "Introduction to Probability" in builds_on
+    assert "linear-algebra-done-right" not in builds_on and "-" not in builds_on.replace(" - ", "")
+
+
+async def test_progress_says_which_section_a_position_is_in_and_what_comes_next(pillars: PillarsSandbox) -> None:
+    logged = await pillars.command("alice", "progress log", resource=STRANG, status="reading", position=80)
+    assert (
+        "↳ You are in chapter 3 · The Four Fundamental Subspaces; next: chapter 4 · Orthogonality (p. 135)."
+        in logged.content
+    )
+    await pillars.command("alice", "progress log", resource=ESSENCE, status="reading", position=3)
+    shelf = await pillars.command("alice", "progress show")
+    reading = next(f["value"] for f in shelf.embeds[0]["fields"] if "Reading" in f["name"])
+    assert "↳ in chapter 3 · The Four Fundamental Subspaces; next: chapter 4 · Orthogonality (p. 135)" in reading
+    # Three videos watched: the fourth is where she is.
+    assert "↳ in video 4 · Matrix multiplication as composition; next: video 5 · " in reading
+    card = await pillars.command("alice", "resource info", resource=STRANG)
+    assert "↳ in chapter 3 · The Four Fundamental Subspaces" in fields_of(card)["Your progress"]
+
+
+async def test_progress_on_a_resource_without_starts_says_nothing_about_sections(pillars: PillarsSandbox) -> None:
+    logged = await pillars.command("alice", "progress log", resource="linear-algebra-done-right", position=120)
+    assert logged.content.startswith("Logged.") and "↳" not in logged.content
+    finished = await pillars.command("alice", "progress log", resource=STRANG, status="finished")
+    assert "↳" not in finished.content

@@ -15,8 +15,9 @@ from bot.catalog.forms import ResourceForm, resource_from_form, slug_for
 from bot.errors import InvalidInputError
 from bot.interactions.answers import answer
 from bot.interactions.checks import ensure_moderator
-from bot.ui import embeds, limits
+from bot.ui import limits
 from bot.ui.catalog import ReopenFormView, ResourceModal
+from bot.ui.resource_card import card_embed
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -64,7 +65,7 @@ async def save_new_resource(interaction: discord.Interaction[PillarsBot], form: 
         return
     added = await store.add_resource(guild_id, interaction.user.id, resource)
     text = f"➕ Added **{added.title}** (`{added.id}`) to this server's catalog. `/catalog edit` changes it."
-    await answer(interaction, text, embed=embeds.resource_embed(added))
+    await answer(interaction, text, embed=await card_embed(interaction, added))
 
 
 async def save_edited_resource(
@@ -84,4 +85,4 @@ async def save_edited_resource(
         return
     await store.edit_resource(guild_id, interaction.user.id, resource)
     text = f"✏️ Saved **{resource.title}** (`{resource.id}`). Members see the new version at once."
-    await answer(interaction, text, embed=embeds.resource_embed(resource))
+    await answer(interaction, text, embed=await card_embed(interaction, resource))
