@@ -22,9 +22,20 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from bot.catalog.concepts import ConceptGraph, concept_key
 from bot.catalog.matching import closest, did_you_mean
-from bot.catalog.schema import Resource
-from bot.catalog.vocabulary import COST_LABELS, Background, Cost, Kind, LengthUnit, Level, Topic, topic_words
+from bot.catalog.schema import Resource, Section
+from bot.catalog.vocabulary import (
+    COST_LABELS,
+    Background,
+    Cost,
+    Kind,
+    LengthUnit,
+    Level,
+    SectionKind,
+    Topic,
+    topic_words,
+)
 from bot.errors import InvalidInputError
 
 TITLE_LABEL = "Title"
@@ -306,3 +317,184 @@ def resource_from_form(form: ResourceForm, resource_id: str, *, keep: Resource |
         unique = list(dict.fromkeys(problems))
         raise InvalidInputError("Nothing was saved; please fix:\n" + "\n".join(f"• {problem}" for problem in unique))
     return resource
+
+
+# --- the contents form: a resource's sections and the concepts it teaches ------------------------------
+#
+# Discord allows five inputs in a form and the resource form uses them all, so the contents have a form of
+# their own: the concepts the resource teaches as a whole, and its sections, one a line:
+#
+#     7 · Operators on Inner Product Spaces · p. 225 · spectral-theorem, svd
+#
+# number (optionally after its kind: "appendix A"), title, where it starts (optional) and the concepts it
+# teaches (optional), by id, name or synonym. A paragraph input holds 4,000 characters: contents longer than
+# that are not cut to fit; the form says so and points to /catalog export and /catalog import.
+
+CONTENTS_LABEL = "Sections, one a line"
+CONCEPTS_LABEL = "Concepts it teaches as a whole"
+CONTENTS_PLACEHOLDER = "7 · Operators on Inner Product Spaces · p. 225 · spectral-theorem, svd"
+CONTENTS_HELP = "number · title · where it starts (optional) · concepts (optional)"
+CONCEPTS_PLACEHOLDER = "singular value decomposition, pca"
+MAX_CONTENTS_TEXT = 4000  # what one paragraph input holds
+MAX_CONCEPTS_TEXT = 1000
+
+_PART_SEPARATOR = re.compile(r"\s*[·|]\s*")
+_NUMBERED = re.compile(rf"^(?:({'|'.join(kind.value for kind in SectionKind)})\s+)?([A-Za-z0-9][A-Za-z0-9.]*)$", re.I)
+_START_WORDS = "|".join(
+    sorted({"p", "pp", "page", "pages", "from", "at", "starts at", *(u.singular for u in LengthUnit)}, key=len)[::-1]
+)
+_START = re.compile(rf"^(?:(?:{_START_WORDS})\.?\s*)?(\d{{1,6}})\s*%?$", re.I)
+_LONGEST_CONCEPT_NAME = 4  # comma-separated pieces a concept's name may span ("joint, marginal and conditional…")
+
+
+@dataclass(frozen=True)
+class ContentsForm:
+    """The two texts of the contents modal: the concepts taught as a whole, and the sections, one a line."""
+
+    concepts: str = ""
+    sections: str = ""
+
+
+class ContentsTooLong(ValueError):
+    """The resource's contents, written out, do not fit the form's input."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+
+
+def section_line(section: Section, unit: LengthUnit) -> str:
+    """One section as the contents form writes it: '7 · Operators on Inner Product Spaces · p. 225 · svd'."""
+    # A kind the section names itself is written, even where it is the unit's own: what is stored is shown.
+    number = f"{section.kind.value} {section.number}" if section.kind else section.number
+    parts = [number, section.title]
+    if section.start is not None:
+        parts.append(f"p. {section.start}" if unit is LengthUnit.PAGES else f"{unit.singular} {section.start}")
+    if section.concepts:
+        parts.append(", ".join(section.concepts))
+    return " · ".join(parts)
+
+
+def contents_form_for(resource: Resource) -> ContentsForm:
+    """The contents form filled with a resource's sections and concepts; ContentsTooLong when they do not fit."""
+    sections = "\n".join(section_line(section, resource.length.unit) for section in resource.sections)
+    if len(sections) > MAX_CONTENTS_TEXT:
+        raise ContentsTooLong(len(sections))
+    concepts = ", ".join(resource.concepts)
+    if len(concepts) > MAX_CONCEPTS_TEXT:
+        raise ContentsTooLong(len(concepts))
+    return ContentsForm(concepts=concepts, sections=sections)
+
+
+def parse_concepts(text: str, graph: ConceptGraph) -> tuple[list[str], list[str]]:
+    """Comma-separated concept names, ids or synonyms as ids (each once), and a problem for each unknown one.
+
+    A name that itself holds commas ("joint, marginal and conditional distributions") is found by trying the
+    longest run of pieces first.
+    """
+    pieces = [piece.strip() for piece in text.split(",")]
+    found: list[str] = []
+    problems: list[str] = []
+    index = 0
+    while index < len(pieces):
+        if not pieces[index]:
+            index += 1
+            continue
+        for size in range(min(_LONGEST_CONCEPT_NAME, len(pieces) - index), 0, -1):
+            concept = graph.named(", ".join(pieces[index : index + size]))
+            if concept is not None:
+                if concept.id not in found:
+                    found.append(concept.id)
+                index += size
+                break
+        else:
+            typed = pieces[index]
+            close = closest(concept_key(typed), list(graph.words), limit=2)
+            hint = did_you_mean(dict.fromkeys(graph.words[word].name for word in close))
+            problems.append(f"'{_shortened(typed)}' is not a concept I know{hint}")
+            index += 1
+    return found, problems
+
+
+def parse_section_line(line: str, graph: ConceptGraph) -> tuple[dict[str, Any], list[str]]:
+    """One line of the contents as a section's fields, and what is wrong with it (without the line number)."""
+    parts = _PART_SEPARATOR.split(line.strip())
+    problems: list[str] = []
+    numbered = _NUMBERED.match(parts[0])
+    if not numbered:
+        problems.append(f"'{_shortened(parts[0], 30)}' is not a section number (like 7, 2.3 or appendix A)")
+        return {}, problems
+    kind_word, number = numbered.groups()
+    fields: dict[str, Any] = {"number": number}
+    if kind_word:
+        fields["kind"] = SectionKind(kind_word.lower())
+    if len(parts) < 2 or not parts[1]:
+        problems.append("give the section's title after its number, like '7 · Operators on Inner Product Spaces'")
+        return fields, problems
+    fields["title"] = parts[1]
+    concepts_given = False
+    for part in parts[2:]:
+        start = _START.match(part)
+        if start and "start" not in fields and not concepts_given:
+            fields["start"] = int(start.group(1))
+            continue
+        if concepts_given:
+            problems.append(f"'{_shortened(part, 30)}' is one part too many: number · title · start · concepts")
+            continue
+        concepts_given = True
+        fields["concepts"], concept_problems = parse_concepts(part, graph)
+        problems.extend(concept_problems)
+    return fields, problems
+
+
+def resource_with_contents(form: ContentsForm, resource: Resource, graph: ConceptGraph) -> Resource:
+    """The resource with the form's concepts and sections, validated; InvalidInputError naming each bad line."""
+    problems: list[str] = []
+    concepts, concept_problems = parse_concepts(form.concepts, graph)
+    problems.extend(f"**{CONCEPTS_LABEL}**: {problem}" for problem in concept_problems)
+    sections: list[dict[str, Any]] = []
+    lines: list[tuple[int, str]] = []  # (line number in the input, text) of each section given
+    for number, line in enumerate(form.sections.replace("\r\n", "\n").split("\n"), start=1):
+        if not line.strip():
+            continue
+        fields, line_problems = parse_section_line(line, graph)
+        problems.extend(f"**Line {number}** ('{_shortened(line.strip(), 40)}'): {p}" for p in line_problems)
+        sections.append(fields)
+        lines.append((number, line.strip()))
+    if not problems:
+        data = resource.model_dump(exclude_defaults=True)
+        data["concepts"] = concepts
+        data["sections"] = sections
+        try:
+            return Resource.model_validate(data)
+        except ValidationError as exc:
+            numbers = [str(fields.get("number")) for fields in sections]
+            for error in exc.errors():
+                problems.append(_describe_contents_error(error, lines, numbers))
+    unique = list(dict.fromkeys(problems))
+    raise InvalidInputError("Nothing was saved; please fix:\n" + "\n".join(f"• {problem}" for problem in unique))
+
+
+def _describe_contents_error(error: ErrorDetails, lines: list[tuple[int, str]], numbers: list[str]) -> str:
+    """One validation error of the contents, naming the line it comes from where it has one."""
+    location = list(error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] in ("too_long", "string_too_long") and "max_length" in (error.get("ctx") or {}):
+        message = f"is too long: at most {error['ctx']['max_length']} characters"
+    index: int | None = None
+    if len(location) >= 2 and location[0] == "sections" and isinstance(location[1], int):
+        index = location[1]
+        field = location[2] if len(location) > 2 else "section"
+        message = f"the {field} {message}"
+    elif location and location[0] == "sections":
+        # An error about the sections together ("section 1 starts at 50, not after…") names a section.
+        named = re.search(r"section (\S+)", message)
+        if named and named.group(1) in numbers:
+            # A number listed twice is wrong on its second line; any other, on its own.
+            matching = [i for i, number in enumerate(numbers) if number == named.group(1)]
+            index = matching[-1] if "twice" in message else matching[0]
+    if index is not None and index < len(lines):
+        number, text = lines[index]
+        return f"**Line {number}** ('{_shortened(text, 40)}'): {message}"
+    where = CONTENTS_LABEL if location and location[0] == "sections" else CONCEPTS_LABEL
+    return f"**{where}**: {message}"

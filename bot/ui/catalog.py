@@ -6,21 +6,29 @@ The form's text and how it is read are `bot.catalog.forms`; this module shows it
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import discord
 
 from bot.catalog.forms import (
     AUTHORS_LABEL,
+    CONCEPTS_LABEL,
+    CONCEPTS_PLACEHOLDER,
+    CONTENTS_HELP,
+    CONTENTS_LABEL,
+    CONTENTS_PLACEHOLDER,
     FACTS_HELP,
     FACTS_LABEL,
     FACTS_PLACEHOLDER,
     MAX_AUTHORS_TEXT,
+    MAX_CONCEPTS_TEXT,
+    MAX_CONTENTS_TEXT,
     MAX_FACTS_TEXT,
     TEXT_LABEL,
     TEXT_PLACEHOLDER,
     TITLE_LABEL,
     URL_LABEL,
+    ContentsForm,
     ResourceForm,
 )
 from bot.catalog.schema import MAX_TEXT, MAX_TITLE, MAX_URL
@@ -75,17 +83,58 @@ class ResourceModal(PillarsModal):
         await self._save(interaction, self.form)
 
 
-class ReopenFormView(PillarsView):
+SaveContents = Callable[["discord.Interaction[PillarsBot]", ContentsForm], Awaitable[None]]
+
+
+class ContentsModal(PillarsModal):
+    """The contents form: the concepts a resource teaches as a whole, and its sections, one a line."""
+
+    def __init__(self, *, title: str, form: ContentsForm, save: SaveContents, custom_id: str) -> None:
+        super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=FORM_TIMEOUT, custom_id=custom_id)
+        self._save = save
+        self._concepts: discord.ui.TextInput[ContentsModal] = discord.ui.TextInput(
+            custom_id="concepts",
+            style=discord.TextStyle.short,
+            default=form.concepts or None,
+            max_length=MAX_CONCEPTS_TEXT,
+            required=False,
+            placeholder=CONCEPTS_PLACEHOLDER,
+        )
+        self._sections: discord.ui.TextInput[ContentsModal] = discord.ui.TextInput(
+            custom_id="sections",
+            style=discord.TextStyle.paragraph,
+            default=form.sections or None,
+            max_length=MAX_CONTENTS_TEXT,
+            required=False,
+            placeholder=limits.cut(CONTENTS_PLACEHOLDER, limits.TEXT_INPUT_PLACEHOLDER),
+        )
+        self.add_item(discord.ui.Label(text=CONCEPTS_LABEL, component=self._concepts))
+        self.add_item(discord.ui.Label(text=CONTENTS_LABEL, component=self._sections, description=CONTENTS_HELP))
+
+    @property
+    def form(self) -> ContentsForm:
+        """What the moderator typed."""
+        return ContentsForm(concepts=self._concepts.value, sections=self._sections.value)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        """Hand the typed contents to `save`."""
+        await self._save(interaction, self.form)
+
+
+Draft = TypeVar("Draft", ResourceForm, ContentsForm)
+
+
+class ReopenFormView(PillarsView, Generic[Draft]):
     """One button under a refused form: open it again with what was typed, so nothing has to be retyped."""
 
-    def __init__(self, modal_factory: Callable[[ResourceForm], ResourceModal], draft: ResourceForm) -> None:
+    def __init__(self, modal_factory: Callable[[Draft], discord.ui.Modal], draft: Draft) -> None:
         super().__init__(timeout=FORM_TIMEOUT)
-        self._modal_factory = modal_factory
-        self._draft = draft
+        self._modal_factory: Callable[[Draft], discord.ui.Modal] = modal_factory
+        self._draft: Draft = draft
 
     @discord.ui.button(label="Fix it", style=discord.ButtonStyle.primary, emoji="✏️")
     async def reopen(
-        self, interaction: discord.Interaction[PillarsBot], button: discord.ui.Button[ReopenFormView]
+        self, interaction: discord.Interaction[PillarsBot], button: discord.ui.Button[ReopenFormView[Draft]]
     ) -> None:
         """Open the form again, filled with the draft (the modal's submit checks the moderator again)."""
         await interaction.response.send_modal(self._modal_factory(self._draft))

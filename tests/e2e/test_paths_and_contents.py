@@ -167,3 +167,62 @@ async def test_progress_on_a_resource_without_starts_says_nothing_about_sections
     assert logged.content.startswith("Logged.") and "↳" not in logged.content
     finished = await pillars.command("alice", "progress log", resource=STRANG, status="finished")
     assert "↳" not in finished.content
+
+
+# --- moderators give the contents ----------------------------------------------------------------------
+
+LADR_ID = "linear-algebra-done-right"
+
+
+async def test_a_moderator_gives_sections_by_concept_names_and_members_see_them(pillars: PillarsSandbox) -> None:
+    form = await pillars.command("admin", "catalog edit", resource=LADR_ID, part="contents")
+    assert form.modal is not None
+    sections = next(i for i in form.modal.inputs if i.custom_id == "sections")
+    assert (sections.value or "").startswith("1 · Vector Spaces · vector-spaces\n")
+    typed = (sections.value or "") + "\n10 · Appendix on SVD and PCA · svd, principal components"
+    saved = await pillars.submit_modal("admin", form, {"sections": typed, "concepts": "Bayes' rule"})
+    assert (
+        saved.ephemeral
+        and "📑 Saved the contents of **Linear Algebra Done Right (4th edition)**: 10 sections" in saved.content
+    )
+    again = await pillars.click("admin", saved, "Edit contents")  # persistent: opens the form as it is now
+    assert again.modal is not None and "10 · Appendix on SVD and PCA" in (again.modal.inputs[1].value or "")
+    card = await pillars.command("alice", "resource info", resource=LADR_ID)
+    contents = fields_of(card)["Contents"]
+    assert "**10** Appendix on SVD and PCA — singular value decomposition, principal component analysis" in contents
+    assert "Bayes' rule" in fields_of(card)["Concepts it teaches"]
+    exported = await pillars.command("admin", "catalog export")
+    [yaml_text] = exported.files.values()
+    assert "title: Appendix on SVD and PCA" in yaml_text.decode() and "bayes-rule" in yaml_text.decode()
+
+
+async def test_a_refused_contents_form_names_the_line_keeps_the_draft_and_changes_nothing(
+    pillars: PillarsSandbox,
+) -> None:
+    before = (await pillars.bot.store.resource(None, LADR_ID)).sections
+    form = await pillars.command("admin", "catalog edit", resource=LADR_ID, part="contents")
+    draft = "1 · Vector Spaces · p. 1\n2 · Finite-Dimensional · p. 30 · eigenvalus"
+    refused = await pillars.submit_modal("admin", form, {"sections": draft})
+    assert "Nothing was saved" in refused.content
+    assert (
+        "**Line 2** ('2 · Finite-Dimensional · p. 30 · eigenv…'): 'eigenvalus' is not a concept I know"
+        in refused.content
+    )
+    assert (await pillars.bot.store.resource(None, LADR_ID)).sections == before
+    reopened = await pillars.click("admin", refused, "Fix it")
+    assert reopened.modal is not None
+    assert next(i for i in reopened.modal.inputs if i.custom_id == "sections").value == draft
+
+
+async def test_contents_too_long_for_a_form_point_to_export_and_import(pillars: PillarsSandbox) -> None:
+    from bot.catalog.loader import dump_resources
+    from tests.factories import make_resource
+
+    sections = [{"number": str(n), "title": f"A chapter with a rather long title, number {n}"} for n in range(1, 120)]
+    big = make_resource("a-big-book", title="A Big Book", sections=sections)
+    checked = await pillars.command("admin", "catalog import", file=("big.yaml", dump_resources([big])))
+    await pillars.click("admin", checked, "Confirm import")
+    reply = await pillars.command("admin", "catalog edit", resource="a-big-book", part="contents")
+    assert reply.modal is None and reply.ephemeral
+    assert "more than a form holds (4,000)" in reply.content
+    assert "`/catalog export`" in reply.content and "`/catalog import`" in reply.content

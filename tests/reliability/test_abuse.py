@@ -27,6 +27,7 @@ MANAGERS_ONLY = "Only members with the Manage Server permission"
 MODERATOR_COMMANDS: list[tuple[str, dict[str, object]]] = [
     ("catalog add", {}),
     ("catalog edit", {"resource": LADR}),
+    ("catalog edit", {"resource": LADR, "part": "contents"}),
     ("catalog retire", {"resource": LADR}),
     ("catalog restore", {"resource": RETIRED}),
     ("catalog suggestions", {}),
@@ -65,9 +66,16 @@ async def moderator_scene(sandbox: Sandbox) -> dict[str, Reply]:
         "import": await sandbox.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML)),
         "add form": await sandbox.command("admin", "catalog add"),
         "edit form": await sandbox.command("admin", "catalog edit", resource=LADR),
+        "contents form": await sandbox.command("admin", "catalog edit", resource=LADR, part="contents"),
     }
+    # Another resource's form, submitted: a form answers once, so the one above stays open for the member to try.
+    other = await sandbox.command(
+        "admin", "catalog edit", resource="introduction-to-linear-algebra-strang", part="contents"
+    )
+    scene["contents saved"] = await sandbox.submit_modal("admin", other, {"concepts": "svd"})  # with Edit contents
     assert scene["queue"].buttons and scene["approved"].buttons and scene["import"].buttons
     assert scene["add form"].modal is not None and scene["edit form"].modal is not None
+    assert scene["contents form"].modal is not None and scene["contents saved"].buttons
     return scene
 
 
@@ -86,12 +94,14 @@ async def test_a_member_is_refused_every_moderator_command_button_and_form(pilla
         (scene["approved"], "Add it to the catalog"),
         (scene["import"], "Confirm import"),
         (scene["import"], "Cancel"),
+        (scene["contents saved"], "Edit contents"),
     ]:
         refused(await pillars.click(member, reply, button), MODERATOR_ONLY)
     form = {"title": "Spam", "url": "https://spam.example/", "authors": "Spammer", "facts": "probability · book",
             "text": "Spam.\n\nBuy it."}  # fmt: skip
     refused(await pillars.submit_modal(member, scene["add form"], form), MODERATOR_ONLY)
     refused(await pillars.submit_modal(member, scene["edit form"], {"title": "Defaced"}), MODERATOR_ONLY)
+    refused(await pillars.submit_modal(member, scene["contents form"], {"sections": "1 · Defaced"}), MODERATOR_ONLY)
     assert await pillars.autocomplete(member, "catalog restore", focused="resource", value="") == []
 
     assert dump_database(database_path(pillars)) == before

@@ -10,7 +10,8 @@ ever pinged.
 One module per concern:
 
 - `_cog`: the commands.
-- `_forms`: the resource form, for adding and editing, and what a submitted form does.
+- `_forms`: the resource form, for adding and editing, the contents form (sections and concepts, opened by
+  `/catalog edit part:contents` or the button `pillars:contents:<resource id>`), and what a submitted form does.
 - `_suggestions`: the members' queue and its buttons, `pillars:suggestion:<id>:approve|reject|add`
   ("add" opens the resource form filled with the suggestion).
 - `_imports`: checking an uploaded file and the buttons that finish or drop it,
@@ -23,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.exts.catalog_admin._cog import CatalogAdmin
+from bot.exts.catalog_admin._forms import EditContentsButton
 from bot.exts.catalog_admin._imports import ImportButton
 from bot.exts.catalog_admin._suggestions import SuggestionButton
 
@@ -33,4 +35,4 @@ if TYPE_CHECKING:
 async def setup(bot: PillarsBot) -> None:
     """Load the cog and register its persistent buttons."""
     await bot.add_cog(CatalogAdmin(bot))
-    bot.add_dynamic_items(SuggestionButton, ImportButton)
+    bot.add_dynamic_items(SuggestionButton, ImportButton, EditContentsButton)

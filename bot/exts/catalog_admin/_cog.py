@@ -14,7 +14,7 @@ from bot.catalog.forms import ResourceForm, form_for
 from bot.catalog.loader import CatalogError, dump_resources, load_catalog
 from bot.catalog.matching import resource_choices
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
-from bot.exts.catalog_admin._forms import add_modal, edit_modal
+from bot.exts.catalog_admin._forms import add_modal, edit_modal, open_contents_form
 from bot.exts.catalog_admin._imports import PendingImports, check_import
 from bot.exts.catalog_admin._suggestions import queue_view
 from bot.interactions.answers import answer
@@ -29,6 +29,11 @@ from bot.ui.text import counted
 if TYPE_CHECKING:
     from bot.app import PillarsBot
 
+
+EDIT_PARTS = [
+    app_commands.Choice(name="details: title, link, authors, facts, summary", value="details"),
+    app_commands.Choice(name="contents: sections and the concepts it teaches", value="contents"),
+]
 
 CLEARABLE_SETTINGS = [
     app_commands.Choice(name="moderator role", value="moderator_role_id"),
@@ -69,12 +74,21 @@ class CatalogAdmin(PillarsCog):
         """Open the empty resource form."""
         await interaction.response.send_modal(add_modal(ResourceForm()))
 
-    @example("/catalog edit resource:Linear Algebra Done Right")
+    @example("/catalog edit resource:Linear Algebra Done Right part:contents")
     @catalog.command(name="edit", description="Change a resource of this server's catalog (opens a filled form)")
-    @app_commands.describe(resource="Start typing a title or an author")
+    @app_commands.describe(
+        resource="Start typing a title or an author",
+        part="What to change: its details (title, link, facts…) or its contents (sections and concepts)",
+    )
+    @app_commands.choices(part=EDIT_PARTS)
     @moderator_only()
-    async def edit(self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg) -> None:
-        """Open the resource form filled with its current values."""
+    async def edit(
+        self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg, part: str = "details"
+    ) -> None:
+        """Open the resource form, or the contents form, filled with its current values."""
+        if part == "contents":
+            await open_contents_form(interaction, resource)
+            return
         await interaction.response.send_modal(edit_modal(resource.id, form_for(resource)))
 
     @example("/catalog retire resource:Grokking Deep Learning")

@@ -1,7 +1,8 @@
-"""The resource form: one modal for adding and editing, and what a submitted form does.
+"""The resource form, for adding and editing, the contents form, and what a submitted form does.
 
 A form may be submitted minutes after it opened, so the moderator is checked again on submit. A refused form
-answers with what is wrong and a button that reopens it as typed.
+answers with what is wrong and a button that reopens it as typed. Under a saved resource, a persistent
+button opens its contents form: `pillars:contents:<resource id>` (moderators only).
 """
 
 from __future__ import annotations
@@ -11,13 +12,26 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.catalog.forms import ResourceForm, resource_from_form, slug_for
+from bot.catalog.forms import (
+    MAX_CONTENTS_TEXT,
+    ContentsForm,
+    ContentsTooLong,
+    ResourceForm,
+    contents_form_for,
+    resource_from_form,
+    resource_with_contents,
+    slug_for,
+)
+from bot.catalog.schema import Resource
 from bot.errors import InvalidInputError
 from bot.interactions.answers import answer
-from bot.interactions.checks import ensure_moderator
+from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
+from bot.interactions.checks import ensure_moderator, server_id
+from bot.interactions.views import PersistentView
 from bot.ui import limits
-from bot.ui.catalog import ReopenFormView, ResourceModal
+from bot.ui.catalog import ContentsModal, Draft, ReopenFormView, ResourceModal
 from bot.ui.resource_card import card_embed
+from bot.ui.text import counted
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -42,11 +56,81 @@ def edit_modal(resource_id: str, form: ResourceForm) -> ResourceModal:
 async def _refuse(
     interaction: discord.Interaction[PillarsBot],
     error: InvalidInputError,
-    modal: Callable[[ResourceForm], ResourceModal],
-    form: ResourceForm,
+    modal: Callable[[Draft], discord.ui.Modal],
+    form: Draft,
 ) -> None:
     """Say what is wrong with the form, with a button to reopen it as typed."""
     await answer(interaction, error.message, view=ReopenFormView(modal, form))
+
+
+def contents_modal(resource_id: str, form: ContentsForm) -> ContentsModal:
+    """The form that sets a resource's sections and concepts, filled with `form`."""
+
+    async def save(interaction: discord.Interaction[PillarsBot], typed: ContentsForm) -> None:
+        await save_contents(interaction, resource_id, typed)
+
+    return ContentsModal(
+        title="Contents of a resource", form=form, save=save, custom_id=limits.custom_id("pillars", "toc", resource_id)
+    )
+
+
+async def open_contents_form(interaction: discord.Interaction[PillarsBot], resource: Resource) -> None:
+    """Open the contents form filled with the resource's sections, or say why they cannot fit in one."""
+    try:
+        form = contents_form_for(resource)
+    except ContentsTooLong as too_long:
+        text = (
+            f"The contents of **{resource.title}** take {too_long.length:,} characters, more than a form holds "
+            f"({MAX_CONTENTS_TEXT:,}), and I would rather not cut them. Use `/catalog export`, edit the sections in "
+            "the file, and bring it back with `/catalog import`."
+        )
+        await answer(interaction, text)
+        return
+    await interaction.response.send_modal(contents_modal(resource.id, form))
+
+
+async def save_contents(interaction: discord.Interaction[PillarsBot], resource_id: str, form: ContentsForm) -> None:
+    """Validate the typed contents against the vocabulary and save them on the live resource."""
+    guild_id = await ensure_moderator(interaction)
+    store = interaction.client.store
+    current = await store.resource(guild_id, resource_id)
+    concepts = (await store.catalog_for(guild_id)).concepts
+    try:
+        resource = resource_with_contents(form, current, concepts)
+    except InvalidInputError as error:
+        await _refuse(interaction, error, lambda draft: contents_modal(resource_id, draft), form)
+        return
+    if resource == current:
+        await answer(interaction, f"Nothing changed: the contents of **{current.title}** already read like that.")
+        return
+    await store.edit_resource(guild_id, interaction.user.id, resource)
+    text = (
+        f"📑 Saved the contents of **{resource.title}**: {counted(len(resource.sections), 'section')}, "
+        f"{counted(len(resource.taught_concepts), 'concept')} taught. Paths and `/resource info` use them at once."
+    )
+    await answer(interaction, text, embed=await card_embed(interaction, resource), view=_contents_view(resource.id))
+
+
+def _contents_view(resource_id: str) -> PersistentView:
+    """The Edit contents button under a saved resource."""
+    return PersistentView(EditContentsButton(resource_id))
+
+
+class EditContentsButton(PersistentButton, template=rf"pillars:contents:(?P<resource_id>{RESOURCE_ID})"):
+    """Open a resource's contents form (moderators only)."""
+
+    def __init__(self, resource_id: str) -> None:
+        super().__init__(Look("Edit contents", discord.ButtonStyle.secondary, "📑"), "contents", resource_id)
+        self.resource_id = resource_id
+
+    async def check(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """Only moderators change the catalog."""
+        await ensure_moderator(interaction)
+
+    async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """Open the contents form of the resource as it is now."""
+        resource = await interaction.client.store.resource(server_id(interaction), self.resource_id)
+        await open_contents_form(interaction, resource)
 
 
 async def save_new_resource(interaction: discord.Interaction[PillarsBot], form: ResourceForm) -> None:
@@ -64,8 +148,11 @@ async def save_new_resource(interaction: discord.Interaction[PillarsBot], form: 
         await _refuse(interaction, error, add_modal, form)
         return
     added = await store.add_resource(guild_id, interaction.user.id, resource)
-    text = f"➕ Added **{added.title}** (`{added.id}`) to this server's catalog. `/catalog edit` changes it."
-    await answer(interaction, text, embed=await card_embed(interaction, added))
+    text = (
+        f"➕ Added **{added.title}** (`{added.id}`) to this server's catalog. `/catalog edit` changes it; "
+        "**Edit contents** gives its sections and the concepts it teaches."
+    )
+    await answer(interaction, text, embed=await card_embed(interaction, added), view=_contents_view(added.id))
 
 
 async def save_edited_resource(
@@ -85,4 +172,4 @@ async def save_edited_resource(
         return
     await store.edit_resource(guild_id, interaction.user.id, resource)
     text = f"✏️ Saved **{resource.title}** (`{resource.id}`). Members see the new version at once."
-    await answer(interaction, text, embed=await card_embed(interaction, resource))
+    await answer(interaction, text, embed=await card_embed(interaction, resource), view=_contents_view(resource.id))
