@@ -1,4 +1,4 @@
-"""The command line: run · sandbox · catalog check · recommend · path · db backup.
+"""The command line: run · sandbox · catalog check · catalog links · recommend · path · db backup.
 
 `python -m bot` with no command runs the bot. The catalog, recommend and path commands give the
 same answers the bot gives in Discord, as text or JSON, with no Discord at all.
@@ -22,7 +22,7 @@ from bot.catalog.cache import cache_file_beside, load_catalog_cached
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.matching import did_you_mean, resolve_topic, suggest_words
-from bot.catalog.schema import Concept
+from bot.catalog.schema import Concept, Resource
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.config import ConfigError, load_settings
 from bot.errors import PillarsError
@@ -143,6 +143,79 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return 1
     print(f"{path}: {len(catalog)} resources and {len(catalog.concepts)} concepts, all valid.")
     return 0
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """An argparse type: a number above zero, or a clear usage error."""
+
+    def read(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        return value
+
+    return read
+
+
+@command(
+    "catalog links",
+    "check every link of the curated catalog (and one server's additions); exits 1 when one is dead",
+    arg("path", nargs="?", type=Path, help="a YAML file or folder (default: CATALOG_PATH)"),
+    arg("--guild", type=int, help="also check what this server (its id) added or edited, from the database"),
+    arg("--database", type=Path, help="the database holding the server's additions (default: DATABASE_PATH)"),
+    arg("--concurrency", type=_positive(int), help="links checked at once (the first line printed says the value used)"),
+    arg("--timeout", type=_positive(float), help="seconds each link may take"),
+)
+def _cmd_links(args: argparse.Namespace) -> int:
+    """Print the dead and the moved links and a summary; exit 1 when any link is dead."""
+    # Only this command needs aiohttp and an event loop; the others start faster without them.
+    import asyncio
+
+    from bot.catalog.links import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, LinkState, LinkTarget, check_links
+    from bot.catalog.links import summary as link_summary
+
+    concurrency = args.concurrency or DEFAULT_CONCURRENCY
+    seconds_each = args.timeout or DEFAULT_TIMEOUT
+    catalog = load_catalog(_catalog_path(args.path))
+    targets = [LinkTarget.of(resource) for resource in catalog]
+    if args.guild is not None:
+        database = args.database or load_settings().database_path
+        if not database.exists():
+            print(f"No database at {database}.", file=sys.stderr)
+            return 1
+        try:
+            added = asyncio.run(_guild_resources(database, catalog, args.guild))
+        except PillarsError as error:
+            print(f"Cannot read the server's additions from {database}: {error.message}", file=sys.stderr)
+            return 1
+        if not added:
+            print(f"Server {args.guild} has added or edited no resources; checking the curated catalog only.")
+        checked = {(target.owner, target.url) for target in targets}
+        for resource in added:
+            if (resource.id, resource.url) not in checked:  # an edit that kept the link needs no second look
+                targets.append(LinkTarget(resource.url, f"{resource.id} (server {args.guild})", resource.title))
+    noun = "link" if len(targets) == 1 else "links"
+    print(f"Checking {len(targets)} {noun}, {concurrency} at a time, {seconds_each:g} s each…", flush=True)
+    reports = asyncio.run(check_links(targets, concurrency=concurrency, seconds_each=seconds_each))
+    for report in reports:
+        if report.state is not LinkState.LIVE:
+            print(report.line())
+    print(link_summary(reports))
+    return 1 if any(report.state is LinkState.DEAD for report in reports) else 0
+
+
+async def _guild_resources(database: Path, curated: Catalog, guild_id: int) -> list[Resource]:
+    """What one server added or edited, read from the database without writing to it."""
+    from bot.store import Store
+
+    store = await Store.open(database, curated, read_only=True)
+    try:
+        return await store.guild_resources(guild_id)
+    finally:
+        await store.close()
 
 
 @command(
