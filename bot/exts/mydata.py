@@ -84,7 +84,7 @@ class MyData(PillarsCog):
         member = interaction.user.id
         view = PersistentView(ConfirmDeleteButton(member), CancelDeleteButton(member))
         text = (
-            "This deletes your shelves, reading history, notes and suggestions, everywhere, for good. "
+            "This deletes your shelves, reading history, notes, suggestions and reports, everywhere, for good. "
             "`/mydata export` first if you want a copy. Delete?"
         )
         await interaction.response.send_message(text, view=view, ephemeral=True)

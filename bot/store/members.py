@@ -1,6 +1,6 @@
 """A member's own data: everything stored about them, exported, or deleted in one transaction.
 
-Rows that are the member's (read-throughs, progress updates, suggestions they made) are deleted. Rows that
+Rows that are the member's (read-throughs, progress updates, suggestions and reports they made) are deleted. Rows that
 belong to a server but name the member as the moderator who acted (the audit log, a decided suggestion,
 an added or retired resource) keep the server's record and lose the member: their id becomes
 `DELETED_MEMBER`.
@@ -47,7 +47,8 @@ class MemberData:
                 (user_id,),
             )
             suggestions = await session.fetchall(
-                "SELECT id, guild_id, title, url, note, status, created_at, decided_at FROM suggestions"
+                "SELECT id, guild_id, kind, resource_id, problem, title, url, note, status, created_at, decided_at"
+                " FROM suggestions"
                 " WHERE user_id = ? ORDER BY id",
                 (user_id,),
             )

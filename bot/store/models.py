@@ -78,16 +78,40 @@ class LeaderboardRow:
 
 
 class SuggestionStatus(StrEnum):
-    """Where a member's suggestion stands in the moderators' queue."""
+    """Where a member's suggestion (approved or rejected) or report (resolved or dismissed) stands."""
 
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class SuggestionKind(StrEnum):
+    """What waits in the moderators' queue: a resource to add, or a problem with one already there."""
+
+    RESOURCE = "resource"
+    REPORT = "report"
+
+
+class Problem(StrEnum):
+    """What a member can report about a resource."""
+
+    DEAD_LINK = "dead-link"
+    WRONG_FACTS = "wrong-facts"
+
+    @property
+    def label(self) -> str:
+        """'dead link', as the queue names it."""
+        return self.value.replace("-", " ")
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A resource a member proposed, waiting for (or decided by) a moderator."""
+    """A resource a member proposed, or a problem they reported with one, waiting for (or decided by) a moderator.
+
+    A report names the resource (`resource_id`, and its title and link when reported) and the `problem`.
+    """
 
     id: int
     guild_id: int
@@ -99,6 +123,14 @@ class Suggestion:
     created_at: datetime
     decided_by: int | None = None
     decided_at: datetime | None = None
+    kind: SuggestionKind = SuggestionKind.RESOURCE
+    resource_id: str | None = None
+    problem: Problem | None = None
+
+    @property
+    def is_report(self) -> bool:
+        """Whether this is a problem reported with a resource, not a resource suggested."""
+        return self.kind is SuggestionKind.REPORT
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,12 @@ from bot.store.models import (
     GuildSettings,
     ImportSummary,
     LeaderboardRow,
+    Problem,
     ProgressEvent,
     ReadingStats,
     ShelfEntry,
     Suggestion,
+    SuggestionKind,
 )
 from bot.store.progress import ProgressLog, ReadThrough, check_position, check_status
 from bot.store.settings import SettingsBook
@@ -202,7 +204,19 @@ class Store:
         self, guild_id: int, moderator_id: int, suggestion_id: int, approve: bool
     ) -> Suggestion:
         """Approve or reject a pending suggestion; ConflictError if already decided. Audited."""
-        return await self._suggestions.decide(guild_id, moderator_id, suggestion_id, approve)
+        return await self._suggestions.decide(
+            guild_id, moderator_id, suggestion_id, approve, kind=SuggestionKind.RESOURCE
+        )
+
+    async def report_problem(
+        self, guild_id: int, user_id: int, resource: Resource, problem: Problem, note: str | None
+    ) -> Suggestion:
+        """Queue a member's report of a problem with a resource (wrong facts need a note; no pending repeat)."""
+        return await self._suggestions.report(guild_id, user_id, resource, problem, note)
+
+    async def resolve_report(self, guild_id: int, moderator_id: int, report_id: int, fixed: bool) -> Suggestion:
+        """Resolve (fixed) or dismiss a pending report; ConflictError if already decided. Audited."""
+        return await self._suggestions.decide(guild_id, moderator_id, report_id, fixed, kind=SuggestionKind.REPORT)
 
     async def audit_log(self, guild_id: int, *, limit: int = 20) -> list[AuditEntry]:
         """The server's moderator actions, newest first."""

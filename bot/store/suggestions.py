@@ -1,16 +1,21 @@
-"""Members' suggestions of resources, queued for the server's moderators to approve or reject."""
+"""Members' suggestions of resources, and their reports of problems with one, queued for the moderators.
+
+A suggestion is approved or rejected; a report (a dead link, wrong facts) is resolved or dismissed. Both are
+rows of one table, so a member's data (export, deletion) and the queue hold them alike.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.catalog.schema import check_web_url
+from bot.catalog.schema import Resource, check_web_url
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.store.audit import append_entry
 from bot.store.connection import Database, as_utc, time_from_db, time_to_db, utc_now
-from bot.store.models import Suggestion, SuggestionStatus
+from bot.store.models import Problem, Suggestion, SuggestionKind, SuggestionStatus
 from bot.store.text import clean_note, clean_title
 
 MAX_LISTED = 200
@@ -39,12 +44,30 @@ def suggestion_from_row(row: sqlite3.Row) -> Suggestion:
         created_at=time_from_db(row["created_at"]),  # type: ignore[arg-type]
         decided_by=row["decided_by"],
         decided_at=time_from_db(row["decided_at"]),
+        kind=SuggestionKind(row["kind"]),
+        resource_id=row["resource_id"],
+        problem=Problem(row["problem"]) if row["problem"] else None,
     )
 
 
 def _audited(suggestion: Suggestion) -> dict[str, Any]:
-    """What the audit log keeps of a suggestion: its content and status, not who suggested it."""
-    return {"id": suggestion.id, "title": suggestion.title, "url": suggestion.url, "status": suggestion.status.value}
+    """What the audit log keeps of a suggestion or report: its content and status, not who made it."""
+    kept = {"id": suggestion.id, "title": suggestion.title, "url": suggestion.url, "status": suggestion.status.value}
+    if suggestion.is_report:
+        kept |= {
+            "resource_id": suggestion.resource_id,
+            "problem": suggestion.problem.value if suggestion.problem else None,
+        }
+    return kept
+
+
+# What a moderator's verdict makes of each kind: the status, and the audit log's action.
+_VERDICTS: dict[tuple[SuggestionKind, bool], tuple[SuggestionStatus, str]] = {
+    (SuggestionKind.RESOURCE, True): (SuggestionStatus.APPROVED, "approve"),
+    (SuggestionKind.RESOURCE, False): (SuggestionStatus.REJECTED, "reject"),
+    (SuggestionKind.REPORT, True): (SuggestionStatus.RESOLVED, "resolve"),
+    (SuggestionKind.REPORT, False): (SuggestionStatus.DISMISSED, "dismiss"),
+}
 
 
 class SuggestionQueue:
@@ -69,6 +92,63 @@ class SuggestionQueue:
             )
         return Suggestion(suggestion_id, guild_id, user_id, title, url, note, SuggestionStatus.PENDING, at)
 
+    async def report(
+        self,
+        guild_id: int,
+        user_id: int,
+        resource: Resource,
+        problem: Problem,
+        note: str | None,
+        now: datetime | None = None,
+    ) -> Suggestion:
+        """Queue a member's report of a problem with a resource, naming it by id, title and link.
+
+        Wrong facts need a note saying which; a member's second pending report of the same problem is refused.
+        """
+        note = clean_note(note)
+        if problem is Problem.WRONG_FACTS and not note:
+            raise InvalidInputError("Say which fact is wrong, so a moderator can put it right.")
+        at = as_utc(now)
+        async with self._db.transaction() as session:
+            earlier = await session.scalar(
+                "SELECT id FROM suggestions WHERE guild_id = ? AND user_id = ? AND kind = 'report'"
+                " AND resource_id = ? AND problem = ? AND status = 'pending'",
+                (guild_id, user_id, resource.id, problem.value),
+            )
+            if earlier is not None:
+                raise ConflictError(
+                    f"You already reported a {problem.label} on **{resource.title}** (#{earlier}); "
+                    "it is waiting for a moderator."
+                )
+            report_id = await session.insert(
+                "INSERT INTO suggestions (guild_id, user_id, title, url, note, status, created_at, kind, resource_id,"
+                " problem) VALUES (?, ?, ?, ?, ?, ?, ?, 'report', ?, ?)",
+                (
+                    guild_id,
+                    user_id,
+                    resource.title,
+                    resource.url,
+                    note,
+                    SuggestionStatus.PENDING.value,
+                    time_to_db(at),
+                    resource.id,
+                    problem.value,
+                ),
+            )
+        return Suggestion(
+            report_id,
+            guild_id,
+            user_id,
+            resource.title,
+            resource.url,
+            note,
+            SuggestionStatus.PENDING,
+            at,
+            kind=SuggestionKind.REPORT,
+            resource_id=resource.id,
+            problem=problem,
+        )
+
     async def listed(self, guild_id: int, *, pending_only: bool) -> list[Suggestion]:
         """The server's suggestions, oldest first."""
         async with self._db.read() as session:
@@ -83,12 +163,17 @@ class SuggestionQueue:
                 )
         return [suggestion_from_row(row) for row in rows]
 
-    async def decide(self, guild_id: int, moderator_id: int, suggestion_id: int, approve: bool) -> Suggestion:
-        """Approve or reject a pending suggestion of this server, audited in the same transaction."""
+    async def decide(
+        self, guild_id: int, moderator_id: int, suggestion_id: int, approve: bool, *, kind: SuggestionKind
+    ) -> Suggestion:
+        """Approve or reject a pending suggestion (resolve or dismiss a report), audited in the same transaction.
+
+        `kind` is what the moderator meant to decide: a button under a report never approves a suggestion.
+        """
         if isinstance(suggestion_id, bool) or not isinstance(suggestion_id, int):
             raise InvalidInputError("A suggestion is named by its number.")
         now = utc_now()
-        status = SuggestionStatus.APPROVED if approve else SuggestionStatus.REJECTED
+        status, action = _VERDICTS[(kind, approve)]
         async with self._db.transaction() as session:
             row = await session.fetchone(
                 "SELECT * FROM suggestions WHERE id = ? AND guild_id = ?", (suggestion_id, guild_id)
@@ -96,29 +181,21 @@ class SuggestionQueue:
             if row is None:
                 raise NotFoundError(f"There is no suggestion #{suggestion_id} on this server.")
             before = suggestion_from_row(row)
+            if before.kind is not kind:
+                what = "a report of a problem" if before.is_report else "a suggested resource"
+                raise ConflictError(f"#{suggestion_id} is {what}; decide it with the buttons under it in the queue.")
             if before.status is not SuggestionStatus.PENDING:
                 raise ConflictError(f"Suggestion #{suggestion_id} was already {before.status.value}.")
             await session.execute(
                 "UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
                 (status.value, moderator_id, time_to_db(now), suggestion_id),
             )
-            after = Suggestion(
-                before.id,
-                before.guild_id,
-                before.user_id,
-                before.title,
-                before.url,
-                before.note,
-                status,
-                before.created_at,
-                moderator_id,
-                now,
-            )
+            after = replace(before, status=status, decided_by=moderator_id, decided_at=now)
             await append_entry(
                 session,
                 guild_id=guild_id,
                 moderator_id=moderator_id,
-                action="approve" if approve else "reject",
+                action=action,
                 target=str(suggestion_id),
                 before=_audited(before),
                 after=_audited(after),

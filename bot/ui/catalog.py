@@ -151,21 +151,43 @@ def mention(user_id: int) -> str:
 
 
 def suggestion_queue_embed(pending: Sequence[Suggestion]) -> discord.Embed:
-    """The pending suggestions, oldest first; as many as there are button rows, and how many more wait."""
-    embed = discord.Embed(title="Suggestions waiting for a moderator", colour=embeds.COLOUR)
+    """The pending suggestions and reports, oldest first; as many as there are button rows, and how many more wait."""
+    embed = discord.Embed(title="Suggestions and reports waiting for a moderator", colour=embeds.COLOUR)
     for suggestion in pending[:QUEUE_PAGE]:
-        when = discord.utils.format_dt(suggestion.created_at, "R")
-        value = f"{suggestion.url}\nsuggested by {mention(suggestion.user_id)} {when}"
-        if suggestion.note:
-            value += f"\n> {limits.cut(suggestion.note, 300)}"
-        embed.add_field(name=f"#{suggestion.id} · {suggestion.title}", value=value, inline=False)
+        name, value = report_field(suggestion) if suggestion.is_report else suggestion_field(suggestion)
+        embed.add_field(name=name, value=value, inline=False)
     if not pending:
-        embed.description = "Nothing waiting. Members suggest resources with `/suggest`."
+        embed.description = (
+            "Nothing waiting. Members suggest resources with `/suggest` and report problems from a resource's card."
+        )
     elif len(pending) > QUEUE_PAGE:
         embed.set_footer(text=f"{len(pending) - QUEUE_PAGE} more waiting: decide these to see them")
     else:
-        embed.set_footer(text="Approving records the decision; the Add button then opens the form filled in.")
+        embed.set_footer(
+            text="Approving records the decision; the Add button then opens the form filled in. "
+            "Resolve a report once it is fixed."
+        )
     return limits.fit_embed(embed)
+
+
+def suggestion_field(suggestion: Suggestion) -> tuple[str, str]:
+    """A suggested resource in the queue: its title, link, who suggested it and when, and their note."""
+    when = discord.utils.format_dt(suggestion.created_at, "R")
+    value = f"{suggestion.url}\nsuggested by {mention(suggestion.user_id)} {when}"
+    if suggestion.note:
+        value += f"\n> {limits.cut(suggestion.note, 300)}"
+    return f"#{suggestion.id} · {suggestion.title}", value
+
+
+def report_field(report: Suggestion) -> tuple[str, str]:
+    """A reported problem in the queue: which resource, what problem, who and when, their words (escaped)."""
+    when = discord.utils.format_dt(report.created_at, "R")
+    problem = report.problem.label if report.problem else "problem"
+    value = f"{report.url}\nreported by {mention(report.user_id)} {when} · fix it with `/catalog edit`"
+    if report.note:
+        value += f"\n> {discord.utils.escape_markdown(limits.cut(report.note, 300)).replace(chr(10), ' ')}"
+    title = discord.utils.escape_markdown(limits.cut(report.title, 150))
+    return f"#{report.id} · ⚠️ {problem.capitalize()}: {title}", value
 
 
 def _id_list(ids: Sequence[str], limit: int = 900) -> str:
@@ -210,6 +232,8 @@ _ACTION_WORDS = {
     "import": "imported",
     "approve": "approved suggestion",
     "reject": "rejected suggestion",
+    "resolve": "resolved report",
+    "dismiss": "dismissed report",
     "settings": "changed the settings",
     "reload": "reloaded the curated catalog",
 }

@@ -5,6 +5,7 @@ of those extensions. Both buttons are persistent (`bot.interactions.buttons`):
 
 - `pillars:start:<resource id>`: put that resource on the presser's reading shelf.
 - `pillars:details:<resource id>`: the resource card, privately.
+- `pillars:report:<resource id>`: Report a problem with it (`bot.ui.problem_report`), in a server.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from bot.interactions.options import catalog_of, title_of, titles_for
 from bot.interactions.views import PersistentView
 from bot.reading import ReadingStatus
 from bot.store.models import ShelfEntry
-from bot.ui import embeds, limits
+from bot.ui import embeds, limits, problem_report
+from bot.ui.problem_report import ReportProblemButton
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -37,6 +39,14 @@ async def card_embed(
     return embeds.resource_embed(resource, entry=entry, builds_on=builds_on, concepts=concepts)
 
 
+def card_buttons(interaction: discord.Interaction[PillarsBot], resource: Resource) -> list[PersistentButton]:
+    """Start reading; in a server, Report a problem too (a report goes to that server's moderators)."""
+    buttons: list[PersistentButton] = [StartReadingButton(resource.id, resource.title)]
+    if interaction.guild_id is not None:
+        buttons.append(ReportProblemButton(resource.id))
+    return buttons
+
+
 async def send_resource_card(interaction: discord.Interaction[PillarsBot], resource: Resource) -> None:
     """Answer privately with everything about the resource, the member's progress on it, and Start reading."""
     entry = next(
@@ -44,7 +54,7 @@ async def send_resource_card(interaction: discord.Interaction[PillarsBot], resou
     )
     await interaction.response.send_message(
         embed=await card_embed(interaction, resource, entry=entry),
-        view=PersistentView(StartReadingButton(resource.id, resource.title)),
+        view=PersistentView(*card_buttons(interaction, resource)),
         ephemeral=True,
     )
 
@@ -88,4 +98,5 @@ class DetailsButton(PersistentButton, template=rf"pillars:details:(?P<resource_i
         await send_resource_card(interaction, resource)
 
 
-BUTTONS = (StartReadingButton, DetailsButton)  # for `bot.add_dynamic_items` in each extension that shows them
+# For `bot.add_dynamic_items` in each extension that shows them.
+BUTTONS = (StartReadingButton, DetailsButton, *problem_report.BUTTONS)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from bot.sandbox.harness import Reply
+from bot.sandbox.world import SANDBOX_GUILD_ID
 from bot.ui.path_card import LEGEND
-from tests.conftest import PillarsSandbox
+from tests.conftest import MakePillars, PillarsSandbox
 from tests.factories import ESSENCE
 
 SVD = "concept:singular-value-decomposition"
@@ -226,3 +227,62 @@ async def test_contents_too_long_for_a_form_point_to_export_and_import(pillars: 
     assert reply.modal is None and reply.ephemeral
     assert "more than a form holds (4,000)" in reply.content
     assert "`/catalog export`" in reply.content and "`/catalog import`" in reply.content
+
+
+# --- report a problem ----------------------------------------------------------------------------------
+
+
+async def report(pillars: PillarsSandbox, who: str, resource: str, problem: str, note: str = "") -> Reply:
+    """`who` opens the resource's card, reports `problem` ('The link is dead', 'A fact is wrong') with a note."""
+    card = await pillars.command(who, "resource info", resource=resource)
+    asked = await pillars.click(who, card, "Report a problem")
+    assert asked.ephemeral and "What is wrong with" in asked.content
+    form = await pillars.click(who, asked, problem)
+    assert form.modal is not None
+    return await pillars.submit_modal(who, form, {"note": note} if note else {})
+
+
+async def test_a_members_report_lands_in_the_queue_with_the_resource_named_and_is_resolved_there(
+    pillars: PillarsSandbox,
+) -> None:
+    thanks = await report(pillars, "alice", LADR_ID, "A fact is wrong", "It has **340** pages @everyone <@1>")
+    assert thanks.ephemeral and thanks.allowed_mentions == {"parse": []}
+    assert "Your report of a wrong facts on **Linear Algebra Done Right (4th edition)** is #1" in thanks.content
+
+    queue = await pillars.command("admin", "catalog suggestions")
+    [field] = queue.embeds[0]["fields"]
+    assert field["name"] == "#1 · ⚠️ Wrong facts: Linear Algebra Done Right (4th edition)"
+    assert "https://linear.axler.net/" in field["value"] and "reported by <@" in field["value"]
+    assert "> It has \\*\\*340\\*\\* pages @everyone <@1>" in field["value"]  # escaped; nothing pings
+    assert queue.allowed_mentions == {"parse": []}
+    assert [b.label for b in queue.buttons] == ["Resolved #1", "Dismiss #1"]
+
+    resolved = await pillars.click("admin", queue, "Resolved #1")
+    assert resolved.kind == "update" and resolved.content.startswith("🛠️ Resolved report #1: wrong facts on")
+    assert not resolved.buttons and "Nothing waiting" in resolved.text
+    log = await pillars.command("admin", "catalog log")
+    assert "resolved report `1`" in log.text
+
+
+async def test_a_dead_link_needs_no_note_and_a_repeat_is_refused(pillars: PillarsSandbox) -> None:
+    first = await report(pillars, "bob", ESSENCE, "The link is dead")
+    assert "#1 in the moderators' queue" in first.content
+    again = await report(pillars, "bob", ESSENCE, "The link is dead")
+    assert "You already reported a dead link on **Essence of Linear Algebra** (#1)" in again.content
+    assert len(await pillars.bot.store.suggestions(SANDBOX_GUILD_ID)) == 1
+    dismissed = await pillars.click("admin", await pillars.command("admin", "catalog suggestions"), "Dismiss #1")
+    assert dismissed.content.startswith("✖️ Dismissed report #1: dead link on **Essence of Linear Algebra**")
+
+
+async def test_wrong_facts_without_saying_which_cannot_be_sent(pillars: PillarsSandbox) -> None:
+    card = await pillars.command("alice", "resource info", resource=LADR_ID)
+    form = await pillars.click("alice", await pillars.click("alice", card, "Report a problem"), "A fact is wrong")
+    assert form.modal is not None and form.modal.inputs[0].required
+
+
+async def test_reports_count_toward_the_write_cooldown(make_pillars: MakePillars) -> None:
+    async with make_pillars(write_cooldown_rate=1, write_cooldown_seconds=60) as sandbox:
+        await report(sandbox, "carol", LADR_ID, "The link is dead")
+        refused = await report(sandbox, "carol", ESSENCE, "The link is dead")
+        assert refused.ephemeral and "You're going a little fast. Try again in" in refused.content
+        assert len(await sandbox.bot.store.suggestions(SANDBOX_GUILD_ID)) == 1

@@ -58,6 +58,9 @@ async def moderator_scene(sandbox: Sandbox) -> dict[str, Reply]:
     await sandbox.command("admin", "catalog retire", resource=RETIRED)
     for title in ("Mathematics for Machine Learning", "Deep Learning"):
         await sandbox.command("bob", "suggest", title=title, url="https://example.org/book")
+    card = await sandbox.command("bob", "resource info", resource=LADR)  # and reports a dead link: #3
+    asked = await sandbox.click("bob", card, "Report a problem")
+    await sandbox.submit_modal("bob", await sandbox.click("bob", asked, "The link is dead"), {})
     queue = await sandbox.command("admin", "catalog suggestions")
     approved = await sandbox.click("admin", queue, queue.buttons[0].label or "")
     scene = {
@@ -91,6 +94,8 @@ async def test_a_member_is_refused_every_moderator_command_button_and_form(pilla
     for reply, button in [
         (scene["queue"], suggestion),
         (scene["queue"], suggestion.replace("Approve", "Reject")),
+        (scene["queue"], "Resolved #3"),
+        (scene["queue"], "Dismiss #3"),
         (scene["approved"], "Add it to the catalog"),
         (scene["import"], "Confirm import"),
         (scene["import"], "Cancel"),

@@ -12,7 +12,7 @@ One module per concern:
 - `_cog`: the commands.
 - `_forms`: the resource form, for adding and editing, the contents form (sections and concepts, opened by
   `/catalog edit part:contents` or the button `pillars:contents:<resource id>`), and what a submitted form does.
-- `_suggestions`: the members' queue and its buttons, `pillars:suggestion:<id>:approve|reject|add`
+- `_suggestions`: the members' queue and its buttons, `pillars:suggestion:<id>:approve|reject|add|resolve|dismiss`
   ("add" opens the resource form filled with the suggestion).
 - `_imports`: checking an uploaded file and the buttons that finish or drop it,
   `pillars:import:<moderator id>:<token>:confirm|cancel`. The parsed file cannot fit in a custom_id, so it

@@ -1,4 +1,5 @@
-"""The members' suggestions queue: Approve and Reject under each, then a button that adds an approved one."""
+"""The members' queue: Approve and Reject under each suggestion, then a button that adds an approved one; Resolve
+and Dismiss under each report of a problem with a resource."""
 
 from __future__ import annotations
 
@@ -19,20 +20,28 @@ from bot.ui import limits
 if TYPE_CHECKING:
     from bot.app import PillarsBot
 
-Verdict = Literal["approve", "reject", "add"]
-_DECISIONS: tuple[Verdict, ...] = ("approve", "reject")  # the buttons under each suggestion in the queue
+Verdict = Literal["approve", "reject", "add", "resolve", "dismiss"]
+# The buttons under each suggestion, and under each report, in the queue.
+_DECISIONS: tuple[Verdict, ...] = ("approve", "reject")
+_REPORT_DECISIONS: tuple[Verdict, ...] = ("resolve", "dismiss")
 _LOOKS: dict[Verdict, tuple[str, discord.ButtonStyle, str]] = {
     "approve": ("Approve", discord.ButtonStyle.success, "✅"),
     "reject": ("Reject", discord.ButtonStyle.danger, "✖️"),
     "add": ("Add it to the catalog", discord.ButtonStyle.primary, "➕"),
+    "resolve": ("Resolved", discord.ButtonStyle.success, "🛠️"),
+    "dismiss": ("Dismiss", discord.ButtonStyle.secondary, "✖️"),
 }
 
 
 def queue_view(pending: list[Suggestion]) -> PersistentView:
-    """One row per suggestion shown: Approve and Reject."""
+    """One row per suggestion or report shown: Approve and Reject, or Resolved and Dismiss."""
     shown = pending[: catalog_ui.QUEUE_PAGE]
     return PersistentView(
-        *(SuggestionButton(s.id, verdict, row=row) for row, s in enumerate(shown) for verdict in _DECISIONS)
+        *(
+            SuggestionButton(s.id, verdict, row=row)
+            for row, s in enumerate(shown)
+            for verdict in (_REPORT_DECISIONS if s.is_report else _DECISIONS)
+        )
     )
 
 
@@ -45,9 +54,10 @@ async def find_suggestion(interaction: discord.Interaction[PillarsBot], suggesti
 
 
 class SuggestionButton(
-    PersistentButton, template=r"pillars:suggestion:(?P<suggestion_id>\d{1,20}):(?P<verdict>approve|reject|add)"
+    PersistentButton,
+    template=r"pillars:suggestion:(?P<suggestion_id>\d{1,20}):(?P<verdict>approve|reject|add|resolve|dismiss)",
 ):
-    """Approve or reject a suggestion in the queue, or open the add form filled with an approved one."""
+    """Approve or reject a suggestion, open the add form filled with an approved one, or resolve or dismiss a report."""
 
     def __init__(self, suggestion_id: int, verdict: Verdict, *, row: int | None = None) -> None:
         label, style, emoji = _LOOKS[verdict]
@@ -61,7 +71,7 @@ class SuggestionButton(
         await ensure_moderator(interaction)
 
     async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
-        """Decide (and refresh the queue), or open the filled form."""
+        """Decide a suggestion or a report (and refresh the queue), or open the filled form."""
         if self.verdict == "add":
             suggestion = await find_suggestion(interaction, self.suggestion_id)
             form = form_for_suggestion(suggestion.title, suggestion.url, suggestion.note)
@@ -69,6 +79,9 @@ class SuggestionButton(
             return
         guild_id = server_id(interaction)
         store = interaction.client.store
+        if self.verdict in _REPORT_DECISIONS:
+            await self._decide_report(interaction, guild_id)
+            return
         approve = self.verdict == "approve"
         decided = await store.decide_suggestion(guild_id, interaction.user.id, self.suggestion_id, approve)
         pending = await store.suggestions(guild_id)
@@ -91,3 +104,20 @@ class SuggestionButton(
                 ephemeral=True,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
+
+    async def _decide_report(self, interaction: discord.Interaction[PillarsBot], guild_id: int) -> None:
+        """Resolve or dismiss a report, and refresh the queue."""
+        store = interaction.client.store
+        fixed = self.verdict == "resolve"
+        decided = await store.resolve_report(guild_id, interaction.user.id, self.suggestion_id, fixed)
+        pending = await store.suggestions(guild_id)
+        verb = "🛠️ Resolved" if fixed else "✖️ Dismissed"
+        problem = decided.problem.label if decided.problem else "problem"
+        title = discord.utils.escape_markdown(limits.cut(decided.title, 150))
+        text = f"{verb} report #{decided.id}: {problem} on **{title}** (from {catalog_ui.mention(decided.user_id)})."
+        await interaction.response.edit_message(
+            content=limits.content(text),
+            embed=catalog_ui.suggestion_queue_embed(pending),
+            view=queue_view(pending),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
