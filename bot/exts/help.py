@@ -25,7 +25,8 @@ ORDER = ("recommend", "path", "resource", "progress", "leaderboard", "mydata", "
 
 INTRO = (
     "Pillars recommends resources for the mathematics behind machine learning — linear algebra, "
-    "probability, multivariate calculus, optimization — and keeps track of what you read."
+    "probability, multivariate calculus, optimization — shows the way to a topic or a concept, "
+    "and keeps track of what you read. A resource's card has **Report a problem** for a dead link or a wrong fact."
 )
 
 
@@ -55,9 +56,9 @@ def command_lines(tree: app_commands.CommandTree) -> tuple[list[str], list[str]]
         if isinstance(command, app_commands.Group):
             continue
         line = f"`/{command.qualified_name}` — {command.description}"
-        example = command.extras.get(EXAMPLE)
-        if example:
-            line += f"\n  e.g. `{example}`"
+        examples = command.extras.get(EXAMPLE) or ()
+        if examples:
+            line += "\n  e.g. " + " · ".join(f"`{shown}`" for shown in examples)
         (moderators if for_moderators(command) else everyone).append(line)
     for menu in tree.get_commands(type=discord.AppCommandType.message):
         everyone.append(f"**{menu.name}** (right-click a message → Apps) — picks drawn from that message's text")

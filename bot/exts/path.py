@@ -42,7 +42,7 @@ class PathTargetOption(app_commands.Transformer):
 class LearningPath(PillarsCog):
     """Learning paths."""
 
-    @example("/path to:SVD")
+    @example("/path to:SVD", "/path to:probability")
     @app_commands.command(name="path", description="The way to a topic or a concept: what it builds on, in order")
     @app_commands.describe(to="A topic (probability, linalg…) or a concept (SVD, Bayes' rule, backprop…)")
     async def path(

@@ -28,7 +28,7 @@ class Resources(PillarsCog):
     group = app_commands.Group(name="resource", description="Look up resources in this server's catalog")
 
     @example("/resource info resource:Linear Algebra Done Right")
-    @group.command(name="info", description="Everything about one resource, and where you stand with it")
+    @group.command(name="info", description="One resource: its contents, where you stand with it, and Report a problem")
     @app_commands.describe(resource="Start typing a title or an author")
     async def info(self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg) -> None:
         """Answer privately with the resource and the member's progress on it."""

@@ -19,11 +19,11 @@ MODERATOR = "moderator"
 CommandT = TypeVar("CommandT", bound=app_commands.Command[Any, ..., Any])
 
 
-def example(text: str) -> Callable[[CommandT], CommandT]:
-    """Decorator, above the command's own: the example `/help` shows for it."""
+def example(text: str, *more: str) -> Callable[[CommandT], CommandT]:
+    """Decorator, above the command's own: the example `/help` shows for it (more than one where it has two uses)."""
 
     def attach(command: CommandT) -> CommandT:
-        command.extras[EXAMPLE] = text
+        command.extras[EXAMPLE] = (text, *more)
         return command
 
     return attach

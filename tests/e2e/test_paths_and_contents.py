@@ -286,3 +286,13 @@ async def test_reports_count_toward_the_write_cooldown(make_pillars: MakePillars
         refused = await report(sandbox, "carol", ESSENCE, "The link is dead")
         assert refused.ephemeral and "You're going a little fast. Try again in" in refused.content
         assert len(await sandbox.bot.store.suggestions(SANDBOX_GUILD_ID)) == 1
+
+
+async def test_help_shows_the_new_and_changed_commands_with_their_examples(pillars: PillarsSandbox) -> None:
+    reply = await pillars.command("alice", "help")
+    text = reply.text
+    assert "`/path` — The way to a topic or a concept" in text
+    assert "e.g. `/path to:SVD` · `/path to:probability`" in text
+    assert "`/resource info` — One resource: its contents, where you stand with it, and Report a problem" in text
+    assert "`/catalog edit resource:Linear Algebra Done Right part:contents`" in text
+    assert "**Report a problem**" in reply.embeds[0]["description"]

@@ -74,7 +74,10 @@ class CatalogAdmin(PillarsCog):
         """Open the empty resource form."""
         await interaction.response.send_modal(add_modal(ResourceForm()))
 
-    @example("/catalog edit resource:Linear Algebra Done Right part:contents")
+    @example(
+        "/catalog edit resource:Linear Algebra Done Right",
+        "/catalog edit resource:Linear Algebra Done Right part:contents",
+    )
     @catalog.command(name="edit", description="Change a resource of this server's catalog (opens a filled form)")
     @app_commands.describe(
         resource="Start typing a title or an author",
@@ -126,7 +129,7 @@ class CatalogAdmin(PillarsCog):
         await answer(interaction, text)
 
     @example("/catalog suggestions")
-    @catalog.command(name="suggestions", description="Members' suggestions waiting for a decision")
+    @catalog.command(name="suggestions", description="Members' suggestions and problem reports waiting for a decision")
     @moderator_only()
     async def suggestions(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """The pending queue, oldest first, with Approve and Reject buttons."""
