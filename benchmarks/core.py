@@ -1,7 +1,8 @@
-"""The pure core: one recommendation and one autocomplete, at growing catalog sizes.
+"""The pure core: one recommendation, one autocomplete and one learning path, at growing catalog sizes.
 
 Baselines, measured in the same run: the recommender's own one-by-one reference ranking (what the ranking
-cost before it went columnar) and, for autocomplete, a plain linear scan of the titles.
+cost before it went columnar); for autocomplete, a plain linear scan of the titles (of the vocabulary's words,
+for /path); for a path, each step's place found by scanning every place its concept is taught.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from benchmarks.synthetic import synthetic_catalog
 from bot.catalog.catalog import Catalog
 from bot.catalog.matching import resource_choices
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
+from bot.paths import Member, path_to, target_choices
 from bot.reading import ReadingStatus
 from bot.recommend import Query, prepare, recommend, score_resource
 
@@ -113,5 +115,92 @@ def bench_autocomplete(size: int, runs: int) -> Figure:
         baseline_name="plain substring scan p99",
         goal="≤ 1 ms",
         met=p99 <= 1.0,
+        details={"p50_ms": percentile(samples, 0.5) * 1e3},
+    )
+
+
+PATH_TARGETS: list[Topic | str] = [
+    Topic.PROBABILITY,
+    Topic.MACHINE_LEARNING,
+    "singular-value-decomposition",
+    "attention",
+]
+
+
+def _reference_path(catalog: Catalog, target: Topic | str, member: Member) -> list[str]:
+    """The obvious way: each step's place found by scanning every place its concept is taught (the baseline)."""
+    path = path_to(catalog, target if isinstance(target, Topic) else catalog.concepts[target], Member.anonymous())
+    places = []
+    for step in path.steps:
+        scanned = [
+            (resource.topics[0] is not step.concept.topic, resource.level.rank, section is None, index, resource.id)
+            for index, (resource, section) in enumerate(catalog.teaching(step.concept.id))
+            if member.statuses.get(resource.id) is not ReadingStatus.DROPPED
+        ]
+        places.append(min(scanned)[-1] if scanned else "")
+    return places
+
+
+def bench_path(size: int, runs: int) -> Figure:
+    """p99 of one /path (a topic or a concept, for a member with 50 resources on their shelves) at `size`."""
+    catalog = synthetic_catalog(size)
+    rng = random.Random(5)
+    members = [
+        Member({rid: rng.choice(list(ReadingStatus)) for rid in rng.sample(catalog.ids, 50)}, {}) for _ in range(50)
+    ]
+    for target in PATH_TARGETS:  # the first path of a catalog ranks its places once, as the bot's first /path does
+        path_to(catalog, target if isinstance(target, Topic) else catalog.concepts[target])
+    turn = iter(range(10**9))
+
+    def one() -> None:
+        n = next(turn)
+        target = PATH_TARGETS[n % len(PATH_TARGETS)]
+        path_to(catalog, target if isinstance(target, Topic) else catalog.concepts[target], members[n % len(members)])
+
+    samples = time_calls(one, runs)
+    base_turn = iter(range(10**9))
+
+    def reference() -> None:
+        n = next(base_turn)
+        _reference_path(catalog, PATH_TARGETS[n % len(PATH_TARGETS)], members[n % len(members)])
+
+    base = time_calls(reference, max(5, runs // 20), warmup=1)
+    p99 = percentile(samples, 0.99) * 1e3
+    return Figure(
+        name=f"path p99 @ {size:,} resources",
+        value=p99,
+        unit="ms",
+        baseline=percentile(base, 0.99) * 1e3,
+        baseline_name="every place scanned per step p99",
+        goal="≤ 5 ms",
+        met=p99 <= 5.0,
+        details={"p50_ms": percentile(samples, 0.5) * 1e3},
+    )
+
+
+def bench_path_autocomplete(runs: int) -> Figure:
+    """p99 of /path's autocomplete over topics, concepts and synonyms, for what members type."""
+    catalog = synthetic_catalog(100)  # the choices come from the vocabulary, whatever the catalog's size
+    typed = ["s", "sv", "svd", "prob", "eigen", "gradient d", "bayes", "lin alg", "attention", "zzz", "singualr"]
+    target_choices(catalog, "x")  # prepares the words once, as the first keystroke does
+    turn = iter(range(10**9))
+    samples = time_calls(lambda: target_choices(catalog, typed[next(turn) % len(typed)]), runs)
+    words = [(word, concept.id) for word, concept in catalog.concepts.words.items()]
+    scan_turn = iter(range(10**9))
+
+    def scan() -> list[str]:
+        needle = typed[next(scan_turn) % len(typed)]
+        return [cid for word, cid in words if needle in word][:25]
+
+    base = time_calls(scan, runs)
+    p99 = percentile(samples, 0.99) * 1e3
+    return Figure(
+        name="path autocomplete p99",
+        value=p99,
+        unit="ms",
+        baseline=percentile(base, 0.99) * 1e3,
+        baseline_name="plain substring scan of the words p99",
+        goal="≤ 2 ms",
+        met=p99 <= 2.0,
         details={"p50_ms": percentile(samples, 0.5) * 1e3},
     )

@@ -14,6 +14,7 @@ Pure and deterministic, like the ranking: no I/O, no Discord.
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,11 +135,17 @@ def resolve_target(catalog: Catalog, text: str) -> PathTarget | None:
     return resolve_topic(text)
 
 
-def close_targets(catalog: Catalog, text: str, limit: int = 3) -> list[str]:
-    """Names of topics and concepts close to what was typed, for "did you mean…"."""
+def close_targets(catalog: Catalog, text: str, limit: int = 3, *, same_start: bool = False) -> list[str]:
+    """Names of topics and concepts close to what was typed, for "did you mean…".
+
+    `same_start` compares only words starting with the same letter: a typo rarely hits the first one, and
+    autocomplete, asking on every keystroke, then compares a fifteenth of the words.
+    """
     key = concept_key(text)
     words = {word: topic.label for word, topic in _TOPIC_KEYS.items()}
     words.update((word, concept.name) for word, concept in catalog.concepts.words.items())
+    if same_start:
+        words = {word: name for word, name in words.items() if word[:1] == key[:1]}
     close = difflib.get_close_matches(key, list(words), n=limit * 3, cutoff=SUGGEST_RATIO)
     return list(dict.fromkeys(words[word] for word in close))[:limit]
 
@@ -171,7 +178,7 @@ def target_choices(catalog: Catalog, typed: str, limit: int = 25) -> list[tuple[
     ranked = sorted(found.items(), key=lambda item: (item[1][0], not item[0].startswith(TOPIC_PREFIX)))
     choices = [(shown, value) for value, (_, _, shown) in ranked[:limit]]
     if not choices and len(typed_key) >= 4:
-        for name in close_targets(catalog, typed):
+        for name in close_targets(catalog, typed, same_start=True):
             target = resolve_target(catalog, name)
             if target is not None:
                 choices.append((f"{name} (did you mean?)", target_value(target)))
@@ -313,8 +320,43 @@ def _step(catalog: Catalog, concept: Concept, member: Member, *, groundwork: boo
 
 
 def _done(catalog: Catalog, concept: Concept, member: Member) -> bool:
-    """Whether the member has studied the concept somewhere the catalog teaches it."""
-    return any(_studied(resource, section, member) for resource, section in catalog.teaching(concept.id))
+    """Whether the member has studied the concept somewhere the catalog teaches it.
+
+    Only the member's own shelves can hold such a place, so only they are looked at: a concept is taught in
+    hundreds of places at 10,000 resources, and a path asks this of every step.
+    """
+    by_resource = catalog.derived("teaching-by-resource", _teaching_by_resource)
+    for resource_id, status in member.statuses.items():
+        if status is ReadingStatus.FINISHED or status is ReadingStatus.READING:
+            for _, resource, section in by_resource.get(resource_id, {}).get(concept.id, ()):
+                if _studied(resource, section, member):
+                    return True
+    return False
+
+
+# (position in `Catalog.teaching`, resource, section) for one concept in one resource.
+_Taught = tuple[int, Resource, Section | None]
+
+
+def _teaching_by_resource(catalog: Catalog) -> dict[str, dict[str, list[_Taught]]]:
+    """Resource id → concept id → where in it the concept is taught, each with its place in `Catalog.teaching`.
+
+    Read in the order `Catalog.teaching` lists places (catalog order; a resource's own concepts, then its
+    sections'), so counting per concept gives each place's position there.
+    """
+    index: dict[str, dict[str, list[_Taught]]] = {}
+    seen: dict[str, int] = {}
+    for resource in catalog:
+        own: dict[str, list[_Taught]] = {}
+        places: list[tuple[str, Section | None]] = [(cid, None) for cid in resource.concepts]
+        places += [(cid, section) for section in resource.sections for cid in section.concepts]
+        for concept_id, section in places:
+            position = seen.get(concept_id, 0)
+            seen[concept_id] = position + 1
+            own.setdefault(concept_id, []).append((position, resource, section))
+        if own:
+            index[resource.id] = own
+    return index
 
 
 def _studied(resource: Resource, section: Section | None, member: Member) -> bool:
@@ -333,31 +375,69 @@ def _studied(resource: Resource, section: Section | None, member: Member) -> boo
     return place >= min(following)
 
 
+# How many of a concept's best places (for a level) are kept ranked; a member who dropped every one of them
+# is rare enough to be served by a full scan.
+_RANKED_PLACES = 16
+
+
 def best_place(catalog: Catalog, concept: Concept, member: Member) -> Place | None:
     """The best place for this member to study a concept, or None when nothing in the catalog teaches it.
 
     In order: a resource the member is reading (keep going), one on their want-to-read shelf, never one
     they dropped; then one whose main topic is the concept's; then the level the member is ready for
     (beginner when unknown); a named section over a whole resource; free over paid; catalog order.
+
+    The member's shelves are looked at first, then the concept's places ranked once per catalog and level,
+    so a path over 10,000 resources costs what the member's shelf costs, not what the catalog does.
     """
     ready = member.level or (BACKGROUND_LEVEL[member.background] if member.background else Level.BEGINNER)
-    best: tuple[tuple, Place] | None = None
-    for position, (resource, section) in enumerate(catalog.teaching(concept.id)):
-        status = member.statuses.get(resource.id)
-        if status is ReadingStatus.DROPPED:
-            continue
-        key = (
-            status is not ReadingStatus.READING,
-            status is not ReadingStatus.WANT_TO_READ,
-            resource.topics[0] is not concept.topic,
-            abs(resource.level.rank - ready.rank),
-            section is None,
-            not resource.is_free,
-            position,
-        )
-        if best is None or key < best[0]:
-            best = (key, Place(resource, section))
-    return best[1] if best else None
+    by_resource = catalog.derived("teaching-by-resource", _teaching_by_resource)
+    for shelf in (ReadingStatus.READING, ReadingStatus.WANT_TO_READ):
+        on_shelf = [
+            taught
+            for resource_id, status in member.statuses.items()
+            if status is shelf
+            for taught in by_resource.get(resource_id, {}).get(concept.id, ())
+        ]
+        if on_shelf:
+            _, resource, section = min(on_shelf, key=lambda taught: _place_key(taught, concept, ready))
+            return Place(resource, section)
+    ranked = _ranked_places(catalog, concept, ready)
+    if len(ranked) == _RANKED_PLACES and all(member.statuses.get(r.id) is ReadingStatus.DROPPED for _, r, _ in ranked):
+        ranked = _ranked_places(catalog, concept, ready, limit=None)
+    for _, resource, section in ranked:
+        if member.statuses.get(resource.id) is not ReadingStatus.DROPPED:
+            return Place(resource, section)
+    return None
+
+
+def _place_key(taught: _Taught, concept: Concept, ready: Level) -> tuple[bool, int, bool, bool, int]:
+    """How good a place is, smaller first, leaving the member's shelves aside (see `best_place`)."""
+    position, resource, section = taught
+    return (
+        resource.topics[0] is not concept.topic,
+        abs(resource.level.rank - ready.rank),
+        section is None,
+        not resource.is_free,
+        position,
+    )
+
+
+def _ranked_places(
+    catalog: Catalog, concept: Concept, ready: Level, limit: int | None = _RANKED_PLACES
+) -> list[_Taught]:
+    """A concept's best places for a member ready for `ready`, best first; the top ones kept with the catalog."""
+
+    def places() -> list[_Taught]:
+        return [(position, r, s) for position, (r, s) in enumerate(catalog.teaching(concept.id))]
+
+    if limit is None:
+        return sorted(places(), key=lambda taught: _place_key(taught, concept, ready))
+    cache: dict[tuple[str, Level], list[_Taught]] = catalog.derived("ranked-places", lambda _: {})
+    key = (concept.id, ready)
+    if key not in cache:
+        cache[key] = heapq.nsmallest(limit, places(), key=lambda taught: _place_key(taught, concept, ready))
+    return cache[key]
 
 
 def path_as_dict(path: Path) -> dict[str, Any]:
