@@ -166,7 +166,7 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
     arg("path", nargs="?", type=Path, help="a YAML file or folder (default: CATALOG_PATH)"),
     arg("--guild", type=int, help="also check what this server (its id) added or edited, from the database"),
     arg("--database", type=Path, help="the database holding the server's additions (default: DATABASE_PATH)"),
-    arg("--concurrency", type=_positive(int), help="links checked at once (the first line printed says the value used)"),
+    arg("--concurrency", type=_positive(int), help="links checked at once (the first line says how many)"),
     arg("--timeout", type=_positive(float), help="seconds each link may take"),
 )
 def _cmd_links(args: argparse.Namespace) -> int:
