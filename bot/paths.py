@@ -23,7 +23,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.concepts import concept_key
 from bot.catalog.matching import ACCEPT_RATIO, SUGGEST_RATIO, resolve_topic
 from bot.catalog.schema import Concept, Resource, Section
-from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Level, Topic, topic_words
+from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Cost, Level, Topic, topic_words
 from bot.reading import ReadingStatus
 from bot.store.models import ShelfEntry
 
@@ -217,9 +217,10 @@ def concept_path(catalog: Catalog, concept_id: str, member: Member | None = None
     member = member or Member.anonymous()
     concept = catalog.concepts[concept_id]
     order = [*catalog.concepts.groundwork(concept_id), concept]
-    steps = [_step(catalog, c, member, groundwork=c.id != concept_id) for c in order]
+    shelf = _shelf_of(catalog, member)
+    steps = [_step(catalog, c, shelf, groundwork=c.id != concept_id) for c in order]
     unlocks = tuple(catalog.concepts.unlocks(concept_id))
-    return _bounded(concept.name, steps, unlocks, _also_needs(catalog, steps, unlocks, member), keep="end")
+    return _bounded(concept.name, steps, unlocks, _also_needs(catalog, steps, unlocks, shelf), keep="end")
 
 
 def topic_path(catalog: Catalog, topic: Topic, member: Member | None = None) -> Path:
@@ -246,12 +247,13 @@ def topic_path(catalog: Catalog, topic: Topic, member: Member | None = None) -> 
         for needed in graph.groundwork(concept.id):
             placed.setdefault(needed.id, needed)
         placed.setdefault(concept.id, concept)
-    steps = [_step(catalog, c, member, groundwork=c.topic is not topic) for c in placed.values()]
+    shelf = _shelf_of(catalog, member)
+    steps = [_step(catalog, c, shelf, groundwork=c.topic is not topic) for c in placed.values()]
     beyond = graph.in_order(
         {u.id for o in own if o.id not in bridge_ids for u in graph.unlocks(o.id)} - placed.keys() - bridge_ids
     )
     unlocks = (*bridges, *(c for c in beyond if c.topic is not topic))
-    return _bounded(topic.label, steps, unlocks, _also_needs(catalog, steps, unlocks, member), keep="start")
+    return _bounded(topic.label, steps, unlocks, _also_needs(catalog, steps, unlocks, shelf), keep="start")
 
 
 def topics_studied_after(catalog: Catalog, topic: Topic) -> frozenset[Topic]:
@@ -277,7 +279,7 @@ def _topic_reliance(catalog: Catalog) -> dict[tuple[Topic, Topic], float]:
 
 
 def _also_needs(
-    catalog: Catalog, steps: list[Step], unlocks: tuple[Concept, ...], member: Member
+    catalog: Catalog, steps: list[Step], unlocks: tuple[Concept, ...], shelf: _Shelf
 ) -> dict[str, tuple[Concept, ...]]:
     """For each unlocked concept, its direct prerequisites that are not on the path and not done."""
     on_path = {step.concept.id for step in steps}
@@ -286,7 +288,7 @@ def _also_needs(
         missing = tuple(
             catalog.concepts[p]
             for p in concept.prerequisites
-            if p in catalog.concepts and p not in on_path and not _done(catalog, catalog.concepts[p], member)
+            if p in catalog.concepts and p not in on_path and p not in shelf.done
         )
         if missing:
             found[concept.id] = missing
@@ -313,50 +315,63 @@ def _bounded(
     return Path(target, tuple(kept), unlocks, left_out, also_needs)
 
 
-def _step(catalog: Catalog, concept: Concept, member: Member, *, groundwork: bool) -> Step:
+def _step(catalog: Catalog, concept: Concept, shelf: _Shelf, *, groundwork: bool) -> Step:
     """A concept's step: done when the member studied it, else with the best place to study it."""
-    done = _done(catalog, concept, member)
-    return Step(concept, None if done else best_place(catalog, concept, member), groundwork, done)
+    done = concept.id in shelf.done
+    return Step(concept, None if done else _best_place(catalog, concept, shelf), groundwork, done)
 
 
-def _done(catalog: Catalog, concept: Concept, member: Member) -> bool:
-    """Whether the member has studied the concept somewhere the catalog teaches it.
-
-    Only the member's own shelves can hold such a place, so only they are looked at: a concept is taught in
-    hundreds of places at 10,000 resources, and a path asks this of every step.
-    """
-    by_resource = catalog.derived("teaching-by-resource", _teaching_by_resource)
-    for resource_id, status in member.statuses.items():
-        if status is ReadingStatus.FINISHED or status is ReadingStatus.READING:
-            for _, resource, section in by_resource.get(resource_id, {}).get(concept.id, ()):
-                if _studied(resource, section, member):
-                    return True
-    return False
-
-
-# (position in `Catalog.teaching`, resource, section) for one concept in one resource.
+# Where a concept is taught in one resource: (order, resource, section). The order sorts places as
+# `Catalog.teaching` lists them: catalog order, then the resource's own concepts before its sections'.
 _Taught = tuple[int, Resource, Section | None]
+_ORDER_SPAN = 1_000  # more than a resource's sections (at most 300), so orders of two resources never mix
 
 
-def _teaching_by_resource(catalog: Catalog) -> dict[str, dict[str, list[_Taught]]]:
-    """Resource id → concept id → where in it the concept is taught, each with its place in `Catalog.teaching`.
+def _positions(catalog: Catalog) -> dict[str, int]:
+    """Each resource's place in the catalog's order."""
+    return catalog.derived("resource-positions", lambda c: {rid: index for index, rid in enumerate(c.ids)})
 
-    Read in the order `Catalog.teaching` lists places (catalog order; a resource's own concepts, then its
-    sections'), so counting per concept gives each place's position there.
-    """
-    index: dict[str, dict[str, list[_Taught]]] = {}
-    seen: dict[str, int] = {}
-    for resource in catalog:
-        own: dict[str, list[_Taught]] = {}
-        places: list[tuple[str, Section | None]] = [(cid, None) for cid in resource.concepts]
-        places += [(cid, section) for section in resource.sections for cid in section.concepts]
-        for concept_id, section in places:
-            position = seen.get(concept_id, 0)
-            seen[concept_id] = position + 1
-            own.setdefault(concept_id, []).append((position, resource, section))
-        if own:
-            index[resource.id] = own
-    return index
+
+def _places_in(catalog: Catalog, resource: Resource) -> dict[str, list[_Taught]]:
+    """Concept id → where this resource teaches it (as a whole, or in a section)."""
+    base = _positions(catalog)[resource.id] * _ORDER_SPAN
+    found: dict[str, list[_Taught]] = {}
+    for concept_id in resource.concepts:
+        found.setdefault(concept_id, []).append((base, resource, None))
+    for number, section in enumerate(resource.sections, start=1):
+        for concept_id in section.concepts:
+            found.setdefault(concept_id, []).append((base + number, resource, section))
+    return found
+
+
+@dataclass(frozen=True)
+class _Shelf:
+    """What a path needs of the member's shelves, read once per path: what they studied, where they are."""
+
+    member: Member
+    done: frozenset[str]  # concepts studied: in a finished resource, or in a section passed in one being read
+    reading: Mapping[str, list[_Taught]]  # concept id → its places in what the member is reading
+    wanted: Mapping[str, list[_Taught]]  # … and on their want-to-read shelf
+
+
+def _shelf_of(catalog: Catalog, member: Member) -> _Shelf:
+    """The member's shelves as a path reads them; only their own resources are looked at, never the catalog's
+    hundreds of places per concept."""
+    done: set[str] = set()
+    reading: dict[str, list[_Taught]] = {}
+    wanted: dict[str, list[_Taught]] = {}
+    for resource_id, status in member.statuses.items():
+        resource = catalog.get(resource_id)
+        if resource is None or status is ReadingStatus.DROPPED:
+            continue
+        for concept_id, places in _places_in(catalog, resource).items():
+            if any(_studied(place_resource, section, member) for _, place_resource, section in places):
+                done.add(concept_id)
+            if status is ReadingStatus.READING:
+                reading.setdefault(concept_id, []).extend(places)
+            elif status is ReadingStatus.WANT_TO_READ:
+                wanted.setdefault(concept_id, []).extend(places)
+    return _Shelf(member, frozenset(done), reading, wanted)
 
 
 def _studied(resource: Resource, section: Section | None, member: Member) -> bool:
@@ -390,20 +405,20 @@ def best_place(catalog: Catalog, concept: Concept, member: Member) -> Place | No
     The member's shelves are looked at first, then the concept's places ranked once per catalog and level,
     so a path over 10,000 resources costs what the member's shelf costs, not what the catalog does.
     """
+    return _best_place(catalog, concept, _shelf_of(catalog, member))
+
+
+def _best_place(catalog: Catalog, concept: Concept, shelf: _Shelf) -> Place | None:
+    """`best_place`, with the member's shelves already read."""
+    member = shelf.member
     ready = member.level or (BACKGROUND_LEVEL[member.background] if member.background else Level.BEGINNER)
-    by_resource = catalog.derived("teaching-by-resource", _teaching_by_resource)
-    for shelf in (ReadingStatus.READING, ReadingStatus.WANT_TO_READ):
-        on_shelf = [
-            taught
-            for resource_id, status in member.statuses.items()
-            if status is shelf
-            for taught in by_resource.get(resource_id, {}).get(concept.id, ())
-        ]
+    for on_shelf in (shelf.reading.get(concept.id), shelf.wanted.get(concept.id)):
         if on_shelf:
             _, resource, section = min(on_shelf, key=lambda taught: _place_key(taught, concept, ready))
             return Place(resource, section)
     ranked = _ranked_places(catalog, concept, ready)
-    if len(ranked) == _RANKED_PLACES and all(member.statuses.get(r.id) is ReadingStatus.DROPPED for _, r, _ in ranked):
+    dropped = [r for _, r, _ in ranked if member.statuses.get(r.id) is ReadingStatus.DROPPED]
+    if len(ranked) == _RANKED_PLACES and len(dropped) == len(ranked):
         ranked = _ranked_places(catalog, concept, ready, limit=None)
     for _, resource, section in ranked:
         if member.statuses.get(resource.id) is not ReadingStatus.DROPPED:
@@ -411,15 +426,18 @@ def best_place(catalog: Catalog, concept: Concept, member: Member) -> Place | No
     return None
 
 
+_RANK = {level: level.rank for level in Level}  # `Level.rank` looks the level up in a list each time
+
+
 def _place_key(taught: _Taught, concept: Concept, ready: Level) -> tuple[bool, int, bool, bool, int]:
     """How good a place is, smaller first, leaving the member's shelves aside (see `best_place`)."""
-    position, resource, section = taught
+    order, resource, section = taught
     return (
         resource.topics[0] is not concept.topic,
-        abs(resource.level.rank - ready.rank),
+        abs(_RANK[resource.level] - _RANK[ready]),
         section is None,
-        not resource.is_free,
-        position,
+        resource.cost is Cost.PAID,
+        order,
     )
 
 
@@ -429,7 +447,7 @@ def _ranked_places(
     """A concept's best places for a member ready for `ready`, best first; the top ones kept with the catalog."""
 
     def places() -> list[_Taught]:
-        return [(position, r, s) for position, (r, s) in enumerate(catalog.teaching(concept.id))]
+        return [(order, r, s) for order, (r, s) in enumerate(catalog.teaching(concept.id))]
 
     if limit is None:
         return sorted(places(), key=lambda taught: _place_key(taught, concept, ready))

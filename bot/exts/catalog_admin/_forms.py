@@ -92,23 +92,53 @@ async def open_contents_form(interaction: discord.Interaction[PillarsBot], resou
 async def save_contents(interaction: discord.Interaction[PillarsBot], resource_id: str, form: ContentsForm) -> None:
     """Validate the typed contents against the vocabulary and save them on the live resource."""
     guild_id = await ensure_moderator(interaction)
+    concepts = (await interaction.client.store.catalog_for(guild_id)).concepts
+
+    def saved(resource: Resource) -> str:
+        return (
+            f"📑 Saved the contents of **{resource.title}**: {counted(len(resource.sections), 'section')}, "
+            f"{counted(len(resource.taught_concepts), 'concept')} taught. Paths and `/resource info` use them at once."
+        )
+
+    await _save_edit(
+        interaction,
+        guild_id,
+        resource_id,
+        lambda current: resource_with_contents(form, current, concepts),
+        lambda draft: contents_modal(resource_id, draft),
+        form,
+        unchanged=lambda current: f"Nothing changed: the contents of **{current.title}** already read like that.",
+        saved=saved,
+    )
+
+
+async def _save_edit(
+    interaction: discord.Interaction[PillarsBot],
+    guild_id: int,
+    resource_id: str,
+    build: Callable[[Resource], Resource],
+    reopen: Callable[[Draft], discord.ui.Modal],
+    form: Draft,
+    *,
+    unchanged: Callable[[Resource], str],
+    saved: Callable[[Resource], str],
+) -> None:
+    """Build the edited resource from the live one and save it; a refused form answers with a button to `reopen`
+    it as typed."""
     store = interaction.client.store
     current = await store.resource(guild_id, resource_id)
-    concepts = (await store.catalog_for(guild_id)).concepts
     try:
-        resource = resource_with_contents(form, current, concepts)
+        resource = build(current)
     except InvalidInputError as error:
-        await _refuse(interaction, error, lambda draft: contents_modal(resource_id, draft), form)
+        await _refuse(interaction, error, reopen, form)
         return
     if resource == current:
-        await answer(interaction, f"Nothing changed: the contents of **{current.title}** already read like that.")
+        await answer(interaction, unchanged(current))
         return
     await store.edit_resource(guild_id, interaction.user.id, resource)
-    text = (
-        f"📑 Saved the contents of **{resource.title}**: {counted(len(resource.sections), 'section')}, "
-        f"{counted(len(resource.taught_concepts), 'concept')} taught. Paths and `/resource info` use them at once."
+    await answer(
+        interaction, saved(resource), embed=await card_embed(interaction, resource), view=_contents_view(resource.id)
     )
-    await answer(interaction, text, embed=await card_embed(interaction, resource), view=_contents_view(resource.id))
 
 
 def _contents_view(resource_id: str) -> PersistentView:
@@ -160,16 +190,13 @@ async def save_edited_resource(
 ) -> None:
     """Validate the typed resource and replace the live one with the same id."""
     guild_id = await ensure_moderator(interaction)
-    store = interaction.client.store
-    current = await store.resource(guild_id, resource_id)
-    try:
-        resource = resource_from_form(form, resource_id, keep=current)
-    except InvalidInputError as error:
-        await _refuse(interaction, error, lambda draft: edit_modal(resource_id, draft), form)
-        return
-    if resource == current:
-        await answer(interaction, f"Nothing changed: **{current.title}** (`{current.id}`) already reads like that.")
-        return
-    await store.edit_resource(guild_id, interaction.user.id, resource)
-    text = f"✏️ Saved **{resource.title}** (`{resource.id}`). Members see the new version at once."
-    await answer(interaction, text, embed=await card_embed(interaction, resource), view=_contents_view(resource.id))
+    await _save_edit(
+        interaction,
+        guild_id,
+        resource_id,
+        lambda current: resource_from_form(form, resource_id, keep=current),
+        lambda draft: edit_modal(resource_id, draft),
+        form,
+        unchanged=lambda current: f"Nothing changed: **{current.title}** (`{current.id}`) already reads like that.",
+        saved=lambda resource: f"✏️ Saved **{resource.title}** (`{resource.id}`). Members see the new version at once.",
+    )

@@ -87,12 +87,7 @@ class SuggestionButton(
         pending = await store.suggestions(guild_id)
         verb = "✅ Approved" if approve else "✖️ Rejected"
         text = f"{verb} #{decided.id} **{decided.title}** (suggested by {catalog_ui.mention(decided.user_id)})."
-        await interaction.response.edit_message(
-            content=limits.content(text),
-            embed=catalog_ui.suggestion_queue_embed(pending),
-            view=queue_view(pending),
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await show_queue(interaction, text, pending)
         if approve:
             follow = (
                 f"Approving records the decision; it does not add **{decided.title}** by itself. Add it now with the "
@@ -115,9 +110,14 @@ class SuggestionButton(
         problem = decided.problem.label if decided.problem else "problem"
         title = discord.utils.escape_markdown(limits.cut(decided.title, 150))
         text = f"{verb} report #{decided.id}: {problem} on **{title}** (from {catalog_ui.mention(decided.user_id)})."
-        await interaction.response.edit_message(
-            content=limits.content(text),
-            embed=catalog_ui.suggestion_queue_embed(pending),
-            view=queue_view(pending),
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await show_queue(interaction, text, pending)
+
+
+async def show_queue(interaction: discord.Interaction[PillarsBot], text: str, pending: list[Suggestion]) -> None:
+    """Replace the queue's message with what was decided and the queue as it now stands; nobody pinged."""
+    await interaction.response.edit_message(
+        content=limits.content(text),
+        embed=catalog_ui.suggestion_queue_embed(pending),
+        view=queue_view(pending),
+        allowed_mentions=discord.AllowedMentions.none(),
+    )
