@@ -98,6 +98,22 @@ def _catalog_path(explicit: Path | None) -> Path:
     return explicit if explicit is not None else load_settings().catalog_path
 
 
+def _number_of_picks(text: str) -> int:
+    """A --limit: a whole number of picks, 1 or more (0 would only ever answer "no match")."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of picks: give 1 or more")
+    return number
+
+
+def _written_as_value(text: str) -> str:
+    """A vocabulary word as a person writes it ('software engineer', 'Video Series') in its stored form."""
+    return "-".join(text.lower().replace("-", " ").split())
+
+
 def _topic_or_exit(text: str) -> Topic:
     """The topic a typed word means, or exit 2 with suggestions."""
     topic = resolve_topic(text)
@@ -222,12 +238,12 @@ async def _guild_resources(database: Path, curated: Catalog, guild_id: int) -> l
     "recommend",
     "recommend resources, as the bot would",
     arg("--topic", help="a topic: 'linear algebra', 'linalg', 'stats'…"),
-    arg("--background", choices=[b.value for b in Background]),
-    arg("--level", choices=[level.value for level in Level]),
-    arg("--kind", choices=[k.value for k in Kind]),
+    arg("--background", type=_written_as_value, choices=[b.value for b in Background]),
+    arg("--level", type=_written_as_value, choices=[level.value for level in Level]),
+    arg("--kind", type=_written_as_value, choices=[k.value for k in Kind]),
     arg("--free", action="store_true", help="only resources free to study"),
     arg("--query", default="", help="free text, e.g. 'gentle probability for a developer'"),
-    arg("--limit", type=int, default=3),
+    arg("--limit", type=_number_of_picks, default=3, help="how many picks (1 or more)"),
     arg("--json", action="store_true"),
 )
 def _cmd_recommend(args: argparse.Namespace) -> int:

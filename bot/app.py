@@ -14,6 +14,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -29,6 +30,23 @@ from bot.store import Store
 from bot.store.guard import reserve_database
 
 log = logging.getLogger(__name__)
+
+CANNOT_REACH_DISCORD = (
+    "Discord cannot be reached ({reason}): check this machine's network connection (or proxy and firewall), "
+    "then start the bot again."
+)
+
+
+class _NoVoiceWarnings(logging.Filter):
+    """Drop discord.py's warnings that voice libraries are missing: Pillars never joins a voice channel."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the voice warnings, True for everything else."""
+        return not record.getMessage().endswith("voice will NOT be supported")
+
+
+# discord.py warns when the first client is built, so the filter is in place before any bot is.
+logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
 
 
 class StartupError(Exception):
@@ -187,6 +205,11 @@ def run_bot(settings: Settings) -> int:
         return 1
     except StartupError as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except (aiohttp.ClientConnectionError, TimeoutError) as exc:  # no network, DNS, a firewall: before logging in
+        reason = getattr(exc, "os_error", None) or exc
+        reason_text = getattr(reason, "strerror", None) or str(reason) or type(exc).__name__
+        print(CANNOT_REACH_DISCORD.format(reason=reason_text), file=sys.stderr)
         return 1
     except PillarsError as exc:  # the database cannot be opened (read-only, disk full)
         print(f"The bot cannot start: {exc.message}", file=sys.stderr)

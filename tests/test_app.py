@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from unittest.mock import AsyncMock
 
@@ -13,7 +16,18 @@ from bot.app import PillarsBot, StartupError, create_bot, extension_names, run_b
 from bot.catalog.loader import load_catalog
 from bot.config import Settings
 
-SHIPPED_CATALOG = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_CATALOG = ROOT / "data"
+WELL_FORMED_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTA.GaBcDe.bm8tbmV0d29yay10ZXN0LW5vdC1hLXRva2Vu"
+# `python -m bot` on a machine whose name lookups all fail, as with no network (the test needs none either way).
+NO_NETWORK = """
+import socket, sys
+def no_name_lookup(*args, **kwargs):
+    raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+socket.getaddrinfo = no_name_lookup
+from bot.__main__ import main
+sys.exit(main([]))
+"""
 
 
 def test_a_missing_token_is_one_sentence_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -26,6 +40,27 @@ def test_a_malformed_token_is_refused_without_echoing_it(capsys: pytest.CaptureF
     assert run_bot(Settings(discord_token="not-a-token-secret-value")) == 1
     err = capsys.readouterr().err
     assert "does not look like a bot token" in err and "not-a-token-secret-value" not in err
+
+
+def test_with_no_network_python_m_bot_says_in_one_line_that_discord_cannot_be_reached(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CATALOG_", "DATABASE_"))},
+        "DISCORD_TOKEN": WELL_FORMED_TOKEN,
+        "CATALOG_PATH": str(SHIPPED_CATALOG),
+        "DATABASE_PATH": str(tmp_path / "pillars.db"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr  # no traceback, no voice-library warnings
+    assert lines[0].startswith("Discord cannot be reached") and "network" in lines[0], lines[0]
+    assert WELL_FORMED_TOKEN not in done.stderr
 
 
 def test_the_bot_pings_nobody_and_loads_every_feature() -> None:

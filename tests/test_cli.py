@@ -77,3 +77,32 @@ def test_path_to_something_unknown_exits_with_the_closest_names() -> None:
         SystemExit, match=r"No topic or concept is called 'singualr' \(did you mean 'singular value decomposition'"
     ):
         main(["path", "singualr"])
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_a_limit_below_one_is_refused_by_the_parser_not_answered_with_no_match(
+    limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["recommend", "--topic", "linear algebra", "--limit", limit])
+    err = capsys.readouterr().err
+    assert exit.value.code == 2
+    assert f"--limit: {limit} is not a number of picks: give 1 or more" in err
+    assert "No resource matches" not in err
+
+
+def test_vocabulary_options_take_the_words_a_person_writes_as_topics_do(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--topic", "linear algebra", "--background", "software engineer", "--json"]) == 0
+    assert "written for software engineers" in json.loads(capsys.readouterr().out)[0]["reasons"]
+    assert main(["recommend", "--topic", "calculus", "--kind", "Video Series", "--level", "BEGINNER", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["id"] == "essence-of-calculus"
+
+
+def test_catalog_check_of_a_missing_path_names_the_path_without_a_line_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nonexistent"
+    assert main(["catalog", "check", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"{missing}: no such file or folder" in err
+    assert ":0:" not in err

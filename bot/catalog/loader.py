@@ -63,7 +63,8 @@ class CatalogIssue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.message}"
+        # Line 0 is the file (or path) as a whole: it does not exist, cannot be read, holds nothing.
+        return f"{self.source}: {self.message}" if self.line == 0 else f"{self.source}:{self.line}: {self.message}"
 
 
 class CatalogError(InvalidInputError):
