@@ -30,6 +30,8 @@ from bot.paths import Path as LearningPath
 from bot.paths import close_targets, path_as_dict, path_to, resolve_target
 from bot.recommend import Query, describe_query, explain_nothing, recommend
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+
 Handler = Callable[[argparse.Namespace], int]
 Argument = tuple[tuple[str, ...], dict[str, Any]]
 
@@ -317,7 +319,7 @@ def _unlock_text(path: LearningPath, concept: Concept) -> str:
 @command(
     "db backup",
     "a consistent copy of the (live) database",
-    arg("dest", type=Path),
+    arg("dest", help="the copy's file, or a folder (DIR/) to put it in under the database's name"),
     arg("--database", type=Path, help="the database to copy (default: DATABASE_PATH)"),
 )
 def _cmd_backup(args: argparse.Namespace) -> int:
@@ -328,15 +330,35 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     if not source.exists():
         print(f"No database at {source}.", file=sys.stderr)
         return 1
+    problem = _not_a_database(source)
+    dest = Path(args.dest)
+    if dest.is_dir() or args.dest.endswith(("/", os.sep)):  # a folder, or one meant as a folder
+        dest = dest / source.name
+    if problem is None and not dest.parent.is_dir():
+        problem = f"There is no folder {dest.parent}: create it first, or back up somewhere that exists."
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
     try:
         import asyncio  # only this command needs an event loop; the others start faster without it
 
-        asyncio.run(backup_database(source, args.dest))
+        asyncio.run(backup_database(source, dest))
     except PillarsError as exc:  # damaged, its WAL deleted, a failing disk: one sentence, no traceback
         print(exc.message, file=sys.stderr)
         return 1
-    print(f"Backed up {source} to {args.dest}.")
+    print(f"Backed up {source} to {dest}.")
     return 0
+
+
+def _not_a_database(path: Path) -> str | None:
+    """Why `path` cannot be an SQLite database (a folder, another kind of file), or None when it may be one."""
+    if path.is_dir():
+        return f"{path} is a folder, not a database: name the database file."
+    with path.open("rb") as file:
+        header = file.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:  # an empty file is an empty database
+        return f"{path} is not an SQLite database: check DATABASE_PATH or --database."
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,71 @@ def test_catalog_check_of_a_missing_path_names_the_path_without_a_line_0(
     err = capsys.readouterr().err
     assert f"{missing}: no such file or folder" in err
     assert ":0:" not in err
+
+
+# --- db backup ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """A small SQLite database with one row."""
+    path = tmp_path / "live.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('kept')")
+    conn.close()
+    return path
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Half-written backups left in a folder."""
+    return sorted(p.name for p in folder.rglob("*.partial"))
+
+
+def test_a_backup_into_a_folder_is_written_inside_it_under_the_databases_name(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+
+    assert main(["db", "backup", f"{folder}/", "--database", str(database)]) == 0
+
+    copy = folder / "live.db"
+    assert f"Backed up {database} to {copy}." in capsys.readouterr().out
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT text FROM notes").fetchall() == [("kept",)]
+    conn.close()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_backup_into_a_folder_that_does_not_exist_is_refused_and_creates_nothing(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nonexistent" / "dir"
+
+    assert main(["db", "backup", str(missing / "b.db"), "--database", str(database)]) == 1
+
+    err = capsys.readouterr().err
+    assert err == f"There is no folder {missing}: create it first, or back up somewhere that exists.\n"
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_a_backup_of_a_file_that_is_not_sqlite_is_one_line_and_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("not a database\n" * 100)
+
+    assert main(["db", "backup", str(tmp_path / "copy.db"), "--database", str(not_a_database)]) == 1
+
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and str(not_a_database) in err, err
+    assert not (tmp_path / "copy.db").exists() and leftovers(tmp_path) == []
+
+
+def test_a_backup_into_a_folder_named_with_a_slash_that_does_not_exist_is_refused(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "backup", f"{tmp_path / 'DIR'}/", "--database", str(database)]) == 1
+    assert f"There is no folder {tmp_path / 'DIR'}" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["live.db"]
