@@ -18,6 +18,7 @@ SLUG_PATTERN = rf"^{SLUG}$"
 MAX_TITLE = 200
 MAX_TEXT = 1000
 MAX_URL = 500
+MAX_AUTHOR = 120
 
 _SAFE_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -105,11 +106,15 @@ def _single_line(value: str) -> str:
     return value
 
 
+# Text shown on one line (a title in a button label or a single-line form input, an author, another name).
+OneLine = Annotated[PlainText, AfterValidator(_single_line)]
+
+
 class Section(_CatalogModel):
     """One part of a resource (a chapter, a lecture), where it starts and the concepts it teaches."""
 
     number: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.]{0,11}$")]
-    title: Annotated[PlainText, AfterValidator(_single_line), Field(min_length=1, max_length=MAX_TITLE)]
+    title: Annotated[OneLine, Field(min_length=1, max_length=MAX_TITLE)]
     # Where the section starts, in the resource's own unit: its first page, or its ordinal for lectures.
     start: int | None = Field(default=None, ge=1, le=100_000)
     kind: SectionKind | None = None
@@ -155,8 +160,8 @@ class Resource(_CatalogModel):
     """One learning resource of the catalog."""
 
     id: Slug
-    title: Annotated[PlainText, Field(min_length=1, max_length=MAX_TITLE)]
-    authors: Annotated[list[Annotated[PlainText, Field(min_length=1, max_length=120)]], Field(min_length=1)]
+    title: Annotated[OneLine, Field(min_length=1, max_length=MAX_TITLE)]
+    authors: Annotated[list[Annotated[OneLine, Field(min_length=1, max_length=MAX_AUTHOR)]], Field(min_length=1)]
     kind: Kind
     url: WebUrl
     cost: Cost
@@ -172,7 +177,7 @@ class Resource(_CatalogModel):
     why: Annotated[PlainText, Field(min_length=1, max_length=MAX_TEXT)]
     not_covered: list[Annotated[PlainText, Field(max_length=200)]] = Field(default_factory=list)
     # Other names members call it by: a course number ("18.06"), a nickname ("PRML", "the Deep Learning book").
-    aliases: list[Annotated[PlainText, Field(min_length=2, max_length=80)]] = Field(default_factory=list)
+    aliases: list[Annotated[OneLine, Field(min_length=2, max_length=80)]] = Field(default_factory=list)
     # It teaches through code the reader writes or runs (its official description says so).
     hands_on: bool = False
     # Concepts the resource teaches as a whole, besides those its sections name.

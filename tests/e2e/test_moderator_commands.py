@@ -329,6 +329,21 @@ async def test_a_bad_import_file_lists_its_file_and_line_problems_and_changes_no
     assert await snapshot(pillars) == before
 
 
+async def test_an_import_refuses_line_breaks_in_what_is_shown_on_one_line(pillars: PillarsSandbox) -> None:
+    before = await snapshot(pillars)
+    broken = IMPORT_YAML.replace(
+        "    title: Imported Notes on Probability\n", '    title: "Imported Notes\\non Probability"\n'
+    ).replace("authors: [Ada Lovelace]", 'authors: ["Ada\\nLovelace"]')
+
+    refused = await pillars.command("admin", "catalog import", file=("lines.yaml", broken))
+
+    private_and_quiet(refused)
+    assert "Nothing was imported" in refused.content
+    assert "lines.yaml:3: title: must be one line" in refused.content, refused.content
+    assert "lines.yaml:4: authors" in refused.content and "must be one line" in refused.content.split("lines.yaml:4")[1]
+    assert await snapshot(pillars) == before
+
+
 async def test_a_huge_list_of_problems_is_cut_to_one_message(pillars: PillarsSandbox) -> None:
     many = "resources:\n" + "".join(f"  - id: x{n}\n    title: T\n" for n in range(300))
     refused = await pillars.command("admin", "catalog import", file=("many.yaml", many))
