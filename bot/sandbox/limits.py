@@ -37,6 +37,7 @@ MODAL_INPUTS = 5
 INPUT_LABEL = 45
 INPUT_VALUE = 4000
 INPUT_PLACEHOLDER = 100
+LABEL_DESCRIPTION = 100
 CHOICES = 25
 CHOICE_TEXT = 100
 COMMAND_DESCRIPTION = 100
@@ -182,7 +183,8 @@ def _text_inputs(components: list[dict[str, Any]], path: tuple[str, ...]) -> lis
 
 
 def check_modal(data: dict[str, Any]) -> list[Problem]:
-    """A modal: title 1–45, custom id 1–100, 1–5 components, input labels 45, values 4,000."""
+    """A modal: title 1–45, custom id 1–100, 1–5 components, input labels 45, values 4,000 and within their
+    input's own min_length and max_length."""
     problems = _length_between(("title",), data.get("title"), 1, MODAL_TITLE)
     problems += _length_between(("custom_id",), data.get("custom_id"), 1, CUSTOM_ID)
     components = data.get("components") or []
@@ -190,11 +192,19 @@ def check_modal(data: dict[str, Any]) -> list[Problem]:
         problems.append(
             Problem(("components",), "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {MODAL_INPUTS} in length.")
         )
+    for index, component in enumerate(components):
+        if component.get("type") == 18:  # a label may carry a line of help under it
+            where = ("components", str(index), "description")
+            problems += _too_long(where, component.get("description"), LABEL_DESCRIPTION)
     for path, text_input, label in _text_inputs(components, ("components",)):
         label_path = (*path[:-1], "label") if path[-1] == "component" else (*path, "label")
         problems += _length_between(label_path, label, 1, INPUT_LABEL)
         problems += _length_between((*path, "custom_id"), text_input.get("custom_id"), 1, CUSTOM_ID)
         problems += _too_long((*path, "value"), text_input.get("value"), INPUT_VALUE)
+        value = text_input.get("value")
+        if isinstance(value, str) and value:  # a pre-filled value must fit the bounds the input itself sets
+            low, high = text_input.get("min_length") or 0, text_input.get("max_length") or INPUT_VALUE
+            problems += _length_between((*path, "value"), value, low, high)
         problems += _too_long((*path, "placeholder"), text_input.get("placeholder"), INPUT_PLACEHOLDER)
         for bound in ("min_length", "max_length"):
             value = text_input.get(bound)

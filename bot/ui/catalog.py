@@ -55,18 +55,29 @@ _INPUTS: tuple[tuple[str, str, int, str, str | None], ...] = (
 
 
 class ResourceModal(PillarsModal):
-    """The resource form: title, link, authors, the facts line, summary and why. `save` does the rest."""
+    """The resource form: title, link, authors, the facts line, summary and why. `save` does the rest.
+
+    Every pre-filled value fits its input, or Discord refuses the whole form: an input's limit grows to what it
+    shows, and a value longer than any input holds (forty authors) is not shown: the input says so, and left
+    empty it keeps the value as it is.
+    """
 
     def __init__(self, *, title: str, form: ResourceForm, save: SaveResource, custom_id: str) -> None:
         super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=FORM_TIMEOUT, custom_id=custom_id)
         self._save = save
         self._inputs: dict[str, discord.ui.TextInput[ResourceModal]] = {}
+        self._not_shown: dict[str, str] = {}  # input → the value too long to show, kept when left empty
         for name, label, max_length, example, description in _INPUTS:
+            value = getattr(form, name)
+            if len(value) > limits.TEXT_INPUT_VALUE:
+                self._not_shown[name] = value
+                description = limits.cut(_not_shown_here(name, value), limits.LABEL_DESCRIPTION)
             item: discord.ui.TextInput[ResourceModal] = discord.ui.TextInput(
                 custom_id=name,
                 style=discord.TextStyle.paragraph if name == "text" else discord.TextStyle.short,
-                default=getattr(form, name) or None,
-                max_length=max_length,
+                default=None if name in self._not_shown else value or None,
+                required=name not in self._not_shown,
+                max_length=min(limits.TEXT_INPUT_VALUE, max(max_length, len(value))),
                 placeholder=limits.cut(example, limits.TEXT_INPUT_PLACEHOLDER),
             )
             self._inputs[name] = item
@@ -75,12 +86,22 @@ class ResourceModal(PillarsModal):
 
     @property
     def form(self) -> ResourceForm:
-        """What the moderator typed."""
-        return ResourceForm(**{name: item.value for name, item in self._inputs.items()})
+        """What the moderator typed; an input that could not show its value and was left empty keeps it."""
+        typed = {name: item.value for name, item in self._inputs.items()}
+        kept = {name: value for name, value in self._not_shown.items() if not typed[name].strip()}
+        return ResourceForm(**{**typed, **kept})
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         """Hand the typed form to `save`."""
         await self._save(interaction, self.form)
+
+
+def _not_shown_here(name: str, value: str) -> str:
+    """The line under an input whose value is too long to show: what it holds, and that empty keeps it."""
+    if name == "authors":
+        what = counted(len([a for a in value.split(",") if a.strip()]), "author")
+        return f"{what}, too many to show here: leave it empty to keep them, or type the new list."
+    return f"{value[:40]}… is too long to show here: leave it empty to keep it, or type it anew."
 
 
 SaveContents = Callable[["discord.Interaction[PillarsBot]", ContentsForm], Awaitable[None]]

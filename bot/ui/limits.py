@@ -40,6 +40,7 @@ MODAL_TEXT_INPUTS = 5
 TEXT_INPUT_LABEL = 45
 TEXT_INPUT_VALUE = 4000
 TEXT_INPUT_PLACEHOLDER = 100
+LABEL_DESCRIPTION = 100  # the line of help under a modal input's label
 
 ELLIPSIS = "…"
 EMPTY = "\u200b"  # a zero-width space: Discord refuses empty field names and values

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalog.loader import dump_resources, parse_resources
-from bot.catalog.schema import Section
+from bot.catalog.schema import Resource, Section
 from bot.sandbox.harness import Reply
 from bot.sandbox.world import SANDBOX_GUILD_ID
 from tests.catalog_files import IMPORT_YAML
 from tests.conftest import MakePillars, PillarsSandbox
-from tests.factories import ESSENCE, LADR
+from tests.factories import ESSENCE, LADR, make_resource
 
 NO_PINGS = {"parse": []}
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -148,6 +148,50 @@ async def test_edit_opens_the_form_filled_with_the_current_values_and_saves_the_
     assert edited.title == "Linear Algebra Done Right, 4th ed."
     assert edited.prerequisites == [ESSENCE]  # what the form does not show is kept
     assert ("edit", LADR, user_id(pillars, "admin")) in await audit_actions(pillars)
+
+
+def many_authors(count: int) -> list[str]:
+    """`count` distinct author names of 110 characters each (a consortium's paper lists them all)."""
+    return [f"Author {n:03} of the Long Collaboration " + "x" * 72 for n in range(count)]
+
+
+async def import_one(sandbox: PillarsSandbox, resource: Resource) -> None:
+    """A moderator imports one resource into the sandbox server's catalog."""
+    checked = await sandbox.command("admin", "catalog import", file=("one.yaml", dump_resources([resource])))
+    assert "Confirm import" in [b.label for b in checked.buttons], checked.text
+    await sandbox.click("admin", checked, "Confirm import")
+
+
+async def test_edit_shows_every_prefilled_value_whole_within_its_input(pillars: PillarsSandbox) -> None:
+    authors = many_authors(13)  # 13 × 110 characters and the commas: 1,456 characters
+    await import_one(pillars, make_resource("consortium-report", authors=authors))
+
+    form = await pillars.command("admin", "catalog edit", resource="consortium-report")
+
+    assert form.modal is not None  # the emulator refuses, as Discord does, a value longer than its input allows
+    shown = {i.custom_id: i for i in form.modal.inputs}
+    assert shown["authors"].value == ", ".join(authors)
+    assert all(len(i.value or "") <= (i.max_length or 4000) for i in form.modal.inputs)
+    saved = await pillars.submit_modal("admin", form, {"title": "Consortium Report, revised"})
+    assert "Saved" in saved.content
+    assert (await pillars.bot.store.resource(SANDBOX_GUILD_ID, "consortium-report")).authors == authors
+
+
+async def test_edit_says_what_it_cannot_show_and_keeps_it_when_left_empty(pillars: PillarsSandbox) -> None:
+    authors = many_authors(40)  # 4,480 characters: more than any input holds
+    await import_one(pillars, make_resource("consortium-report", authors=authors))
+
+    form = await pillars.command("admin", "catalog edit", resource="consortium-report")
+
+    assert form.modal is not None
+    shown = {i.custom_id: i for i in form.modal.inputs}
+    assert not shown["authors"].value and not shown["authors"].required
+    described = json.dumps(form.modal.raw)
+    assert "40 authors" in described and "leave it empty to keep them" in described
+    saved = await pillars.submit_modal("admin", form, {"title": "Consortium Report, revised"})
+    assert "Saved" in saved.content
+    edited = await pillars.bot.store.resource(SANDBOX_GUILD_ID, "consortium-report")
+    assert (edited.title, edited.authors) == ("Consortium Report, revised", authors)
 
 
 async def test_a_moderator_who_loses_the_role_cannot_submit_the_form_they_opened(pillars: PillarsSandbox) -> None:

@@ -86,6 +86,18 @@ def test_modal_limits_for_rows_and_labels() -> None:
     assert _paths(check_modal({**good, "components": six})) == ["components"]
     long_label = {"type": 18, "label": "l" * 46, "component": {"type": 4, "custom_id": "x", "style": 1}}
     assert _paths(check_modal({**good, "components": [long_label]})) == ["components.0.label"]
+    long_help = {**long_label, "label": "Authors", "description": "d" * 101}
+    assert _paths(check_modal({**good, "components": [long_help]})) == ["components.0.description"]
+
+
+def test_a_prefilled_value_must_fit_its_inputs_own_bounds() -> None:
+    def modal_with(**text_input: Any) -> dict[str, Any]:
+        component = {"type": 4, "custom_id": "authors", "style": 1, **text_input}
+        return {"title": "Edit", "custom_id": "m", "components": [{"type": 18, "label": "A", "component": component}]}
+
+    assert check_modal(modal_with(value="a" * 400, max_length=400)) == []
+    assert _paths(check_modal(modal_with(value="a" * 401, max_length=400))) == ["components.0.component.value"]
+    assert _paths(check_modal(modal_with(value="ab", min_length=3))) == ["components.0.component.value"]
 
 
 def test_choices_limits() -> None:
