@@ -23,6 +23,7 @@ from bot.catalog.matching import closest, did_you_mean
 from bot.catalog.schema import Concept, Length, Resource, Section
 from bot.catalog.vocabulary import Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
 from bot.errors import InvalidInputError
+from bot.words import counted
 
 # Field name → the vocabulary it draws from, for friendly "not a known topic" messages.
 _VOCABULARIES: dict[str, type[StrEnum]] = {
@@ -72,8 +73,7 @@ class CatalogError(InvalidInputError):
 
     def __init__(self, issues: Sequence[CatalogIssue]) -> None:
         self.issues = sorted(issues)
-        count = len(self.issues)
-        heading = f"The catalog has {count} problem{'s' if count != 1 else ''}:"
+        heading = f"The catalog has {counted(len(self.issues), 'problem')}:"
         super().__init__("\n".join([heading, *(f"  {issue}" for issue in self.issues)]))
 
 

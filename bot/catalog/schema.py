@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.catalog.vocabulary import SECTION_KIND_OF_UNIT, Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
+from bot.words import counted
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # an id: lowercase words joined by hyphens
 SLUG_PATTERN = rf"^{SLUG}$"
@@ -77,7 +78,7 @@ class Length(_CatalogModel):
     unit: LengthUnit
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.unit.value}"
+        return counted(self.amount, self.unit.singular, self.unit.value)
 
 
 class Concept(_CatalogModel):

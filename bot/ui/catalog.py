@@ -220,10 +220,10 @@ def import_summary_embed(summary: ImportSummary, *, filename: str, done: bool) -
     """What an import would do (dry run) or did: added, updated, unchanged."""
     title = f"Imported {filename}" if done else f"Import {filename}? Nothing has changed yet"
     embed = discord.Embed(title=title, colour=embeds.COLOUR if done else embeds.WARNING_COLOUR)
-    verb = "" if done else " (would be)"
-    embed.add_field(name=f"➕ Added{verb}: {len(summary.added)}", value=_id_list(summary.added), inline=False)
-    embed.add_field(name=f"✏️ Updated{verb}: {len(summary.updated)}", value=_id_list(summary.updated), inline=False)
-    embed.add_field(name=f"＝ Unchanged: {len(summary.unchanged)}", value=_id_list(summary.unchanged), inline=False)
+    added, updated = ("added", "updated") if done else ("to add", "to update")
+    embed.add_field(name=f"➕ {len(summary.added):,} {added}", value=_id_list(summary.added), inline=False)
+    embed.add_field(name=f"✏️ {len(summary.updated):,} {updated}", value=_id_list(summary.updated), inline=False)
+    embed.add_field(name=f"＝ {len(summary.unchanged):,} unchanged", value=_id_list(summary.unchanged), inline=False)
     if not done:
         embed.set_footer(text="Confirm within 15 minutes; only the moderator who started the import can confirm.")
     return limits.fit_embed(embed)
@@ -279,10 +279,9 @@ def _audit_detail(entry: AuditEntry) -> str:
         lists = {key: value for key, value in entry.after.items() if isinstance(value, list)}
         if lists:  # {"added": [...], "updated": [...]}
             return f"{target} ({', '.join(f'{len(v)} {k}' for k, v in lists.items())})"
-        count = len(entry.after)  # {resource id: resource}
-        return f"{target} {count} resource{'s' if count != 1 else ''}"
+        return f"{target} {counted(len(entry.after), 'resource')}"  # {resource id: resource}
     if entry.action == "reload" and entry.after and "resources" in entry.after:
-        return f"{target} ({entry.after['resources']} resources)"
+        return f"{target} ({counted(entry.after['resources'], 'resource')})"
     return target
 
 

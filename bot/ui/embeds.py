@@ -8,6 +8,7 @@ import discord
 
 from bot.catalog.concepts import ConceptGraph
 from bot.catalog.schema import Resource
+from bot.catalog.vocabulary import LengthUnit
 from bot.reading import ReadingStatus
 from bot.recommend import Pick
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
@@ -33,19 +34,26 @@ def progress_bar(fraction: float, width: int = 10) -> str:
 
 
 def facts(resource: Resource) -> str:
-    """'book · beginner · free · 390 pages': the resource at a glance."""
-    return " · ".join([resource.kind.label, resource.level.value, resource.cost.label, str(resource.length)])
+    """'book · beginner · free · 390 pages': the resource at a glance (no length for one read in percent)."""
+    parts = [resource.kind.label, resource.level.value, resource.cost.label]
+    if resource.length.unit is not LengthUnit.PERCENT:
+        parts.append(str(resource.length))
+    return " · ".join(parts)
 
 
-def entry_line(entry: ShelfEntry, title: str) -> str:
-    """One shelf entry: icon, title, bar and position ('📖 Title — ▰▰▱… 20% (40/200 pages)')."""
-    icon = STATUS_ICONS[entry.status]
+def entry_line(entry: ShelfEntry, title: str, *, icon: bool = True) -> str:
+    """One shelf entry: icon, title, bar and position ('📖 Title — ▰▰▱… 20% (40/200 pages)').
+
+    Without `icon` on a shelf whose heading already has it. In percent the bar says it all.
+    """
+    mark = f"{STATUS_ICONS[entry.status]} " if icon else ""
     if entry.status is ReadingStatus.READING:
-        where = f" ({entry.position or 0}/{entry.total} {entry.unit.value})" if entry.total else ""
-        return f"{icon} **{title}** — {progress_bar(entry.fraction)}{where}"
+        shown = entry.total and entry.unit is not LengthUnit.PERCENT
+        where = f" ({entry.position or 0}/{entry.total} {entry.unit.value})" if shown else ""
+        return f"{mark}**{title}** — {progress_bar(entry.fraction)}{where}"
     if entry.status is ReadingStatus.FINISHED and entry.read_count > 1:
-        return f"{icon} **{title}** (read {entry.read_count}×)"
-    return f"{icon} **{title}**"
+        return f"{mark}**{title}** (read {entry.read_count}×)"
+    return f"{mark}**{title}**"
 
 
 def resource_embed(
@@ -94,6 +102,11 @@ def pick_field(rank: int, pick: Pick) -> tuple[str, str]:
     return limits.cut_nonempty(name, limits.EMBED_FIELD_NAME), limits.cut_nonempty(value, limits.EMBED_FIELD_VALUE)
 
 
+def shown_range(offset: int, count: int) -> str:
+    """'4–6' for the picks a page shows, '7' for a page of one."""
+    return f"{offset + 1}" if count == 1 else f"{offset + 1}–{offset + count}"
+
+
 def picks_embed(
     picks: Sequence[Pick],
     *,
@@ -112,7 +125,7 @@ def picks_embed(
     for rank, pick in enumerate(picks, start=offset + 1):
         name, value = pick_field(rank, pick)
         embed.add_field(name=name, value=value, inline=False)
-    footer = [f"{offset + 1}–{offset + len(picks)} of {total}"] if total is not None and picks else []
+    footer = [f"{shown_range(offset, len(picks))} of {total}"] if total is not None and picks else []
     if asked:
         footer.append(ASKED + limits.cut(" ".join(asked.split()), MAX_ASKED))
     if footer:
@@ -173,7 +186,7 @@ def shelf_embed(
             continue
         lines = []
         for entry in on_shelf:
-            line = entry_line(entry, titles.get(entry.resource_id, entry.resource_id))
+            line = entry_line(entry, titles.get(entry.resource_id, entry.resource_id), icon=False)
             where = (whereabouts or {}).get(entry.resource_id)
             if where and entry.status is ReadingStatus.READING:
                 line += f"\n  ↳ {where}"

@@ -1,11 +1,13 @@
-"""Small pieces of wording shared by every embed and message: counts with the right noun."""
+"""Small pieces of wording shared by every embed and message: counts with the right noun, masked links.
+
+Counts and plurals are `bot.words` (the core counts too); they are named here as well, where the embeds look.
+"""
 
 from __future__ import annotations
 
+from bot.words import counted, plural
 
-def counted(count: int, singular: str, plural: str | None = None) -> str:
-    """'1 day', '3 days', '1 update': the count with its noun in the number it takes."""
-    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+__all__ = ["counted", "masked_link", "plural"]
 
 
 def masked_link(text: str, url: str) -> str:

@@ -334,7 +334,7 @@ async def test_import_shows_a_dry_run_then_confirm_adds_and_audits(pillars: Pill
 
     private_and_quiet(checked)
     assert "Nothing has changed yet" in checked.text
-    assert "Added (would be): 1" in checked.text and "Updated (would be): 1" in checked.text
+    assert "➕ 1 to add" in checked.text and "✏️ 1 to update" in checked.text
     assert await snapshot(pillars) == before
 
     done = await pillars.click("admin", checked, "Confirm import")
@@ -351,7 +351,7 @@ async def test_an_import_may_name_concepts_of_the_vocabulary_but_no_unknown_one(
     [notes] = parse_resources([("notes.yaml", IMPORT_YAML)])
     with_contents = notes.model_copy(update={"sections": [Section(number="1", title="Bayes", concepts=["bayes-rule"])]})
     checked = await pillars.command("admin", "catalog import", file=("mine.yaml", dump_resources([with_contents])))
-    assert "Added (would be): 1" in checked.text, checked.text
+    assert "➕ 1 to add" in checked.text, checked.text
 
     unknown = with_contents.model_copy(
         update={"sections": [Section(number="1", title="Bayes", concepts=["bayes-rules"])]}

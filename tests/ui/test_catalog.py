@@ -46,7 +46,7 @@ def test_an_import_summary_lists_ids_within_limits() -> None:
     summary = ImportSummary(added=[f"id-{n}" for n in range(500)], updated=["a-b"], unchanged=[])
     embed = catalog_ui.import_summary_embed(summary, filename="big.yaml", done=False)
     assert len(embed) <= 6000
-    assert embed.fields[0].name.startswith("➕ Added (would be): 500")
+    assert embed.fields[0].name == "➕ 500 to add"
 
 
 def test_the_audit_log_shows_settings_as_mentions_and_imports_as_counts() -> None:

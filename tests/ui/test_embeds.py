@@ -31,7 +31,7 @@ def test_a_pick_shows_its_reasons_and_link() -> None:
     field = embed.fields[0]
     assert field.name == "1. Linear Algebra Done Right"
     assert "covers linear algebra · free" in field.value and resource.url in field.value
-    assert embed.footer.text == "1–1 of 4"
+    assert embed.footer.text == "1 of 4"
 
 
 def test_a_resource_shows_who_it_is_written_for_among_those_it_suits() -> None:

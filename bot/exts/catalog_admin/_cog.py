@@ -173,7 +173,7 @@ class CatalogAdmin(PillarsCog):
         except CatalogError as error:
             heading = (
                 f"The curated catalog was not reloaded; the running one stays as it was. "
-                f"{len(error.issues)} problem(s) to fix in the files:"
+                f"{counted(len(error.issues), 'problem')} to fix in the files:"
             )
             await answer(interaction, catalog_ui.catalog_problems_text(heading, error.issues))
             return

@@ -23,6 +23,7 @@ from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_moderator, server_id
 from bot.interactions.views import PersistentView
 from bot.ui import catalog as catalog_ui
+from bot.ui.text import counted
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -112,7 +113,8 @@ async def check_import(
             parse_resources, [(file.filename, text)], known_ids=live.ids, concepts=live.concepts
         )
     except CatalogError as error:
-        heading = f"Nothing was imported: {file.filename} has {len(error.issues)} problem(s). Fix them and retry:"
+        problems, them = counted(len(error.issues), "problem"), "it" if len(error.issues) == 1 else "them"
+        heading = f"Nothing was imported: {file.filename} has {problems}. Fix {them} and retry:"
         await answer(interaction, catalog_ui.catalog_problems_text(heading, error.issues))
         return
     if not resources:
