@@ -89,6 +89,11 @@ class Progress(PillarsCog):
         where = contents.whereabouts(resource, entry.position) if entry.status is ReadingStatus.READING else None
         if where:
             text += f"\n↳ You are {where}."
+        if entry.reread_started_by_last_update:
+            text += (
+                f"\n🔁 You finished it before, so this starts re-read {entry.read_count}. "
+                "Your finish stays finished: it still counts in `/progress stats` and `/leaderboard`."
+            )
         if entry.status is ReadingStatus.FINISHED:
             text += "\nWell done! `/recommend` has what could come next."
         await interaction.response.send_message(limits.content(text), ephemeral=True)

@@ -26,6 +26,19 @@ class ShelfEntry:
     read_count: int  # read-throughs so far, this one included; a re-read makes it 2
     note: str | None
     updated_at: datetime
+    times_finished: int = 0  # read-throughs of it finished, this one included (`finished_resources`)
+    # What the update that returned this entry did, not where the member stands: equal entries ignore it.
+    new_read_through: bool = field(default=False, compare=False)
+
+    @property
+    def ever_finished(self) -> bool:
+        """Whether the member has finished it at least once: it counts as finished, even while re-read."""
+        return self.times_finished > 0
+
+    @property
+    def reread_started_by_last_update(self) -> bool:
+        """Whether the update that returned this entry started a re-read of a resource finished before."""
+        return self.new_read_through and self.read_count > 1
 
     @property
     def finished_by_last_update(self) -> bool:
@@ -56,16 +69,16 @@ class ProgressEvent:
 class ReadingStats:
     """A member's totals."""
 
-    want_to_read: int
+    want_to_read: int  # by the current read-through's status, as the shelves are
     reading: int
-    finished: int
+    finished: int  # resources finished at least once (`bot.store.progress.finished_resources`), re-reads too
     dropped: int
     rereads: int
     updates: int
     active_days: int
     current_streak: int  # consecutive days with an update, ending today or yesterday
     longest_streak: int
-    finished_this_year: int
+    finished_this_year: int  # resources with a finish this year, each once
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,20 @@ _CURRENT = (
 )
 
 
+def finished_resources(narrowed: str = "") -> str:
+    """What "finished" counts, the one definition every count uses (/progress stats and show, /leaderboard).
+
+    A member has finished a resource when one of their read-throughs of it is finished: a re-read does not take
+    the finish away, and a resource finished twice is one resource (finished twice: `times`). The SQL gives
+    (user_id, resource_id, times), read from the partial index on finished read-throughs; `narrowed` adds
+    conditions on the read-throughs that count (" AND user_id = ?").
+    """
+    return (
+        "SELECT user_id, resource_id, COUNT(*) AS times FROM read_throughs"
+        f" WHERE finished_at IS NOT NULL{narrowed} GROUP BY user_id, resource_id"
+    )
+
+
 def measure(resource: Resource) -> tuple[LengthUnit, int]:
     """The unit and end of a resource's positions; a percent resource runs 0–100 whatever its length says."""
     unit = resource.length.unit
@@ -89,7 +103,9 @@ class ReadThrough:
             note=row["note"],
         )
 
-    def shelf_entry(self, user_id: int, resource_id: str, updated_at: datetime) -> ShelfEntry:
+    def shelf_entry(
+        self, user_id: int, resource_id: str, updated_at: datetime, *, times_finished: int, new: bool = False
+    ) -> ShelfEntry:
         """This read-through as the member sees it on their shelf."""
         return ShelfEntry(
             user_id=user_id,
@@ -103,6 +119,8 @@ class ReadThrough:
             read_count=self.number,
             note=self.note,
             updated_at=updated_at,
+            times_finished=times_finished,
+            new_read_through=new,
         )
 
 
@@ -171,10 +189,12 @@ def plan_update(
 
 
 def _shelf_entry(row: sqlite3.Row, user_id: int) -> ShelfEntry:
-    """A read_throughs row as the member's shelf entry."""
+    """A read_throughs row, with the times its resource was finished, as the member's shelf entry."""
     updated_at = time_from_db(row["updated_at"])
     assert updated_at is not None
-    return ReadThrough.from_row(row).shelf_entry(user_id, row["resource_id"], updated_at)
+    return ReadThrough.from_row(row).shelf_entry(
+        user_id, row["resource_id"], updated_at, times_finished=row["times_finished"]
+    )
 
 
 def _event(row: sqlite3.Row) -> ProgressEvent:
@@ -349,12 +369,19 @@ class ProgressLog:
                 note=plan.note,
             )
             self._stage(session, user_id, resource.id, written)
-        return written.shelf_entry(user_id, resource.id, at)
+        # A new read-through starts only after a finished one (plan_update), so every earlier one is finished.
+        times_finished = plan.number - 1 + (plan.status is ReadingStatus.FINISHED)
+        return written.shelf_entry(user_id, resource.id, at, times_finished=times_finished, new=plan.new_read_through)
 
     async def shelf(self, user_id: int) -> list[ShelfEntry]:
         """The member's current read-through of each resource, most recently updated first."""
+        sql = (
+            f"SELECT c.*, COALESCE(f.times, 0) AS times_finished FROM ({_CURRENT}) AS c"
+            f" LEFT JOIN ({finished_resources(' AND user_id = ?')}) AS f USING (user_id, resource_id)"
+            " ORDER BY c.updated_at DESC, c.id DESC"
+        )
         async with self._db.read() as session:
-            rows = await session.fetchall(_CURRENT + " ORDER BY r.updated_at DESC, r.id DESC", (user_id,))
+            rows = await session.fetchall(sql, (user_id, user_id))
         return [_shelf_entry(row, user_id) for row in rows]
 
     async def statuses(self, user_id: int) -> dict[str, ReadingStatus]:
@@ -407,16 +434,19 @@ class ProgressLog:
             day_rows = await session.fetchall(
                 "SELECT DISTINCT substr(at, 1, 10) FROM progress_events WHERE user_id = ?", (user_id,)
             )
+            finished = await session.scalar(
+                f"SELECT COUNT(*) FROM ({finished_resources(' AND user_id = ?')})", (user_id,)
+            )
+            this_year = finished_resources(" AND user_id = ? AND finished_at >= ? AND finished_at < ?")
             finished_this_year = await session.scalar(
-                "SELECT COUNT(*) FROM read_throughs WHERE user_id = ? AND finished_at >= ? AND finished_at < ?",
-                (user_id, year_start, next_year),
+                f"SELECT COUNT(*) FROM ({this_year})", (user_id, year_start, next_year)
             )
         days = [date.fromisoformat(row[0]) for row in day_rows]
         current, longest = streaks(days, today)
         return ReadingStats(
             want_to_read=by_status.get(ReadingStatus.WANT_TO_READ.value, 0),
             reading=by_status.get(ReadingStatus.READING.value, 0),
-            finished=by_status.get(ReadingStatus.FINISHED.value, 0),
+            finished=finished,
             dropped=by_status.get(ReadingStatus.DROPPED.value, 0),
             rereads=rereads,
             updates=updates,
@@ -427,7 +457,7 @@ class ProgressLog:
         )
 
     async def leaderboard(self, user_ids: Collection[int] | None, *, limit: int) -> list[LeaderboardRow]:
-        """Members ranked by resources finished (a re-read counts once), then by updates logged.
+        """Members ranked by resources finished (`finished_resources`), then by updates logged.
 
         `user_ids` (a server's members) travels as one JSON parameter, so a server of any size is one query.
         """
@@ -437,8 +467,7 @@ class ProgressLog:
         members = "" if user_ids is None else " AND user_id IN (SELECT value FROM json_each(:members))"
         sql = (
             f"WITH updates AS (SELECT user_id, COUNT(*) AS n FROM progress_events WHERE 1{members} GROUP BY user_id),"
-            " finished AS (SELECT user_id, COUNT(DISTINCT resource_id) AS n FROM read_throughs"
-            f" WHERE finished_at IS NOT NULL{members} GROUP BY user_id)"
+            f" finished AS (SELECT user_id, COUNT(*) AS n FROM ({finished_resources(members)}) GROUP BY user_id)"
             " SELECT u.user_id, COALESCE(f.n, 0) AS finished, u.n AS updates FROM updates AS u"
             " LEFT JOIN finished AS f USING (user_id)"
             " ORDER BY finished DESC, updates DESC, u.user_id LIMIT :limit"

@@ -50,7 +50,8 @@ def entry_line(entry: ShelfEntry, title: str, *, icon: bool = True) -> str:
     if entry.status is ReadingStatus.READING:
         shown = entry.total and entry.unit is not LengthUnit.PERCENT
         where = f" ({entry.position or 0}/{entry.total} {entry.unit.value})" if shown else ""
-        return f"{mark}**{title}** — {progress_bar(entry.fraction)}{where}"
+        again = f" · re-read {entry.read_count}" if entry.read_count > 1 else ""
+        return f"{mark}**{title}** — {progress_bar(entry.fraction)}{where}{again}"
     if entry.status is ReadingStatus.FINISHED and entry.read_count > 1:
         return f"{mark}**{title}** (read {entry.read_count}×)"
     return f"{mark}**{title}**"
@@ -181,23 +182,43 @@ def shelf_embed(
     embed = discord.Embed(title=title, colour=COLOUR)
     order = (ReadingStatus.READING, ReadingStatus.WANT_TO_READ, ReadingStatus.FINISHED, ReadingStatus.DROPPED)
     for status in order:
-        on_shelf = [entry for entry in entries if entry.status is status]
+        # Finished is what the member ever finished, as /progress stats and /leaderboard count it: a resource
+        # being re-read sits on its current shelf too.
+        if status is ReadingStatus.FINISHED:
+            on_shelf = [entry for entry in entries if entry.ever_finished]
+        else:
+            on_shelf = [entry for entry in entries if entry.status is status]
         if not on_shelf:
             continue
         lines = []
         for entry in on_shelf:
-            line = entry_line(entry, titles.get(entry.resource_id, entry.resource_id), icon=False)
-            where = (whereabouts or {}).get(entry.resource_id)
-            if where and entry.status is ReadingStatus.READING:
-                line += f"\n  ↳ {where}"
-            if show_notes and entry.note:
-                line += f"\n  ✎ {limits.cut(entry.note, 200)}"
+            title_shown = titles.get(entry.resource_id, entry.resource_id)
+            if entry.status is status:
+                line = entry_line(entry, title_shown, icon=False)
+                where = (whereabouts or {}).get(entry.resource_id)
+                if where and entry.status is ReadingStatus.READING:
+                    line += f"\n  ↳ {where}"
+                if show_notes and entry.note:
+                    line += f"\n  ✎ {limits.cut(entry.note, 200)}"
+            else:
+                line = f"**{title_shown}** ({_finished_then(entry)})"
             lines.append(line)
         value = limits.cut("\n".join(lines), limits.EMBED_FIELD_VALUE)
         embed.add_field(name=f"{STATUS_ICONS[status]} {status.label.capitalize()} ({len(on_shelf)})", value=value)
     if not entries:
         embed.description = "Nothing on the shelf yet. `/recommend` finds something, `/progress log` records it."
     return limits.fit_embed(embed)
+
+
+def _finished_then(entry: ShelfEntry) -> str:
+    """How a resource finished before stands now: 're-reading now', 'finished 2×, re-read dropped'."""
+    times = "finished" if entry.times_finished == 1 else f"finished {entry.times_finished}×"
+    now = {
+        ReadingStatus.READING: "re-reading now",
+        ReadingStatus.WANT_TO_READ: "wanted again",
+        ReadingStatus.DROPPED: "re-read dropped",
+    }.get(entry.status, "")
+    return f"{times}, {now}" if now else times
 
 
 def history_embed(events: Sequence[ProgressEvent], titles: Mapping[str, str]) -> discord.Embed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.sandbox.harness import Reply
 from tests.catalog_files import IMPORT_YAML
 from tests.conftest import PillarsSandbox
-from tests.factories import LADR
+from tests.factories import ESSENCE, LADR
 
 MOMENTUM = "why-momentum-really-works"  # an interactive article measured in percent
 
@@ -68,3 +68,29 @@ async def test_an_import_counts_its_problems_and_its_resources_in_words(pillars:
     assert "(s)" not in refused.content
     names = [f["name"] for f in checked.embeds[0]["fields"]]
     assert names == ["➕ 1 to add", "✏️ 0 to update", "＝ 0 unchanged"], names
+
+
+async def test_finished_counts_the_same_everywhere_and_a_re_read_keeps_the_finish(pillars: PillarsSandbox) -> None:
+    await pillars.command("alice", "progress log", resource=LADR, status="finished")
+    await pillars.command("alice", "progress log", resource=ESSENCE, status="finished")
+
+    reread = await pillars.command("alice", "progress log", resource=LADR, position=10)
+    stats = await pillars.command("alice", "progress stats")
+    board = await pillars.command("alice", "leaderboard")
+    shelf = await pillars.command("alice", "progress show")
+
+    assert "re-read" in reread.content and "stays finished" in reread.content, reread.content
+    assert field(stats, "✅ Finished")[1] == "2 (2 this year)"
+    assert field(stats, "📖 Reading")[1] == "1"
+    assert "**Alice** — 2 finished" in board.text
+    name, finished = field(shelf, "✅ Finished")
+    assert name == "✅ Finished (2)"
+    assert "Linear Algebra Done Right" in finished and "Essence of Linear Algebra" in finished
+    assert "re-reading" in finished
+    assert field(shelf, "📖 Reading")[0] == "📖 Reading (1)"
+
+
+async def test_a_plain_update_of_a_resource_being_read_says_nothing_of_a_re_read(pillars: PillarsSandbox) -> None:
+    await pillars.command("alice", "progress log", resource=LADR, position=10)
+    logged = await pillars.command("alice", "progress log", resource=LADR, position=20)
+    assert "re-read" not in logged.content

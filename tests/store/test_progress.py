@@ -71,7 +71,9 @@ async def test_reading_a_finished_resource_again_is_a_new_read_through(store: St
     done = await store.log_progress(MEMBER, GUILD, ESSENCE, position=16, now=at(9))
     assert (done.status, done.read_count) == (ReadingStatus.FINISHED, 2)
     stats = await store.stats(MEMBER, today=date(2025, 3, 9))
-    assert (stats.finished, stats.rereads, stats.finished_this_year) == (1, 1, 2)
+    # Finished twice this year, and still one resource finished: a re-read counts once, this year as ever.
+    assert (stats.finished, stats.rereads, stats.finished_this_year) == (1, 1, 1)
+    assert (done.times_finished, again.times_finished) == (2, 1)
 
 
 async def test_a_note_alone_keeps_the_status_and_is_kept_until_replaced(store: Store) -> None:
