@@ -57,9 +57,9 @@ class TopicOption(app_commands.Transformer):
         return limits.choices(topic_choices(value))
 
 
-async def find_resource(interaction: discord.Interaction[PillarsBot], value: str) -> Resource:
-    """The live resource a value names: its id (from autocomplete) or a title typed in full."""
-    catalog = await catalog_of(interaction)
+def match_resource(catalog: Catalog, value: str) -> Resource | None:
+    """The resource of `catalog` a typed value names: its id (from autocomplete), its whole title, or the
+    beginning of one title only; None when it names none, InvalidInputError when it begins several titles."""
     value = value.strip()
     found = catalog.get(value)
     if found is not None:
@@ -77,8 +77,24 @@ async def find_resource(interaction: discord.Interaction[PillarsBot], value: str
         if starting:
             names = ", ".join(f"**{r.title}**" for r in starting[:5])
             raise InvalidInputError(f"'{limits.cut(value, 80)}' could be {names}. Pick one from the list as you type.")
-    # The store words the "not found" answer, with its own did-you-mean over ids and titles.
-    return await interaction.client.store.resource(interaction.guild_id, value)
+    return None
+
+
+async def retired_here(interaction: discord.Interaction[PillarsBot]) -> Catalog:
+    """The resources the member's server retired, as a catalog to match names against (none in a DM)."""
+    if interaction.guild_id is None:
+        return Catalog([])
+    return Catalog(await interaction.client.store.retired(interaction.guild_id))
+
+
+async def find_resource(interaction: discord.Interaction[PillarsBot], value: str) -> Resource:
+    """The live resource a value names (see `match_resource`); NotFoundError saying why otherwise."""
+    found = match_resource(await catalog_of(interaction), value)
+    if found is not None:
+        return found
+    retired = match_resource(await retired_here(interaction), value)
+    # The store words the "not found" answer: retired here, or unknown with its did-you-mean over ids and titles.
+    return await interaction.client.store.resource(interaction.guild_id, retired.id if retired else value.strip())
 
 
 async def resource_autocomplete(

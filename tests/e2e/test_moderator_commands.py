@@ -232,6 +232,26 @@ async def test_retire_hides_a_resource_keeps_progress_and_restore_brings_it_back
     assert actions[:2] == ["restore", "retire"]
 
 
+async def test_retiring_a_retired_resource_says_it_already_is_however_it_is_named(pillars: PillarsSandbox) -> None:
+    await pillars.command("admin", "catalog retire", resource="grokking-deep-learning")
+
+    for name in ("grokking-deep-learning", "Grokking Deep Learning", "grokking deep"):
+        again = await pillars.command("admin", "catalog retire", resource=name)
+        assert "**Grokking Deep Learning** is already retired on this server" in again.content, (name, again.content)
+        assert "did you mean" not in again.content and "/catalog restore" in again.content
+
+
+async def test_restore_takes_the_start_of_a_title_as_every_other_command_does(pillars: PillarsSandbox) -> None:
+    await pillars.command("admin", "catalog retire", resource="grokking-deep-learning")
+
+    restored = await pillars.command("admin", "catalog restore", resource="Grokking")
+
+    assert "Restored **Grokking Deep Learning**" in restored.content, restored.content
+    assert "grokking-deep-learning" in await pillars.bot.store.catalog_for(SANDBOX_GUILD_ID)
+    live = await pillars.command("admin", "catalog restore", resource="Linear Algebra Done Right")
+    assert "is not retired" in live.content, live.content
+
+
 async def test_a_retired_resource_the_server_added_is_hidden_but_members_shelves_still_name_it(
     pillars: PillarsSandbox,
 ) -> None:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.catalog.catalog import Catalog
 from bot.catalog.forms import ResourceForm, form_for
 from bot.catalog.loader import CatalogError, dump_resources, load_catalog
 from bot.catalog.matching import resource_choices
@@ -21,7 +20,14 @@ from bot.interactions.answers import answer
 from bot.interactions.checks import is_moderator_here, moderator_only, server_id, server_manager_only
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import MODERATOR, example
-from bot.interactions.options import ResourceArg
+from bot.interactions.options import (
+    ResourceArg,
+    catalog_of,
+    find_resource,
+    match_resource,
+    resource_autocomplete,
+    retired_here,
+)
 from bot.ui import catalog as catalog_ui
 from bot.ui import limits
 from bot.ui.text import counted
@@ -47,7 +53,7 @@ async def retired_autocomplete(
     """This server's retired resources matching what was typed; nothing for a member who is not a moderator."""
     if interaction.guild_id is None or not await is_moderator_here(interaction):
         return []
-    retired = Catalog(await interaction.client.store.retired(interaction.guild_id))
+    retired = await retired_here(interaction)
     found = resource_choices(retired, value) if value.strip() else list(retired)
     return limits.choices((f"{r.title} — {', '.join(r.authors)}", r.id) for r in found)
 
@@ -97,11 +103,20 @@ class CatalogAdmin(PillarsCog):
     @example("/catalog retire resource:Grokking Deep Learning")
     @catalog.command(name="retire", description="Hide a resource from this server; members' progress is kept")
     @app_commands.describe(resource="Start typing a title or an author")
+    @app_commands.autocomplete(resource=resource_autocomplete)
     @moderator_only()
-    async def retire(self, interaction: discord.Interaction[PillarsBot], resource: ResourceArg) -> None:
-        """Retire the resource and say what that means."""
+    async def retire(
+        self, interaction: discord.Interaction[PillarsBot], resource: app_commands.Range[str, 1, 200]
+    ) -> None:
+        """Retire the resource (named as every resource option is) and say what that means."""
         guild_id = server_id(interaction)
-        retired = await self.store.retire_resource(guild_id, interaction.user.id, resource.id)
+        already = match_resource(await retired_here(interaction), resource)
+        if already is not None and match_resource(await catalog_of(interaction), resource) is None:
+            raise ConflictError(
+                f"**{already.title}** is already retired on this server. `/catalog restore` brings it back."
+            )
+        chosen = await find_resource(interaction, resource)
+        retired = await self.store.retire_resource(guild_id, interaction.user.id, chosen.id)
         text = (
             f"🗄️ Retired **{retired.title}** (`{retired.id}`): it no longer appears in recommendations, paths or "
             "searches here. Members' progress on it is kept. `/catalog restore` brings it back."
@@ -116,13 +131,15 @@ class CatalogAdmin(PillarsCog):
     async def restore(
         self, interaction: discord.Interaction[PillarsBot], resource: app_commands.Range[str, 1, 200]
     ) -> None:
-        """Restore a retired resource, named by id (from autocomplete) or by its title."""
+        """Restore a retired resource, named as every resource option is (id, title, the start of one title)."""
         guild_id = server_id(interaction)
-        retired = await self.store.retired(guild_id)
-        typed = resource.strip().lower()
-        chosen = next((r for r in retired if typed in (r.id, r.title.lower())), None)
+        retired = await retired_here(interaction)
+        chosen = match_resource(retired, resource)
         if chosen is None:
-            names = ", ".join(f"`{r.id}`" for r in retired[:10]) or "none"
+            live = match_resource(await catalog_of(interaction), resource)
+            if live is not None:
+                raise ConflictError(f"**{live.title}** is not retired on this server: members already see it.")
+            names = ", ".join(f"`{r.id}`" for r in list(retired)[:10]) or "none"
             raise NotFoundError(limits.content(f"'{resource}' is not a retired resource here. Retired: {names}."))
         restored = await self.store.restore_resource(guild_id, interaction.user.id, chosen.id)
         text = f"♻️ Restored **{restored.title}** (`{restored.id}`): members see it again."
