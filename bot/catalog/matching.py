@@ -14,6 +14,7 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Resource
@@ -366,3 +367,36 @@ def search_resources(catalog: Catalog, text: str, limit: int = 10) -> list[Resou
         found = [item for item in found if item[0]]
     found.sort(key=lambda item: (-item[1], item[2]))
     return [resource for *_, resource in found[:limit]]
+
+
+# --- the same resource, named twice --------------------------------------------------------------------
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def comparable_title(title: str) -> str:
+    """A title as compared for sameness: case, apostrophes, punctuation and spacing do not count."""
+    return " ".join(_NOT_WORD.sub(" ", title.casefold().replace("'", "").replace("’", "")).split())
+
+
+def comparable_url(url: str) -> str:
+    """A web address as compared for sameness: http or https, 'www.', the host's case, a trailing slash and
+    a #fragment do not count."""
+    parts = urlsplit(url.strip())
+    try:
+        host = (parts.hostname or "").removeprefix("www.")
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a port that is not a number: compare the text as it is
+        return url.strip().casefold()
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{port}{parts.path.rstrip('/')}{query}"
+
+
+def names_the_same(title: str, url: str, other_title: str, other_url: str) -> bool:
+    """Whether two (title, web address) pairs name one resource: the same title or the same address."""
+    return comparable_title(title) == comparable_title(other_title) or comparable_url(url) == comparable_url(other_url)
+
+
+def same_resource(resources: Iterable[Resource], title: str, url: str) -> Resource | None:
+    """The resource with this title or this web address (`names_the_same`), or None."""
+    return next((r for r in resources if names_the_same(title, url, r.title, r.url)), None)

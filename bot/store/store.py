@@ -193,8 +193,13 @@ class Store:
     async def add_suggestion(
         self, guild_id: int, user_id: int, title: str, url: str, note: str | None = None
     ) -> Suggestion:
-        """Queue a member's suggestion; the URL must be http(s), title 1–200, note ≤ MAX_NOTE."""
-        return await self._suggestions.add(guild_id, user_id, title, url, note)
+        """Queue a member's suggestion; the URL must be http(s), title 1–200, note ≤ MAX_NOTE.
+
+        A resource the server already has (live or retired) or already waiting in its queue is refused,
+        naming it (ConflictError).
+        """
+        known, retired = await self._catalogs.catalog_for(guild_id), await self._catalogs.retired(guild_id)
+        return await self._suggestions.add(guild_id, user_id, title, url, note, known=known, retired=retired)
 
     async def suggestions(self, guild_id: int, *, pending_only: bool = True) -> list[Suggestion]:
         """The server's suggestions, oldest first."""

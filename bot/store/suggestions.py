@@ -7,10 +7,12 @@ rows of one table, so a member's data (export, deletion) and the queue hold them
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.catalog.matching import names_the_same, same_resource
 from bot.catalog.schema import Resource, check_web_url
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.store.audit import append_entry
@@ -77,14 +79,48 @@ class SuggestionQueue:
         self._db = db
 
     async def add(
-        self, guild_id: int, user_id: int, title: str, url: str, note: str | None, now: datetime | None = None
+        self,
+        guild_id: int,
+        user_id: int,
+        title: str,
+        url: str,
+        note: str | None,
+        *,
+        known: Iterable[Resource] = (),
+        retired: Iterable[Resource] = (),
+        now: datetime | None = None,
     ) -> Suggestion:
-        """Queue a suggestion after checking the link, the title and the note."""
+        """Queue a suggestion after checking the link, the title and the note.
+
+        ConflictError, naming what is already there, for a resource the server has (`known`, or `retired` by
+        it) or one already waiting in its queue: by the same title or the same address (`names_the_same`).
+        """
         note = clean_note(note)
         title = clean_title(title)
         url = check_url(url)
         at = as_utc(now)
+        there = same_resource(known, title, url)
+        if there is not None:
+            raise ConflictError(
+                f"**{there.title}** is already in this server's catalog: `/resource info resource:{there.id}` shows it."
+            )
+        gone = same_resource(retired, title, url)
+        if gone is not None:
+            raise ConflictError(
+                f"**{gone.title}** was in this server's catalog and a moderator retired it; "
+                "a moderator can bring it back with `/catalog restore`."
+            )
         async with self._db.transaction() as session:
+            waiting = await session.fetchall(
+                "SELECT id, title, url FROM suggestions WHERE guild_id = ? AND status = ? ORDER BY id",
+                (guild_id, SuggestionStatus.PENDING.value),
+            )
+            for row in waiting:
+                if names_the_same(title, url, row["title"], row["url"]):
+                    raise ConflictError(
+                        f"**{row['title']}** is already suggestion #{row['id']}, waiting for a moderator: "
+                        "no need to suggest it again."
+                    )
             suggestion_id = await session.insert(
                 "INSERT INTO suggestions (guild_id, user_id, title, url, note, status, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -274,16 +274,16 @@ async def test_a_member_suggestion_is_queued_approved_by_the_moderator_role_and_
     pillars: PillarsSandbox,
 ) -> None:
     suggested = await pillars.command(
-        "alice", "suggest", title="The Matrix Cookbook", url="https://www.math.uwaterloo.ca/~hwolkowi/matrixcookbook.pdf",
-        note="Every identity you need for backprop.",
+        "alice", "suggest", title="Spivak's Calculus", url="https://example.org/spivak",
+        note="Proofs from the start.",
     )  # fmt: skip
     private_and_quiet(suggested)
-    assert "Thanks" in suggested.content and "The Matrix Cookbook" in suggested.content
+    assert "Thanks" in suggested.content and "Spivak's Calculus" in suggested.content
 
     await make_mod_a_moderator(pillars)
     queue = await pillars.command("mod", "catalog suggestions")
     private_and_quiet(queue)
-    assert "The Matrix Cookbook" in queue.text and f"<@{user_id(pillars, 'alice')}>" in queue.text
+    assert "Spivak's Calculus" in queue.text and f"<@{user_id(pillars, 'alice')}>" in queue.text
     [pending] = await pillars.bot.store.suggestions(SANDBOX_GUILD_ID)
 
     approved = await pillars.click("mod", queue, f"Approve #{pending.id}")
@@ -295,7 +295,7 @@ async def test_a_member_suggestion_is_queued_approved_by_the_moderator_role_and_
     form = await pillars.click("mod", follow, "Add it to the catalog")
     assert form.modal is not None
     prefilled = {i.custom_id: i.value for i in form.modal.inputs}
-    assert prefilled["title"] == "The Matrix Cookbook" and prefilled["url"].startswith("https://www.math.uwaterloo")
+    assert prefilled["title"] == "Spivak's Calculus" and prefilled["url"] == "https://example.org/spivak"
 
     log = await pillars.command("mod", "catalog log")
     assert f"<@{user_id(pillars, 'mod')}> approved suggestion `{pending.id}`" in log.text
@@ -317,6 +317,37 @@ async def test_a_rejected_suggestion_leaves_the_queue_and_a_second_decision_is_r
     stale = await pillars.click("admin", older_queue, f"Approve #{pending.id}")
     assert stale.ephemeral and "already" in stale.content.lower()
     assert await snapshot(pillars) == audit
+
+
+async def test_suggesting_the_same_resource_twice_points_to_the_waiting_suggestion(pillars: PillarsSandbox) -> None:
+    first = await pillars.command("alice", "suggest", title="Spivak's Calculus", url="https://example.org/spivak")
+    assert "suggestion #1" in first.content
+
+    again = await pillars.command("bob", "suggest", title="spivak’s calculus", url="https://example.org/other")
+    same_link = await pillars.command("carol", "suggest", title="Calculus", url="http://www.example.org/spivak/")
+
+    for reply in (again, same_link):
+        assert "already suggestion #1" in reply.content and "waiting for a moderator" in reply.content, reply.content
+    assert [s.id for s in await pillars.bot.store.suggestions(SANDBOX_GUILD_ID)] == [1]
+
+
+async def test_suggesting_a_resource_already_in_the_catalog_points_to_it(pillars: PillarsSandbox) -> None:
+    # /help's own example: the book is in the catalog, under another address.
+    helps = await pillars.command("alice", "help")
+    assert "/suggest title:Mathematics for Machine Learning" in helps.text
+
+    by_title = await pillars.command(
+        "alice", "suggest", title="Mathematics for Machine Learning", url="https://mml-book.github.io/"
+    )
+    by_link = await pillars.command("bob", "suggest", title="Axler's book", url="https://linear.axler.net")
+
+    assert "**Mathematics for Machine Learning** is already in this server's catalog" in by_title.content
+    assert "`/resource info resource:mathematics-for-machine-learning`" in by_title.content, by_title.content
+    assert "**Linear Algebra Done Right (4th edition)** is already in this server's catalog" in by_link.content
+    await pillars.command("admin", "catalog retire", resource=LADR)
+    retired = await pillars.command("carol", "suggest", title="Axler", url="https://linear.axler.net/")
+    assert "a moderator retired it" in retired.content and "/catalog restore" in retired.content
+    assert await pillars.bot.store.suggestions(SANDBOX_GUILD_ID) == []
 
 
 async def test_suggest_refuses_a_link_that_is_not_a_web_address(pillars: PillarsSandbox) -> None:
@@ -542,7 +573,7 @@ async def test_a_member_is_refused_every_moderator_button_and_nothing_changes(pi
 
 async def test_every_answer_fits_discord(pillars: PillarsSandbox) -> None:
     for n in range(12):
-        title, url = f"Book {n} " + "x" * 180, "https://example.org/" + "y" * 400
+        title, url = f"Book {n} " + "x" * 180, f"https://example.org/{n}/" + "y" * 400
         await pillars.command("alice", "suggest", title=title, url=url, note="z" * 500)
         pillars.bot.write_limiter.reset(user_id(pillars, "alice"))
     queue = await pillars.command("admin", "catalog suggestions")

@@ -56,8 +56,8 @@ def refused(reply: Reply, words: str) -> None:
 async def moderator_scene(sandbox: Sandbox) -> dict[str, Reply]:
     """A server where the admin retired a resource, approved one suggestion, queued another, checked an import."""
     await sandbox.command("admin", "catalog retire", resource=RETIRED)
-    for title in ("Mathematics for Machine Learning", "Deep Learning"):
-        await sandbox.command("bob", "suggest", title=title, url="https://example.org/book")
+    for title in ("Study Notes One", "Study Notes Two"):  # neither in the catalog nor suggested before
+        await sandbox.command("bob", "suggest", title=title, url=f"https://example.org/{title.split()[-1].lower()}")
     card = await sandbox.command("bob", "resource info", resource=LADR)  # and reports a dead link: #3
     asked = await sandbox.click("bob", card, "Report a problem")
     await sandbox.submit_modal("bob", await sandbox.click("bob", asked, "The link is dead"), {})
