@@ -117,7 +117,10 @@ class Progress(PillarsCog):
             where = contents.whereabouts(resource, entry.position) if resource is not None else None
             if where:
                 whereabouts[entry.resource_id] = where
-        embed = embeds.shelf_embed(title, entries, titles, show_notes=own, whereabouts=whereabouts)
+        someone_else = None if own else owner.display_name
+        embed = embeds.shelf_embed(
+            title, entries, titles, show_notes=own, whereabouts=whereabouts, someone_else=someone_else
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @example("/progress history")

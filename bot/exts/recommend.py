@@ -5,10 +5,13 @@ restart and for anyone who sees a shared message. Under each pick, Start reading
 (`bot.ui.resource_card`); under the page:
 
 - `pillars:more:<query>:<member id>:<offset>`: the next picks of the same question, for the same member.
+- `pillars:back:<query>:<member id>:<offset>`: the picks before, the same way.
 - `pillars:share:<query>:<member id>:<offset>`: post this page publicly in the channel.
 
 `<query>` is the options in a few characters (`encode_query`); a question asked in the member's own words
 does not fit a custom_id's 100 characters, so `.t` at its end says the text is in the message's footer.
+
+A member's own private page offers no Start reading on what they are reading already.
 """
 
 from __future__ import annotations
@@ -128,6 +131,7 @@ class Page:
 
     embed: discord.Embed
     view: discord.ui.View
+    shown: str  # which picks of how many: '4–6 of 18'
 
 
 async def history_of(interaction: discord.Interaction[PillarsBot], user_id: int) -> dict[str, ReadingStatus]:
@@ -171,17 +175,23 @@ async def recommendation_page(
         asked=query.text.strip() or None,
     )
     encoded = query_key(query)
-    rows = [
-        [StartReadingButton.rendered(pick.resource.id, pick.resource.title), DetailsButton.rendered(pick.resource.id)]
-        for pick in answer.picks
-    ]
+    # On the member's own private page, what they are reading needs no Start reading; a page anyone may see
+    # (shared, or for someone else) keeps every button, since the presser is whoever presses.
+    reading = set() if someone_else or not shareable else {r for r, s in history.items() if s is ReadingStatus.READING}
+    rows = []
+    for pick in answer.picks:
+        resource = pick.resource
+        start = [] if resource.id in reading else [StartReadingButton.rendered(resource.id, resource.title)]
+        rows.append([*start, DetailsButton.rendered(resource.id)])
     last_row = []
+    if offset > 0:
+        last_row.append(PreviousButton.rendered(encoded, target.id, max(0, offset - PAGE_SIZE)))
     if offset + len(answer.picks) < answer.total:
         last_row.append(MoreButton.rendered(encoded, target.id, offset + len(answer.picks)))
     if shareable:
         last_row.append(ShareButton.rendered(encoded, target.id, offset))
     view = RenderedView([*rows, last_row])
-    return Page(embed, view)
+    return Page(embed, view, f"{embeds.shown_range(offset, len(answer.picks))} of {answer.total}")
 
 
 async def member_named(interaction: discord.Interaction[PillarsBot], user_id: int) -> discord.abc.User:
@@ -235,6 +245,13 @@ class MoreButton(_PageButton, template=rf"pillars:more:{_PAGE_ARGUMENTS}"):
             await interaction.response.send_message(embed=page.embed, view=page.view, ephemeral=True)
 
 
+class PreviousButton(MoreButton, template=rf"pillars:back:{_PAGE_ARGUMENTS}"):
+    """The picks before this page, of the same question, for the same member (as More picks, backwards)."""
+
+    ACTION = "back"
+    LOOK = Look("Previous picks", discord.ButtonStyle.secondary, "⬅️")
+
+
 class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
     """Post this page of picks publicly in the channel, naming who shared it (no ping)."""
 
@@ -242,19 +259,16 @@ class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
     LOOK = Look("Share", discord.ButtonStyle.secondary, "📣")
 
     async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
-        """Mark the private answer shared, and post the same page in the channel."""
+        """Post this page in the channel, and say which picks went out; the private answer keeps its page."""
         target = await member_named(interaction, self.user_id)
         sharer = interaction.user.display_name
         title = f"Picks for {target.display_name}" if target.id != interaction.user.id else f"Picks for {sharer}"
-        page = await recommendation_page(
-            interaction,
-            query_of(self.query, interaction.message),
-            target,
-            offset=self.offset,
-            shareable=False,
-            title=title,
+        query = query_of(self.query, interaction.message)
+        page = await recommendation_page(interaction, query, target, offset=self.offset, shareable=False, title=title)
+        private = await recommendation_page(interaction, query, target, offset=self.offset)
+        await interaction.response.edit_message(
+            content=f"📣 Shared picks {page.shown} in the channel.", embed=private.embed, view=private.view
         )
-        await interaction.response.edit_message(content="📣 Shared in the channel.", view=None)
         await interaction.followup.send(
             content=limits.content(f"Shared by {sharer}"),
             embed=page.embed,
@@ -342,5 +356,5 @@ class Recommend(PillarsCog):
 
 async def setup(bot: PillarsBot) -> None:
     """Load the cog and register the persistent buttons."""
-    bot.add_dynamic_items(*resource_card.BUTTONS, MoreButton, ShareButton)
+    bot.add_dynamic_items(*resource_card.BUTTONS, MoreButton, PreviousButton, ShareButton)
     await bot.add_cog(Recommend(bot))

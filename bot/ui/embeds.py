@@ -176,9 +176,13 @@ def shelf_embed(
     *,
     show_notes: bool,
     whereabouts: Mapping[str, str] | None = None,
+    someone_else: str | None = None,
 ) -> discord.Embed:
     """A member's shelves, reading first, each with its progress (and the section it is in, from `whereabouts`);
-    notes only for the member themself."""
+    notes only for the member themself.
+
+    `someone_else` is the name of the member whose shelf it is, when another member is looking at it.
+    """
     embed = discord.Embed(title=title, colour=COLOUR)
     order = (ReadingStatus.READING, ReadingStatus.WANT_TO_READ, ReadingStatus.FINISHED, ReadingStatus.DROPPED)
     for status in order:
@@ -205,7 +209,9 @@ def shelf_embed(
             lines.append(line)
         value = limits.cut("\n".join(lines), limits.EMBED_FIELD_VALUE)
         embed.add_field(name=f"{STATUS_ICONS[status]} {status.label.capitalize()} ({len(on_shelf)})", value=value)
-    if not entries:
+    if not entries and someone_else:
+        embed.description = f"{limits.cut(someone_else, 64)} has nothing on their shelf yet."
+    elif not entries:
         embed.description = "Nothing on the shelf yet. `/recommend` finds something, `/progress log` records it."
     return limits.fit_embed(embed)
 

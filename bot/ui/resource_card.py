@@ -39,22 +39,27 @@ async def card_embed(
     return embeds.resource_embed(resource, entry=entry, builds_on=builds_on, concepts=concepts)
 
 
-def card_buttons(interaction: discord.Interaction[PillarsBot], resource: Resource) -> list[PersistentButton]:
-    """Start reading; in a server, Report a problem too (a report goes to that server's moderators)."""
-    buttons: list[PersistentButton] = [StartReadingButton(resource.id, resource.title)]
+def card_buttons(
+    interaction: discord.Interaction[PillarsBot], resource: Resource, *, reading: bool = False
+) -> list[PersistentButton]:
+    """Start reading (unless the member is reading it); in a server, Report a problem too (a report goes to that
+    server's moderators)."""
+    buttons: list[PersistentButton] = [] if reading else [StartReadingButton(resource.id, resource.title)]
     if interaction.guild_id is not None:
         buttons.append(ReportProblemButton(resource.id))
     return buttons
 
 
 async def send_resource_card(interaction: discord.Interaction[PillarsBot], resource: Resource) -> None:
-    """Answer privately with everything about the resource, the member's progress on it, and Start reading."""
+    """Answer privately with everything about the resource, the member's progress on it, and Start reading
+    unless they are reading it already."""
     entry = next(
         (e for e in await interaction.client.store.shelf(interaction.user.id) if e.resource_id == resource.id), None
     )
+    reading = entry is not None and entry.status is ReadingStatus.READING
     await interaction.response.send_message(
         embed=await card_embed(interaction, resource, entry=entry),
-        view=PersistentView(*card_buttons(interaction, resource)),
+        view=PersistentView(*card_buttons(interaction, resource, reading=reading)),
         ephemeral=True,
     )
 

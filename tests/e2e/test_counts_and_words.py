@@ -94,3 +94,11 @@ async def test_a_plain_update_of_a_resource_being_read_says_nothing_of_a_re_read
     await pillars.command("alice", "progress log", resource=LADR, position=10)
     logged = await pillars.command("alice", "progress log", resource=LADR, position=20)
     assert "re-read" not in logged.content
+
+
+async def test_an_empty_shelf_of_someone_else_is_worded_for_the_one_looking(pillars: PillarsSandbox) -> None:
+    carols = await pillars.command("alice", "progress show", member="carol")
+    own = await pillars.command("carol", "progress show")
+
+    assert carols.embeds[0]["description"] == "Carol has nothing on their shelf yet."
+    assert "/recommend" in own.embeds[0]["description"]  # the advice is for carol herself

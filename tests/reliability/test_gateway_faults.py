@@ -75,7 +75,7 @@ async def test_a_rate_limited_follow_up_arrives_late_and_once(pillars: Sandbox) 
     shared = await pillars.click("alice", picks, "Share")  # edits the private answer, then a public follow-up
 
     assert time.monotonic() - started >= 0.4
-    assert shared.content == "📣 Shared in the channel."
+    assert shared.content == "📣 Shared picks 1–3 of 18 in the channel."
     assert [f.content for f in shared.followups] == ["Shared by Alice"]
     assert emulator.counters["followups"] == 1 and emulator.counters["rate_limited"] == 1
     public = [m for m in emulator.messages.values() if m["content"] == "Shared by Alice"]
