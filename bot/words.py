@@ -11,7 +11,7 @@ _IRREGULAR = {"series": "series", "percent": "percent", "person": "people", "chi
 _VOWELS = "aeiou"
 
 
-def plural(noun: str) -> str:
+def plural_of(noun: str) -> str:
     """'books', 'video series', 'entries', 'matches': the plural of a noun, or of a phrase's last word."""
     head, space, last = noun.rpartition(" ")
     if last in _IRREGULAR:
@@ -23,6 +23,6 @@ def plural(noun: str) -> str:
     return noun + "s"
 
 
-def counted(count: int, singular: str, plural_form: str | None = None) -> str:
+def counted(count: int, singular: str, plural: str | None = None) -> str:
     """'1 day', '3 days', '2 video series': the count with its noun in the number it takes."""
-    return f"{count:,} {singular if count == 1 else (plural_form or plural(singular))}"
+    return f"{count:,} {singular if count == 1 else (plural or plural_of(singular))}"

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.catalog.vocabulary import Kind, LengthUnit
-from bot.words import counted, plural
+from bot.words import counted, plural_of
 
 
 @pytest.mark.parametrize(
@@ -20,13 +20,13 @@ from bot.words import counted, plural
     ],
 )
 def test_plural_words(noun: str, expected: str) -> None:
-    assert plural(noun) == expected
+    assert plural_of(noun) == expected
 
 
 def test_every_kind_and_unit_has_a_plural_a_person_would_write() -> None:
-    plurals = {kind: plural(kind.label) for kind in Kind}
+    plurals = {kind: plural_of(kind.label) for kind in Kind}
     assert plurals[Kind.VIDEO_SERIES] == "video series" and plurals[Kind.BOOK] == "books"
-    assert all(plural(unit.singular) == unit.value for unit in LengthUnit)
+    assert all(plural_of(unit.singular) == unit.value for unit in LengthUnit)
 
 
 def test_counts_take_the_noun_in_the_number_they_need() -> None:

@@ -5,9 +5,9 @@ Counts and plurals are `bot.words` (the core counts too); they are named here as
 
 from __future__ import annotations
 
-from bot.words import counted, plural
+from bot.words import counted, plural_of
 
-__all__ = ["counted", "masked_link", "plural"]
+__all__ = ["counted", "masked_link", "plural_of"]
 
 
 def masked_link(text: str, url: str) -> str:
