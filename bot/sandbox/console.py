@@ -1,36 +1,64 @@
 """`python -m bot sandbox`: try the bot against the local emulator, typing actions or running a script.
 
-One action per line; `#` starts a comment, blank lines are skipped:
-
-    as alice: /recommend topic: linear algebra
-    as alice: /progress log resource: linear-algebra-done-right status: reading position: 40
-    click "Start reading"                      (a button of the last reply, by label or number: click 1)
-    as mod: modal title: Axler | url: https://linear.axler.net   (submit the last modal)
-    as bob: autocomplete /progress log resource: lin              (the choices for the last option)
-    as alice: message Quote message | text: how do I learn linear algebra? | author: bob
-    as carol: select level | Advanced                             (a select menu of the last reply)
-
-Option names come from the commands the bot synced, so values may contain spaces.
+One action per line, as `HELP` shows (the console prints it for `help`); `#` starts a comment, blank lines
+are skipped. Each answer is numbered (#1, #2…) so a later line can click a button of it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
 import shlex
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+import threading
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from bot.sandbox.harness import Button, Reply, Sandbox, SandboxError, Select, sandbox_settings
+from bot.sandbox.world import World
 
-VERBS = ("click", "modal", "autocomplete", "message", "select", "say")
-HELP = __doc__.split("\n\n", 1)[1] if __doc__ else ""
+VERBS = ("click", "modal", "autocomplete", "message", "select", "say", "show", "save")
+ATTACHMENT = 11  # the option type of a file
+
+# (an action, what it does): `help` prints them, and each is a line the console runs as it stands.
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("as alice: /recommend topic: linear algebra background: software engineer", ""),
+    ("click 1", "a button of the latest answer you can see, by number or label"),
+    ('click "Details" on #1', "a button of an earlier answer, named by its number"),
+    ("as alice: /progress log resource: Linear Algebra Done Right status: reading position: 40", ""),
+    ("as bob: autocomplete /progress log resource: linear", "what the bot suggests as the last option is typed"),
+    ("as bob: autocomplete /recommend level:", "an option with fixed choices lists them"),
+    ("as mod: /catalog add", "opens the form: mod holds the Moderator role, which this server has configured"),
+    (
+        "modal title: My Study Notes | url: https://example.org/notes | authors: Alice Example"
+        " | facts: linear algebra · beginner · article · free · 12 pages | text: What it covers.\\n\\nWhy it is here.",
+        "",
+    ),
+    ("as carol: message Recommend resources | text: how do I learn probability? | author: bob", ""),
+    ("as alice: /mydata export", ""),
+    ("show", "print the latest answer's attached files"),
+    ("save", "write them into this folder; save to FOLDER writes them there"),
+)
+HELP = "\n".join(
+    [
+        "One action per line; each answer is numbered (#1, #2…) for a later click:",
+        "",
+        *(f"    {action}" + (f"  ({what})" if what else "") for action, what in EXAMPLES),
+        "",
+        "A form's inputs are 'name: value', separated by ' | '; write \\n where Enter would start a new line",
+        "(\\n\\n for a blank one). An attachment option takes a file on this computer:",
+        "/catalog import file: my-resources.yaml. Option values may contain spaces. 'select MENU | VALUE' picks",
+        "in a select menu, 'say TEXT' writes a plain message. Up and Down recall earlier lines; Ctrl-C or 'quit'",
+        "leaves.",
+    ]
+)
 
 
 class ScriptError(Exception):
@@ -138,8 +166,80 @@ def _unquote(text: str) -> str:
     return text
 
 
-def reply_record(user: str, command: str, reply: Reply | None, error: str | None = None) -> dict[str, Any]:
-    """One line of --json output."""
+def command_options(text: str, synced: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """name → definition of the options of the command a line names (its subcommand's, for a group)."""
+    words = text.split()
+    node = next((c for c in synced if words and c["name"] == words[0] and c.get("type", 1) == 1), None)
+    for word in words[1:]:
+        if node is None:
+            break
+        subs = {o["name"]: o for o in node.get("options") or [] if o.get("type") in (1, 2)}
+        if not subs:
+            break
+        node = subs.get(word)
+    return {o["name"]: o for o in (node or {}).get("options") or [] if o.get("type") not in (1, 2)}
+
+
+# --- showing what Discord shows -----------------------------------------------------------------------
+
+_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+_FORMATS = {
+    "t": "%-I:%M %p",
+    "T": "%-I:%M:%S %p",
+    "d": "%m/%d/%Y",
+    "D": "%B %-d, %Y",
+    "f": "%B %-d, %Y %-I:%M %p",
+    "F": "%A, %B %-d, %Y %-I:%M %p",
+}
+
+
+def relative_time(moment: datetime, now: datetime) -> str:
+    """'just now', '5 minutes ago', 'in 2 days': a moment as Discord's <t:…:R> shows it."""
+    seconds = (moment - now).total_seconds()
+    amount = abs(seconds)
+    if amount < 45:
+        return "just now" if seconds <= 0 else "in a few seconds"
+    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if amount >= size * 0.9 or unit == "minute":
+            count = max(1, round(amount / size))
+            span = f"{count} {unit}{'' if count == 1 else 's'}"
+            return f"{span} ago" if seconds < 0 else f"in {span}"
+    return "just now"  # not reached: minutes catch the rest
+
+
+def as_discord_shows(text: str, world: World, now: datetime | None = None) -> str:
+    """Mentions and timestamps as a member sees them: '@Alice', '#study', '@Moderator', '5 minutes ago'."""
+    now = now or datetime.now(UTC)
+
+    def mention(match: re.Match[str]) -> str:
+        kind, number = match[1], int(match[2])
+        if kind == "#":
+            channel = world.channels.get(number)
+            return f"#{channel.name}" if channel else "#unknown-channel"
+        if kind == "@&":
+            role = world.roles.get(number)
+            return f"@{role.name}" if role else "@unknown-role"
+        try:
+            user = world.user(number)
+        except KeyError:
+            return "@unknown-user"
+        return f"@{user.payload().get('global_name') or user.name}"
+
+    def timestamp(match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match[1]), UTC)
+        style = match[2] or "f"
+        if style == "R":
+            return relative_time(moment, now)
+        return moment.strftime(_FORMATS[style]) + " UTC"
+
+    return _TIMESTAMP.sub(timestamp, _MENTION.sub(mention, text))
+
+
+def reply_record(
+    user: str, command: str, reply: Reply | None, error: str | None = None, *, number: int | None = None
+) -> dict[str, Any]:
+    """One line of --json output (raw, as the bot sent it); `number` is the answer's # for a later click."""
     record: dict[str, Any] = {
         "user": user,
         "command": command,
@@ -149,6 +249,8 @@ def reply_record(user: str, command: str, reply: Reply | None, error: str | None
         "components": [[asdict(c) for c in row] for row in reply.components] if reply else [],
         "error": error,
     }
+    if number is not None:
+        record["number"] = number
     if reply is not None:
         record["kind"] = reply.kind
         record["files"] = sorted(reply.files)
@@ -160,27 +262,44 @@ def reply_record(user: str, command: str, reply: Reply | None, error: str | None
     return record
 
 
-def render(user: str, command: str, reply: Reply) -> str:
-    """A reply as readable text: who, what, public or not, content, embeds, buttons numbered."""
+def render(user: str, command: str, reply: Reply, *, number: int | None = None, world: World | None = None) -> str:
+    """A reply as readable text: its number, who, what, public or not, content, embeds, buttons numbered.
+
+    Buttons are numbered across the reply and its follow-ups, as `click N` counts them.
+    """
     if reply.kind == "modal" and reply.modal is not None:
         lines = [f"{user} › {command}  → modal {reply.modal.title!r}"]
-        lines += [f"  {i.label} ({i.custom_id}){'' if i.required else ', optional'}" for i in reply.modal.inputs]
+        for text_input in reply.modal.inputs:
+            shape = "several lines" if text_input.style == 2 else "one line"
+            limit = f", at most {text_input.max_length:,} characters" if text_input.max_length else ""
+            required = "" if text_input.required else ", optional"
+            lines.append(f"  {text_input.label} ({text_input.custom_id}): {shape}{limit}{required}")
+            if text_input.value:
+                lines.append(f"    now: {text_input.value.replace(chr(10), chr(92) + 'n')}")
+            elif text_input.placeholder:
+                lines.append(f"    e.g. {text_input.placeholder.replace(chr(10), chr(92) + 'n')}")
+        if any(i.style == 2 for i in reply.modal.inputs):
+            lines.append("  (in a 'several lines' input write \\n for a new line, \\n\\n for a blank one)")
         return "\n".join(lines)
     if reply.kind == "choices":
-        lines = [f"{user} › {command}  → {len(reply.choices)} choices"]
+        lines = [f"{user} › {command}  → {len(reply.choices)} choice{'' if len(reply.choices) == 1 else 's'}"]
         lines += [f"  {name}  = {value!r}" for name, value in reply.choices]
         return "\n".join(lines)
     seen = "only " + user if reply.ephemeral else "public"
-    lines = [f"{user} › {command}  ({seen}{', updated' if reply.kind == 'update' else ''})"]
-    lines += _message_lines(reply)
+    prefix = f"#{number} " if number is not None else ""
+    lines = [f"{prefix}{user} › {command}  ({seen}{', updated' if reply.kind == 'update' else ''})"]
+    counter = iter(range(1, 10_000))
+    lines += _message_lines(reply, counter)
     for followup in reply.followups:
         lines.append(f"  + follow-up ({'only ' + user if followup.ephemeral else 'public'})")
-        lines += ["  " + line for line in _message_lines(followup)]
-    return "\n".join(lines)
+        lines += ["  " + line for line in _message_lines(followup, counter)]
+    text = "\n".join(lines)
+    return as_discord_shows(text, world) if world is not None else text
 
 
-def _message_lines(reply: Reply) -> list[str]:
-    """Content, embeds, files and components of one message, indented."""
+def _message_lines(reply: Reply, counter: Iterable[int]) -> list[str]:
+    """Content, embeds, files and components of one message, indented; buttons take numbers from `counter`."""
+    numbers = iter(counter)
     lines = [f"  {line}" for line in reply.content.splitlines()]
     for embed in reply.embeds:
         title = embed.get("title") or ""
@@ -193,16 +312,14 @@ def _message_lines(reply: Reply) -> list[str]:
         if (embed.get("footer") or {}).get("text"):
             lines.append(f"  └ {embed['footer']['text']}")
     for name, data in reply.files.items():
-        lines.append(f"  📎 {name} ({len(data)} bytes)")
-    number = 0
+        lines.append(f"  📎 {name} ({len(data):,} bytes): 'show' prints it, 'save' writes it here")
     for row in reply.components:
         cells = []
         for component in row:
             if isinstance(component, Button):
-                number += 1
                 label = component.label or component.emoji or component.custom_id
                 extra = f" <{component.url}>" if component.url else ""
-                cells.append(f"[{number}] {label}{extra}{' (disabled)' if component.disabled else ''}")
+                cells.append(f"[{next(numbers)}] {label}{extra}{' (disabled)' if component.disabled else ''}")
             elif isinstance(component, Select):
                 options = ", ".join(label for label, _ in component.options)
                 cells.append(f"[select {component.placeholder or component.custom_id}: {options}]")
@@ -211,15 +328,31 @@ def _message_lines(reply: Reply) -> list[str]:
     return lines
 
 
+# --- the console ----------------------------------------------------------------------------------------
+
+_CLICK_ON = re.compile(r"^(?P<button>.*?)\s+on\s+#(?P<number>\d+)\s*$")
+_SAVE_TO = re.compile(r"^(?:#(?P<number>\d+))?\s*(?:to\s+(?P<folder>.+))?$")
+
+
+@dataclass
+class Answer:
+    """An answer the console printed, by number: who asked, and its messages (the reply and its follow-ups)."""
+
+    number: int
+    user: str
+    reply: Reply
+    message_ids: list[int] = field(default_factory=list)
+
+
 class Console:
-    """Runs actions against a sandbox, remembering the last user, reply and modal."""
+    """Runs actions against a sandbox, remembering who acts, the numbered answers and the open modal."""
 
     def __init__(self, sandbox: Sandbox, *, as_json: bool, out: TextIO) -> None:
         self.sandbox = sandbox
         self.as_json = as_json
         self.out = out
         self.user = "alice"
-        self.last_reply: Reply | None = None
+        self.answers: list[Answer] = []
         self.last_modal: Reply | None = None
         self.errors = 0
 
@@ -233,22 +366,32 @@ class Console:
         if action is None:
             return
         user = action.user or self.user
-        self.user = user
         shown = f"/{action.text}" if action.verb == "command" else f"{action.verb} {action.text}".strip()
         try:
-            reply = await self._run(user, action)
+            self.sandbox.world.user(user)
+        except KeyError as error:  # an unknown member: who acts stays who it was
+            self._print_error(user, shown, error.args[0])
+            return
+        self.user = user
+        try:
+            reply, shown = await self._run(user, action, shown)
         except (ScriptError, SandboxError, KeyError) as error:
             message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
             self._print_error(user, shown, message)
             return
+        if reply is None:
+            return
+        number = None
         if reply.kind == "modal":
             self.last_modal = reply
-        elif reply.kind != "choices":
-            self.last_reply = reply
+        elif reply.kind in ("message", "update") and reply.message_id is not None:
+            number = len(self.answers) + 1
+            ids = [reply.message_id, *(f.message_id for f in reply.followups if f.message_id is not None)]
+            self.answers.append(Answer(number, user, reply, ids))
         if self.as_json:
-            print(json.dumps(reply_record(user, shown, reply), ensure_ascii=False), file=self.out)
+            print(json.dumps(reply_record(user, shown, reply, number=number), ensure_ascii=False), file=self.out)
         else:
-            print(render(user, shown, reply), file=self.out)
+            print(render(user, shown, reply, number=number, world=self.sandbox.world), file=self.out)
 
     def _print_error(self, user: str, command: str, message: str) -> None:
         """An error line, as text or JSON."""
@@ -258,12 +401,17 @@ class Console:
         else:
             print(f"{user} › {command}\n  ✗ {message}", file=self.out)
 
-    async def _run(self, user: str, action: Action) -> Reply:
-        """Do one action through the harness."""
+    async def _run(self, user: str, action: Action, shown: str) -> tuple[Reply | None, str]:
+        """Do one action through the harness: the reply (None when only the console answered) and its heading."""
         sandbox = self.sandbox
         if action.verb == "command":
             path, options = split_command(action.text, sandbox.synced_commands)
-            return await sandbox.command(user, path, **options)
+            kinds = command_options(path, sandbox.synced_commands)
+            typed: dict[str, Any] = dict(options)
+            for name, value in options.items():
+                if kinds.get(name, {}).get("type") == ATTACHMENT:
+                    typed[name] = _local_file(value)
+            return await sandbox.command(user, path, **typed), shown
         if action.verb == "autocomplete":
             path, options = split_command(action.text.lstrip("/"), sandbox.synced_commands)
             if not options:
@@ -271,46 +419,135 @@ class Console:
             focused = list(options)[-1]
             value = options.pop(focused)
             choices = await sandbox.autocomplete(user, path, focused=focused, value=value, **options)
-            return Reply(kind="choices", choices=choices)
+            return Reply(kind="choices", choices=choices), shown
         if action.verb == "click":
-            last = self._last_reply()
-            target = _unquote(action.text)
-            if target.isdigit() and 1 <= int(target) <= len(last.buttons):
-                button = last.buttons[int(target) - 1]
-                target = button.custom_id or button.label or target
-            # The button may be on a follow-up rather than on the reply itself.
-            for message in (last, *last.followups):
-                if any(target in (b.label, b.custom_id) for b in message.buttons):
-                    return await sandbox.click(user, message, target)
-            return await sandbox.click(user, last, target)
+            answer, target = self._click_target(user, action.text)
+            message, button = self._button_on(user, answer, target)
+            reply = await sandbox.click(user, message, button)
+            return reply, f"click {action.text.split(' on #')[0].strip()} on #{answer.number}"
         if action.verb == "select":
             menu, _, values = action.text.partition(" | ")
-            return await sandbox.select(
-                user, self._last_reply(), _unquote(menu), [v.strip() for v in values.split(",") if v.strip()]
+            answer = self._latest_for(user, lambda m: any(isinstance(c, Select) for row in m.components for c in row))
+            return (
+                await sandbox.select(
+                    user,
+                    self._messages(user, answer)[0],
+                    _unquote(menu),
+                    [v.strip() for v in values.split(",") if v.strip()],
+                ),  # fmt: skip
+                shown,
             )
         if action.verb == "modal":
             if self.last_modal is None:
                 raise ScriptError("No modal is open: run a command that opens one first.")
-            return await sandbox.submit_modal(user, self.last_modal, split_pairs(action.text))
+            return await sandbox.submit_modal(user, self.last_modal, split_pairs(action.text)), shown
         if action.verb == "message":
             name, _, rest = action.text.partition(" | ")
             parts = split_pairs(rest)
             unknown = set(parts) - {"text", "author"}
             if "text" not in parts or unknown:
                 raise ScriptError("Write: message COMMAND NAME | text: the message | author: bob")
-            return await sandbox.message_command(
+            reply = await sandbox.message_command(
                 user, _unquote(name), message_text=parts["text"], author=parts.get("author", "bob")
             )
+            return reply, shown
         if action.verb == "say":
             said = await sandbox.say(user, action.text)
-            return Reply(kind="message", content=said["content"], message_id=int(said["id"]))
+            return Reply(kind="message", content=said["content"], message_id=int(said["id"])), shown
+        if action.verb in ("show", "save"):
+            self._files(user, action.verb, action.text)
+            return None, shown
         raise ScriptError(f"Unknown action {action.verb!r}.")
 
-    def _last_reply(self) -> Reply:
-        """The reply a click or select applies to."""
-        if self.last_reply is None:
-            raise ScriptError("Nothing to click yet: run a command first.")
-        return self.last_reply
+    # -- which answer, which message, which button -----------------------------------------------------------
+
+    def _messages(self, user: str, answer: Answer) -> list[Reply]:
+        """The answer's messages as they are now, those `user` can see: public ones, and private ones to them."""
+        shown = []
+        for message_id in answer.message_ids:
+            message = self.sandbox.message(message_id)
+            if not message.deleted and (not message.ephemeral or answer.user == user):
+                shown.append(message)
+        return shown
+
+    def _latest_for(self, user: str, has: Callable[[Reply], bool]) -> Answer:
+        """The latest answer `user` can see with a message that `has` what the action needs."""
+        for answer in reversed(self.answers):
+            if any(has(message) for message in self._messages(user, answer)):
+                return answer
+        raise ScriptError("Nothing to click yet: run a command whose answer has buttons first.")
+
+    def _click_target(self, user: str, text: str) -> tuple[Answer, str]:
+        """The answer a click is on ('… on #3', else the latest `user` can see with buttons) and the button."""
+        named = _CLICK_ON.match(text.strip())
+        if named is None:
+            return self._latest_for(user, lambda m: bool(m.buttons)), _unquote(text)
+        number = int(named["number"])
+        if not 1 <= number <= len(self.answers):
+            raise ScriptError(f"There is no answer #{number}; the answers so far are #1 to #{len(self.answers)}.")
+        answer = self.answers[number - 1]
+        if not self._messages(user, answer):
+            raise ScriptError(f"#{number} was shown only to {answer.user}; {user} cannot see it, nor click it.")
+        return answer, _unquote(named["button"])
+
+    def _button_on(self, user: str, answer: Answer, target: str) -> tuple[Reply, str]:
+        """The message and button a click means: a number counts the buttons as the answer printed them."""
+        messages = self._messages(user, answer)
+        buttons = [(message, button) for message in messages for button in message.buttons]
+        if target.isdigit():
+            if not 1 <= int(target) <= len(buttons):
+                raise ScriptError(f"#{answer.number} has {len(buttons)} buttons {user} can see; there is no {target}.")
+            message, button = buttons[int(target) - 1]
+            return message, button.custom_id or button.label or target
+        for message in messages:
+            if any(target in (b.label, b.custom_id) or (b.label or "").casefold() == target.casefold()
+                   for b in message.buttons):  # fmt: skip
+                return message, target
+        labels = ", ".join(repr(b.label or b.custom_id) for _, b in buttons) or "none"
+        raise ScriptError(f"No button {target!r} on #{answer.number}; its buttons: {labels}.")
+
+    # -- attachments ------------------------------------------------------------------------------------
+
+    def _files(self, user: str, verb: str, text: str) -> None:
+        """`show` prints the attached files of the latest answer (or #N); `save [#N] [to FOLDER]` writes them."""
+        asked = _SAVE_TO.match(text.strip())
+        if asked is None:
+            raise ScriptError(f"Write: {verb} [#N]" + (" [to FOLDER]" if verb == "save" else ""))
+        if asked["number"]:
+            answer, _ = self._click_target(user, f"x on #{asked['number']}")
+        else:
+            answer = self._latest_for(user, lambda m: bool(m.files))
+        files = {name: data for message in self._messages(user, answer) for name, data in message.files.items()}
+        if not files:
+            raise ScriptError(f"#{answer.number} has no attached file.")
+        if verb == "show":
+            for name, data in files.items():
+                print(f"📎 {name} of #{answer.number}:", file=self.out)
+                print(data.decode("utf-8", errors="replace").rstrip("\n"), file=self.out)
+            return
+        folder = Path(asked["folder"].strip()).expanduser() if asked["folder"] else Path()
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            path = _free_path(folder / Path(name).name)
+            path.write_bytes(data)
+            print(f"saved {path} ({len(data):,} bytes) from #{answer.number}", file=self.out)
+
+
+def _local_file(value: str) -> Path:
+    """The file on this computer an attachment option names; ScriptError when there is none."""
+    path = Path(_unquote(value)).expanduser()
+    if not path.is_file():
+        raise ScriptError(f"There is no file {path}: an attachment option takes a file on this computer.")
+    return path
+
+
+def _free_path(path: Path) -> Path:
+    """`path`, or `name-2.ext`, `name-3.ext`… when a file of that name is already there."""
+    candidate, number = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return candidate
 
 
 async def run_lines(sandbox: Sandbox, lines: Iterable[str], *, as_json: bool, out: TextIO) -> int:
@@ -321,42 +558,99 @@ async def run_lines(sandbox: Sandbox, lines: Iterable[str], *, as_json: bool, ou
     return console.errors
 
 
-async def _interactive(console: Console) -> None:
-    """Read actions from the terminal until end of input or 'quit'."""
+# --- running it -------------------------------------------------------------------------------------------
+
+Prepare = Callable[[Sandbox], Coroutine[Any, Any, None]]
+T = TypeVar("T")
+
+
+async def prepare_server(sandbox: Sandbox) -> None:
+    """The sandbox server as its owner set it up: its Moderator role moderates, so `as mod:` works."""
+    done = await sandbox.command("owner", "catalog settings", moderator_role="Moderator")
+    if "Saved" not in done.content:
+        raise SandboxError(f"The sandbox server could not be set up: {done.content}")
+
+
+def _greeting(console: Console) -> str:
+    """What the interactive console says first."""
     names = ", ".join(u for u in console.sandbox.world.users if u != "pillars")
-    print(f"Sandbox Discord: guild {console.sandbox.world.guild_name!r}, #study, members {names}.", file=console.out)
-    print("Type 'help' for the actions, 'quit' to leave.", file=console.out)
-    while True:
-        try:
-            line = await asyncio.to_thread(input, f"{console.user}> ")
-        except EOFError:
-            return
-        if line.strip().lower() in ("quit", "exit"):
-            return
-        if line.strip().lower() == "help":
-            print(HELP, file=console.out)
-            continue
-        await console.run_line(line)
+    return (
+        f"Sandbox Discord: guild {console.sandbox.world.guild_name!r}, #study, members {names}.\n"
+        "Type 'help' for the actions, 'quit' (or Ctrl-C) to leave."
+    )
+
+
+def _sandbox(bot_factory: Callable[[], Any]) -> Sandbox:
+    """The sandbox a console runs in: a patient one, since a person is typing."""
+    return Sandbox(bot_factory, timeout=10.0, heartbeat_interval=5.0, heartbeat_timeout=60.0)
 
 
 async def run_console(
-    bot_factory: Callable[[], Any], script: list[str] | None, *, as_json: bool, out: TextIO = sys.stdout
+    bot_factory: Callable[[], Any],
+    script: list[str],
+    *,
+    as_json: bool,
+    out: TextIO = sys.stdout,
+    prepare: Prepare | None = None,
 ) -> int:
-    """Start a sandbox with this bot and run the script's lines (1 if one failed) or the interactive console."""
-    async with Sandbox(bot_factory, timeout=10.0, heartbeat_interval=5.0, heartbeat_timeout=60.0) as sandbox:
+    """Start a sandbox with this bot, `prepare` its server, run the script's lines: 1 if one failed, else 0."""
+    async with _sandbox(bot_factory) as sandbox:
+        if prepare is not None:
+            await prepare(sandbox)
         console = Console(sandbox, as_json=as_json, out=out)
-        if script is None:
-            await _interactive(console)
-            return 0
         for line in script:
             await console.run_line(line)
         return 1 if console.errors else 0
 
 
+def run_interactive(bot_factory: Callable[[], Any], *, prepare: Prepare | None = None, out: TextIO = sys.stdout) -> int:
+    """The console a person types at: lines read in this (the main) thread, with readline's history and
+    editing, while the emulator and the bot run in an event loop of their own; Ctrl-C leaves at once."""
+    with contextlib.suppress(ImportError):  # not on every platform; the console works without it
+        import readline  # noqa: F401  # input() then has line editing and Up/Down history
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="sandbox-loop", daemon=True)
+    thread.start()
+
+    def wait(work: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(work, loop).result()
+
+    sandbox = _sandbox(bot_factory)
+    try:
+        wait(sandbox.start())
+        if prepare is not None:
+            wait(prepare(sandbox))
+        console = Console(sandbox, as_json=False, out=out)
+        print(_greeting(console), file=out)
+        while True:
+            try:
+                line = input(f"{console.user}> ")
+            except EOFError:
+                break
+            command = line.strip().lower()
+            if command in ("quit", "exit"):
+                break
+            if command == "help":
+                print(HELP, file=out)
+                continue
+            wait(console.run_line(line))
+    except KeyboardInterrupt:
+        print(file=out)
+        return 130
+    finally:
+        try:
+            asyncio.run_coroutine_threadsafe(sandbox.stop(), loop).result(timeout=10)
+        except Exception:  # noqa: BLE001 - leaving anyway; the emulator and bot die with the process
+            logging.getLogger(__name__).debug("the sandbox did not stop cleanly", exc_info=True)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+    return 0
+
+
 def run_sandbox(script: Path | None, as_json: bool) -> int:
     """The production bot (with a temporary database) against the emulator, driven by a script or the console."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    # discord.py warns about voice libraries and intents that do not matter here; errors still show.
+    # discord.py warns about intents that do not matter here; errors still show.
     logging.getLogger("discord").setLevel(logging.ERROR)
     lines = None
     if script is not None:
@@ -373,7 +667,11 @@ def run_sandbox(script: Path | None, as_json: bool) -> int:
     with tempfile.TemporaryDirectory(prefix="pillars-sandbox-") as directory:
         settings = sandbox_settings(Path(directory))
         try:
-            return asyncio.run(run_console(lambda: create_bot(settings), lines, as_json=as_json))
+            if lines is None:
+                return run_interactive(lambda: create_bot(settings), prepare=prepare_server)
+            return asyncio.run(
+                run_console(lambda: create_bot(settings), lines, as_json=as_json, prepare=prepare_server)
+            )
         except KeyboardInterrupt:
             return 130
         except (SandboxError, NotImplementedError) as exc:

@@ -47,7 +47,7 @@ class SandboxError(Exception):
 
 
 class NoReply(SandboxError):
-    """The bot did not answer an interaction in time."""
+    """The bot did not answer an interaction: in time, or at all because it failed first."""
 
 
 @dataclass(frozen=True)
@@ -309,11 +309,12 @@ class Sandbox(Generic[BotT]):
         """Errors logged while the sandbox ran (unhandled exceptions in commands and views)."""
         return list(self._errors.records)
 
-    def _log_tail(self) -> str:
-        """The last errors logged, for an error message."""
-        if not self._errors.records:
+    def _log_tail(self, since: int = 0) -> str:
+        """The last errors logged (since the `since`-th), for an error message."""
+        records = self._errors.records[since:]
+        if not records:
             return ""
-        return "\nThe bot logged:\n  " + "\n  ".join(self._errors.records[-3:])
+        return "\nThe bot logged:\n  " + "\n  ".join(records[-3:])
 
     # -- actions -----------------------------------------------------------------------------------------
 
@@ -327,8 +328,18 @@ class Sandbox(Generic[BotT]):
     async def autocomplete(
         self, user: str, name: str, /, *, focused: str, value: str = "", **options: Any
     ) -> list[tuple[str, Any]]:
-        """`user` types `value` into option `focused` of `name`; the choices the bot offers, as (name, value)."""
+        """`user` types `value` into option `focused` of `name`; the choices offered, as (name, value).
+
+        As in Discord, an option with fixed choices lists those matching what is typed without asking the bot,
+        and one with neither choices nor autocomplete suggests nothing (SandboxError says so).
+        """
         member = self.world.user(user)
+        definition = self._option_definition(name, focused)
+        if definition.get("choices"):
+            typed = value.strip().casefold()
+            return [(c["name"], c["value"]) for c in definition["choices"] if typed in str(c["name"]).casefold()]
+        if not definition.get("autocomplete"):
+            raise SandboxError(f"Option {focused!r} of /{name} offers no suggestions as it is typed: type a value.")
         data = self.command_payload(name, options, focused=(focused, value))
         record = self.emulator.new_interaction(kind=4, user=member, data=data)
         reply = await self._exchange(record, f"autocomplete of /{name} {focused}")
@@ -448,6 +459,18 @@ class Sandbox(Generic[BotT]):
         raise SandboxError(
             f"The bot synced no {'slash' if kind == 1 else 'context menu'} command {name!r}; it has: {known}."
         )
+
+    def _option_definition(self, path: str, option: str) -> dict[str, Any]:
+        """The synced definition of one option of a slash command ("progress log", "resource")."""
+        words = path.strip().lstrip("/").split()
+        node = self._find_command(words[0]) if words else {}
+        for word in words[1:]:
+            node = next((o for o in node.get("options") or [] if o["name"] == word and o.get("type") in (1, 2)), {})
+        found = next((o for o in node.get("options") or [] if o["name"] == option), None)
+        if found is None:
+            names = ", ".join(o["name"] for o in node.get("options") or []) or "none"
+            raise SandboxError(f"/{path.strip()} has no option {option!r}; it has: {names}.")
+        return found
 
     def command_payload(
         self, path: str, options: dict[str, Any], focused: tuple[str, str] | None = None
@@ -604,7 +627,9 @@ class Sandbox(Generic[BotT]):
             await self.emulator.wait_until(settled, self.timeout, f"the bot to answer {what}")
         if not record.answered:
             refused = "".join(f"\n  the emulator refused: {e}" for e in record.errors)
-            raise NoReply(f"The bot did not answer {what} within {self.timeout:g} s.{refused}{self._log_tail()}")
+            failed = record.errors or len(self._errors.records) > errors_before
+            why = f"failed while answering {what}" if failed else f"did not answer {what} within {self.timeout:g} s"
+            raise NoReply(f"The bot {why}.{refused}{self._log_tail(errors_before)}")
         running = self._handlers_running()
         if running:
             await asyncio.wait(running, timeout=self.timeout)

@@ -96,11 +96,11 @@ async def test_a_script_runs_as_text(sandbox: Sandbox) -> None:
 
     text = out.getvalue()
     assert failed == 1
-    assert "alice › /recommend topic: linear algebra level: Advanced  (public)" in text
+    assert "#1 alice › /recommend topic: linear algebra level: Advanced  (public)" in text
     assert "  ┌ Linear Algebra (advanced)  <https://example.org/book>" in text
     assert "  │ Why: It is clear." in text
     assert "  [1] Start reading  [2] Details" in text
-    assert 'bob › click "Start reading"  (public, updated)\n  bob started reading.' in text
+    assert '#2 bob › click "Start reading" on #1  (public, updated)\n  bob started reading.' in text
     assert "carol › /suggest  → modal 'Suggest a resource'" in text
     assert "carol › modal Title: Axler | url: https://linear.axler.net  (only carol)" in text
     assert "✗ No command /frobnicate" in text
@@ -117,7 +117,12 @@ async def test_a_script_runs_as_json_lines(sandbox: Sandbox) -> None:
 
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert failed == 1
-    assert [r["command"] for r in records] == ["/recommend topic: calculus", "click 1", "/echo text: hi times: lots"]
+    assert [r["command"] for r in records] == [
+        "/recommend topic: calculus",
+        "click 1 on #1",
+        "/echo text: hi times: lots",
+    ]
+    assert [r.get("number") for r in records] == [1, 2, None]
     first, clicked, bad = records
     assert {"user", "command", "ephemeral", "content", "embeds", "components", "error"} <= set(first)
     assert first["ephemeral"] is False and first["error"] is None
