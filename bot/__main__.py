@@ -29,6 +29,7 @@ from bot.errors import PillarsError
 from bot.paths import Path as LearningPath
 from bot.paths import close_targets, path_as_dict, path_to, resolve_target
 from bot.recommend import Query, describe_query, explain_nothing, recommend
+from bot.words import counted
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 
@@ -159,7 +160,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    print(f"{path}: {len(catalog)} resources and {len(catalog.concepts)} concepts, all valid.")
+    print(f"{path}: {counted(len(catalog), 'resource')} and {counted(len(catalog.concepts), 'concept')}, all valid.")
     return 0
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 import aiohttp
 
 from bot.catalog.schema import Resource
+from bot.words import counted
 
 DEFAULT_CONCURRENCY = 8
 DEFAULT_TIMEOUT = 15.0
@@ -114,5 +115,4 @@ async def _request(session: aiohttp.ClientSession, method: str, url: str) -> tup
 def summary(reports: Sequence[LinkReport]) -> str:
     """'24 links: 21 live, 2 moved, 1 dead' for the end of the report."""
     counts = {state: sum(r.state is state for r in reports) for state in LinkState}
-    noun = "link" if len(reports) == 1 else "links"
-    return f"{len(reports)} {noun}: " + ", ".join(f"{counts[s]} {s.value}" for s in LinkState)
+    return f"{counted(len(reports), 'link')}: " + ", ".join(f"{counts[s]} {s.value}" for s in LinkState)

@@ -208,8 +208,9 @@ class CatalogAdmin(PillarsCog):
             after={"resources": len(fresh), "new": new_ids, "gone": gone_ids, "changed": changed},
         )
         text = (
-            f"🔄 Reloaded the curated catalog: {len(fresh)} resources ({len(new_ids)} new, {len(changed)} changed, "
-            f"{len(gone_ids)} gone). Every server sees it now; moderators' own changes stay on top."
+            f"🔄 Reloaded the curated catalog: {counted(len(fresh), 'resource')} "
+            f"({len(new_ids)} new, {len(changed)} changed, {len(gone_ids)} gone). "
+            "Every server sees it now; moderators' own changes stay on top."
         )
         await answer(interaction, text)
 
