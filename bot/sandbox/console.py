@@ -427,16 +427,14 @@ class Console:
             return reply, f"click {action.text.split(' on #')[0].strip()} on #{answer.number}"
         if action.verb == "select":
             menu, _, values = action.text.partition(" | ")
-            answer = self._latest_for(user, lambda m: any(isinstance(c, Select) for row in m.components for c in row))
-            return (
-                await sandbox.select(
-                    user,
-                    self._messages(user, answer)[0],
-                    _unquote(menu),
-                    [v.strip() for v in values.split(",") if v.strip()],
-                ),  # fmt: skip
-                shown,
-            )
+
+            def has_select(message: Reply) -> bool:
+                return any(isinstance(c, Select) for row in message.components for c in row)
+
+            answer = self._latest_for(user, has_select)
+            message = next(m for m in self._messages(user, answer) if has_select(m))
+            chosen = [v.strip() for v in values.split(",") if v.strip()]
+            return await sandbox.select(user, message, _unquote(menu), chosen), shown
         if action.verb == "modal":
             if self.last_modal is None:
                 raise ScriptError("No modal is open: run a command that opens one first.")
@@ -482,13 +480,16 @@ class Console:
         named = _CLICK_ON.match(text.strip())
         if named is None:
             return self._latest_for(user, lambda m: bool(m.buttons)), _unquote(text)
-        number = int(named["number"])
+        return self._numbered(user, int(named["number"])), _unquote(named["button"])
+
+    def _numbered(self, user: str, number: int) -> Answer:
+        """Answer #`number`, when `user` can see it."""
         if not 1 <= number <= len(self.answers):
             raise ScriptError(f"There is no answer #{number}; the answers so far are #1 to #{len(self.answers)}.")
         answer = self.answers[number - 1]
         if not self._messages(user, answer):
             raise ScriptError(f"#{number} was shown only to {answer.user}; {user} cannot see it, nor click it.")
-        return answer, _unquote(named["button"])
+        return answer
 
     def _button_on(self, user: str, answer: Answer, target: str) -> tuple[Reply, str]:
         """The message and button a click means: a number counts the buttons as the answer printed them."""
@@ -514,7 +515,7 @@ class Console:
         if asked is None:
             raise ScriptError(f"Write: {verb} [#N]" + (" [to FOLDER]" if verb == "save" else ""))
         if asked["number"]:
-            answer, _ = self._click_target(user, f"x on #{asked['number']}")
+            answer = self._numbered(user, int(asked["number"]))
         else:
             answer = self._latest_for(user, lambda m: bool(m.files))
         files = {name: data for message in self._messages(user, answer) for name, data in message.files.items()}

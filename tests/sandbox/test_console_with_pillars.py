@@ -321,14 +321,19 @@ def test_the_console_keeps_a_line_history_and_leaves_at_ctrl_c(tmp_path: Path) -
                     break
         assert seen.count(marker) >= times, seen.decode(errors="replace")[-2000:]
 
+    def type_at_prompt(keys: bytes, prompts: int) -> None:
+        """Wait for the `prompts`-th prompt, give readline a moment to take the terminal, then type."""
+        read_until(b"alice> ", times=prompts, seconds=60)
+        time.sleep(0.3)
+        os.write(leader, keys)
+
     try:
-        read_until(b"alice> ")
-        os.write(leader, b"/progress stats\r")
-        read_until(b"alice> ", times=2)
-        os.write(leader, b"\x1b[A\r")  # Up, then Enter: the line before, again
+        type_at_prompt(b"/progress stats\r", 1)
+        type_at_prompt(b"\x1b[A\r", 2)  # Up, then Enter: the line before, again
         read_until(b"alice> ", times=3)
         assert seen.count(b"Your reading stats") == 2, seen.decode(errors="replace")[-2000:]
         assert b"^[[A" not in seen
+        time.sleep(0.3)
         os.write(leader, b"\x03")  # Ctrl-C at the prompt, no Enter after it
         code = console.wait(timeout=15)
     finally:
