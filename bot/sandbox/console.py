@@ -213,6 +213,7 @@ def as_discord_shows(text: str, world: World, now: datetime | None = None) -> st
     now = now or datetime.now(UTC)
 
     def mention(match: re.Match[str]) -> str:
+        """A user, role or channel mention as its name."""
         kind, number = match[1], int(match[2])
         if kind == "#":
             channel = world.channels.get(number)
@@ -227,6 +228,7 @@ def as_discord_shows(text: str, world: World, now: datetime | None = None) -> st
         return f"@{user.payload().get('global_name') or user.name}"
 
     def timestamp(match: re.Match[str]) -> str:
+        """A <t:…> timestamp in its style, in UTC."""
         moment = datetime.fromtimestamp(int(match[1]), UTC)
         style = match[2] or "f"
         if style == "R":
@@ -429,6 +431,7 @@ class Console:
             menu, _, values = action.text.partition(" | ")
 
             def has_select(message: Reply) -> bool:
+                """Whether the message carries a select menu."""
                 return any(isinstance(c, Select) for row in message.components for c in row)
 
             answer = self._latest_for(user, has_select)
@@ -614,6 +617,7 @@ def run_interactive(bot_factory: Callable[[], Any], *, prepare: Prepare | None =
     thread.start()
 
     def wait(work: Coroutine[Any, Any, T]) -> T:
+        """Run `work` in the sandbox's loop and wait for it here."""
         return asyncio.run_coroutine_threadsafe(work, loop).result()
 
     sandbox = _sandbox(bot_factory)
