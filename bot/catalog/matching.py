@@ -1,8 +1,9 @@
-"""Forgiving matching of what members type: topics, free-text questions, resource titles.
+"""Forgiving matching of what members type into options: topics, resource titles, searches.
 
-Members write "linalg", "probabilty" or "I'm a developer with no calculus, any free book on backprop?".
-This module turns such text into vocabulary words, suggests close words for what it cannot place, and
-ranks resources for search and autocomplete. It is the one place that does fuzzy matching.
+Members write "linalg", "probabilty" or the first letters of a title. This module turns such values into
+vocabulary words, suggests close words for what it cannot place ("did you mean", one wording), and ranks
+resources for search and autocomplete. Whole questions in a member's own words are read by
+`bot.catalog.questions`, whose cue words this module borrows so both read a word the same way.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import functools
 import re
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.catalog.catalog import Catalog
+from bot.catalog.questions import BACKGROUND_CUES, FREE_CUES, KIND_CUES, LEVEL_CUES, STOPWORDS, phrase_key, words_of
 from bot.catalog.schema import Resource
-from bot.catalog.vocabulary import Background, Kind, Level, Topic, topic_words
+from bot.catalog.vocabulary import Topic, topic_words
 
 # How close a misspelling must be to count as the word (difflib ratio); below it we only suggest.
 ACCEPT_RATIO = 0.84
@@ -26,113 +28,10 @@ SUGGEST_RATIO = 0.6
 # Words shorter than this only match exactly, so "la" or "ml" never fuzzily match something else.
 MIN_FUZZY_LENGTH = 4
 
-BACKGROUND_WORDS: dict[str, Background] = {
-    "software engineer": Background.SOFTWARE_ENGINEER,
-    "software engineering": Background.SOFTWARE_ENGINEER,
-    "software developer": Background.SOFTWARE_ENGINEER,
-    "developer": Background.SOFTWARE_ENGINEER,
-    "programmer": Background.SOFTWARE_ENGINEER,
-    "coder": Background.SOFTWARE_ENGINEER,
-    "swe": Background.SOFTWARE_ENGINEER,
-    "no calculus": Background.NO_CALCULUS_YET,
-    "no calculus yet": Background.NO_CALCULUS_YET,
-    "without calculus": Background.NO_CALCULUS_YET,
-    "never took calculus": Background.NO_CALCULUS_YET,
-    "high school": Background.HIGH_SCHOOL_MATH,
-    "high school math": Background.HIGH_SCHOOL_MATH,
-    "highschool": Background.HIGH_SCHOOL_MATH,
-    "undergrad": Background.UNDERGRADUATE_STEM,
-    "undergraduate": Background.UNDERGRADUATE_STEM,
-    "stem": Background.UNDERGRADUATE_STEM,
-    "engineering student": Background.UNDERGRADUATE_STEM,
-    "data scientist": Background.DATA_SCIENTIST,
-    "data science": Background.DATA_SCIENTIST,
-    "analyst": Background.DATA_SCIENTIST,
-    "researcher": Background.RESEARCHER,
-    "research": Background.RESEARCHER,
-    "phd": Background.RESEARCHER,
-    "grad student": Background.RESEARCHER,
-    "graduate student": Background.RESEARCHER,
-}
-for _background in Background:
-    BACKGROUND_WORDS.setdefault(_background.label, _background)
-
-KIND_WORDS: dict[str, Kind] = {
-    "book": Kind.BOOK,
-    "books": Kind.BOOK,
-    "textbook": Kind.BOOK,
-    "textbooks": Kind.BOOK,
-    "course": Kind.COURSE,
-    "courses": Kind.COURSE,
-    "mooc": Kind.COURSE,
-    "lecture": Kind.LECTURE_SERIES,
-    "lectures": Kind.LECTURE_SERIES,
-    "video": Kind.VIDEO_SERIES,
-    "videos": Kind.VIDEO_SERIES,
-    "youtube": Kind.VIDEO_SERIES,
-    "article": Kind.ARTICLE,
-    "articles": Kind.ARTICLE,
-    "blog": Kind.ARTICLE,
-    "post": Kind.ARTICLE,
-    "interactive": Kind.INTERACTIVE,
-}
-
-LEVEL_WORDS: dict[str, Level] = {
-    "beginner": Level.BEGINNER,
-    "beginners": Level.BEGINNER,
-    "gentle": Level.BEGINNER,
-    "easy": Level.BEGINNER,
-    "intermediate": Level.INTERMEDIATE,
-    "advanced": Level.ADVANCED,
-    "rigorous": Level.ADVANCED,
-}
-
-FREE_WORDS = frozenset({"free", "open access", "no cost", "without paying"})
-
-# Words that carry no topic; an unknown word outside this list earns a "did you mean".
-STOPWORDS = frozenset(
-    """a an and any are as at be best but by can could do does for from get good great have help hi hello how i
-    i'm im in into is it its just know learn learning like looking math maths mathematics me more my need of on
-    one or please recommend recommendation recommendations resource resources should some something start
-    starting study studying teach that the there thanks thing this to understand want what where which who
-    with would you your about really new also got am been behind better theory basics basic fundamentals
-    foundation foundations ones someone anyone suggest suggestions material materials read reading
-    intro introduction introductory first""".split()
-)
-
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-
-
-def words_of(text: str) -> list[str]:
-    """Lower-cased words of a text, punctuation and markup dropped."""
-    return _WORD.findall(text.lower().replace("-", " "))
-
-
-@dataclass
-class Interpretation:
-    """What a piece of free text asks for, and what of it could not be placed."""
-
-    topics: list[Topic] = field(default_factory=list)
-    backgrounds: list[Background] = field(default_factory=list)
-    kinds: list[Kind] = field(default_factory=list)
-    levels: list[Level] = field(default_factory=list)
-    free_only: bool = False
-    unknown: list[str] = field(default_factory=list)
-    suggestions: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def understood_anything(self) -> bool:
-        """Whether any word of the text mapped to the vocabulary."""
-        return bool(self.topics or self.backgrounds or self.kinds or self.levels or self.free_only)
-
-
 _TOPIC_WORDS = topic_words()
-_VOCABULARY: list[tuple[dict, str]] = [
-    (BACKGROUND_WORDS, "backgrounds"),
-    (_TOPIC_WORDS, "topics"),
-    (KIND_WORDS, "kinds"),
-    (LEVEL_WORDS, "levels"),
-]
+# Words of the other vocabularies, read as what they are before a fuzzy topic is tried: "book" is a kind, not
+# a misspelt topic.
+_NOT_TOPICS = frozenset(phrase_key(w) for w in (*BACKGROUND_CUES, *KIND_CUES, *LEVEL_CUES, *FREE_CUES))
 _LONGEST_PHRASE = 4
 
 
@@ -197,41 +96,31 @@ def _suggestions_for(word: str, limit: int) -> tuple[str, ...]:
 _SUGGESTIONS = _suggestion_index()
 
 
-def interpret(text: str) -> Interpretation:
-    """Read free text into topics, backgrounds, kinds, levels and 'free', longest phrases first."""
-    result = Interpretation()
+def topics_in(text: str) -> list[Topic]:
+    """The topics a text names (slugs, labels, synonyms, close misspellings), longest phrases first.
+
+    The one reading of a whole question is `bot.catalog.questions.understand`; this is what an option value
+    or a search needs: topics only, from the fixed topic vocabulary, without a catalog.
+    """
+    found: list[Topic] = []
     words = words_of(text)
     used = [False] * len(words)
-
-    def add(bucket: list, value: object) -> None:
-        if value not in bucket:
-            bucket.append(value)
-
     for size in range(_LONGEST_PHRASE, 0, -1):
         for start in range(len(words) - size + 1):
             if any(used[start : start + size]):
                 continue
             phrase = " ".join(words[start : start + size])
-            if phrase in FREE_WORDS:
-                result.free_only = True
+            topic = _TOPIC_WORDS.get(phrase)
+            if topic is None and phrase_key(phrase) in _NOT_TOPICS:
                 used[start : start + size] = [True] * size
                 continue
-            # Exact words of every vocabulary before a fuzzy topic, so "book" is a kind, not a near-topic.
-            found = next(((v[phrase], a) for v, a in _VOCABULARY if phrase in v), None)
-            if found is None and (topic := _fuzzy_topic(phrase)) is not None:
-                found = (topic, "topics")
-            if found is not None:
-                add(getattr(result, found[1]), found[0])
+            if topic is None:
+                topic = _fuzzy_topic(phrase)
+            if topic is not None:
+                if topic not in found:
+                    found.append(topic)
                 used[start : start + size] = [True] * size
-    for word, was_used in zip(words, used, strict=True):
-        if was_used or word in STOPWORDS or word.isdigit() or len(word) < 3:
-            continue
-        if word not in result.unknown:
-            result.unknown.append(word)
-            close = suggest_words(word)
-            if close:
-                result.suggestions[word] = close
-    return result
+    return found
 
 
 def resolve_topic(text: str) -> Topic | None:
@@ -241,7 +130,7 @@ def resolve_topic(text: str) -> Topic | None:
         return None
     if key in _TOPIC_WORDS:
         return _TOPIC_WORDS[key]
-    found = interpret(text).topics
+    found = topics_in(text)
     return found[0] if len(found) == 1 else None
 
 
@@ -354,7 +243,7 @@ def search_resources(catalog: Catalog, text: str, limit: int = 10) -> list[Resou
     kept: a search for "boyd convex" wants Boyd's book, not everything that touches optimization.
     """
     words = [w for w in words_of(text) if w not in STOPWORDS]
-    topics = set(interpret(text).topics)
+    topics = set(topics_in(text))
     if not words and not topics:
         return []
     names = [w for w in words if resolve_topic(w) is None]

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog.matching import interpret, resolve_topic, resource_choices, search_resources, topic_choices
-from bot.catalog.vocabulary import Background, Kind, Topic
+from bot.catalog.matching import (
+    resolve_topic,
+    resource_choices,
+    search_resources,
+    suggest_words,
+    topic_choices,
+    topics_in,
+)
+from bot.catalog.vocabulary import Topic
 from tests.factories import make_catalog, make_resource
 
 
@@ -33,18 +40,12 @@ def test_nonsense_resolves_to_nothing() -> None:
     assert resolve_topic("") is None
 
 
-def test_a_question_is_read_into_topic_background_kind_and_cost() -> None:
-    meaning = interpret("I'm a software engineer with no calculus yet, any free book on backprop?")
-    assert meaning.topics == [Topic.NEURAL_NETWORKS]
-    assert set(meaning.backgrounds) == {Background.SOFTWARE_ENGINEER, Background.NO_CALCULUS_YET}
-    assert meaning.kinds == [Kind.BOOK]
-    assert meaning.free_only
-
-
-def test_unknown_words_get_did_you_mean_suggestions() -> None:
-    meaning = interpret("topolgy of algebrra")
-    assert not meaning.topics
-    assert "linear algebra" in meaning.suggestions["algebrra"]
+def test_the_topics_of_a_sentence_are_found_and_other_words_are_no_misspelt_topics() -> None:
+    assert topics_in("I'm a software engineer with no calculus yet, any free book on backprop?") == [
+        Topic.NEURAL_NETWORKS
+    ]
+    assert topics_in("topolgy of algebrra") == []
+    assert "linear algebra" in suggest_words("algebrra")
 
 
 def test_topic_autocomplete_offers_labels_then_synonyms_within_limits() -> None:

@@ -181,3 +181,11 @@ def test_words_never_side_by_side_in_the_catalog_are_one_unknown_subject(catalog
 def test_more_ways_of_naming_a_resource_to_compare_with(catalog: Catalog, text: str, role: str) -> None:
     [named] = understand(text, catalog).named
     assert named.role == role
+
+
+def test_a_question_is_read_into_background_kind_and_cost(catalog: Catalog) -> None:
+    meaning = understand("I'm a software engineer with no calculus yet, any free book on backprop?", catalog)
+    assert meaning.concepts == ["backpropagation"]
+    assert set(meaning.backgrounds) == {Background.SOFTWARE_ENGINEER, Background.NO_CALCULUS_YET}
+    assert meaning.kinds == [Kind.BOOK]
+    assert meaning.free_only
