@@ -24,6 +24,7 @@ from bot.catalog.concepts import concept_key
 from bot.catalog.matching import ACCEPT_RATIO, SUGGEST_RATIO, resolve_topic
 from bot.catalog.schema import Concept, Resource, Section
 from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Cost, Level, Topic, topic_words
+from bot.pace import Pace
 from bot.reading import ReadingStatus
 from bot.store.models import ShelfEntry
 
@@ -293,6 +294,21 @@ def _also_needs(
         if missing:
             found[concept.id] = missing
     return found
+
+
+def study_days(path: Path, pace: Pace) -> float:
+    """Days the steps left take at a member's pace (`bot.pace`): each place to study counted once, a section by
+    its own length, and a whole resource once with every section of it that the path also names."""
+    places: dict[tuple[str, str | None], float] = {}
+    for step in path.to_do:
+        if step.place is None:
+            continue
+        resource, section = step.place.resource, step.place.section
+        key = (resource.id, None if section is None else section.number)
+        if key not in places:
+            places[key] = pace.days_for(resource, section=section)
+    whole = {resource_id for resource_id, number in places if number is None}
+    return sum(days for (resource_id, number), days in places.items() if number is None or resource_id not in whole)
 
 
 def _bounded(
