@@ -1,8 +1,9 @@
 """A member's own data: everything stored about them, exported, or deleted in one transaction.
 
-Rows that are the member's (read-throughs, progress updates, suggestions and reports they made) are deleted. Rows that
-belong to a server but name the member as the moderator who acted (the audit log, a decided suggestion,
-an added or retired resource) keep the server's record and lose the member: their id becomes
+Rows that are the member's (read-throughs, progress updates, reasons for dropping, ratings and reviews, their
+privacy choice, suggestions and reports they made) are deleted, and the outcome counts they were part of lose
+them. Rows that belong to a server but name the member as the moderator who acted (the audit log, a decided
+suggestion, an added or retired resource) keep the server's record and lose the member: their id becomes
 `DELETED_MEMBER`.
 """
 
@@ -52,6 +53,20 @@ class MemberData:
                 " WHERE user_id = ? ORDER BY id",
                 (user_id,),
             )
+            ratings = await session.fetchall(
+                "SELECT resource_id, guild_id, rating, review, named, rated_at, updated_at FROM ratings"
+                " WHERE user_id = ? ORDER BY resource_id",
+                (user_id,),
+            )
+            reasons = await session.fetchall(
+                "SELECT r.resource_id, r.number AS read_through, d.reason, d.detail, d.given_at"
+                " FROM drop_reasons AS d JOIN read_throughs AS r ON r.id = d.read_through_id"
+                " WHERE r.user_id = ? ORDER BY r.resource_id, r.number",
+                (user_id,),
+            )
+            privacy = await session.fetchone(
+                "SELECT in_community, updated_at FROM member_privacy WHERE user_id = ?", (user_id,)
+            )
             actions = await session.fetchall(
                 "SELECT guild_id, action, target, before, after, at FROM audit_log WHERE moderator_id = ? ORDER BY id",
                 (user_id,),
@@ -65,6 +80,13 @@ class MemberData:
             "shelf": rows_as_dicts(shelf),  # every read-through; a re-read is a second row of the same resource
             "history": rows_as_dicts(history),
             "suggestions": rows_as_dicts(suggestions),
+            "ratings": [{**row, "named": bool(row["named"])} for row in rows_as_dicts(ratings)],
+            "drop_reasons": rows_as_dicts(reasons),
+            # Whether their reading counts in what others see (community figures, reviews, the leaderboard).
+            "community": {
+                "in_community_figures": privacy is None or bool(privacy["in_community"]),
+                "chosen_at": None if privacy is None else privacy["updated_at"],
+            },
             "moderator_actions": moderator_actions,
         }
 
@@ -75,11 +97,18 @@ class MemberData:
         """
         gone = 0
         async with self._db.transaction() as session:
-            # History first: rows removed by ON DELETE CASCADE would not be counted.
+            # History and reasons first: rows removed by ON DELETE CASCADE would not be counted. The triggers take
+            # the member out of every outcome count as their rows go (migration 0004).
+            gone += await session.execute(
+                "DELETE FROM drop_reasons WHERE read_through_id IN (SELECT id FROM read_throughs WHERE user_id = ?)",
+                (user_id,),
+            )
             gone += await session.execute("DELETE FROM progress_events WHERE user_id = ?", (user_id,))
             gone += await session.execute("DELETE FROM read_throughs WHERE user_id = ?", (user_id,))
             self._progress.drop_read_throughs(user_id)  # inside the transaction: before the batch's next writer
             gone += await session.execute("DELETE FROM suggestions WHERE user_id = ?", (user_id,))
+            gone += await session.execute("DELETE FROM ratings WHERE user_id = ?", (user_id,))
+            gone += await session.execute("DELETE FROM member_privacy WHERE user_id = ?", (user_id,))
             for table, column in _ACTED_BY:
                 gone += await session.execute(
                     f"UPDATE {table} SET {column} = ? WHERE {column} = ?",  # names from the constant above

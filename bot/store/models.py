@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.catalog.vocabulary import LengthUnit
+from bot.community import Outcomes
 from bot.reading import ReadingStatus
 
 
@@ -176,3 +177,37 @@ class ImportSummary:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A member's own rating of a resource, with their review if they wrote one."""
+
+    user_id: int
+    resource_id: str
+    rating: int  # stars, 1 to 5
+    review: str | None
+    named: bool  # the member chose to sign the review
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review as others see it: its text and rating, and who wrote it only when they chose to be named."""
+
+    rating: int
+    text: str
+    author_id: int | None  # None unless the member chose to be named
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CommunityCard:
+    """What a resource's readers show others: outcomes here (in a server) and everywhere, and the latest reviews.
+
+    Every figure is already past the privacy threshold and leaves out members who opted out.
+    """
+
+    here: Outcomes | None  # None in a direct message
+    everywhere: Outcomes
+    reviews: tuple[Review, ...] = ()

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import LengthUnit
+from bot.community import DropReason
 from bot.errors import InvalidInputError
+from bot.pace import Pace, ReadingSpan
 from bot.reading import ReadingStatus
+from bot.store.community import write_drop_reason
 from bot.store.connection import Database, Session, as_utc, time_from_db, time_to_db
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 
@@ -209,6 +212,33 @@ def _event(row: sqlite3.Row) -> ProgressEvent:
     )
 
 
+def _spans(rows: list[sqlite3.Row]) -> list[ReadingSpan]:
+    """Each read-through's span from its positioned updates (oldest first): from where it started (the position
+    logged with the start, else 0) to the first update at its furthest position."""
+    found: dict[int, tuple[LengthUnit, datetime, int, int, datetime]] = {}  # id → unit, start, from, furthest, when
+    for row in rows:
+        at = time_from_db(row["at"])
+        started_at = time_from_db(row["started_at"])
+        assert at is not None and started_at is not None
+        position = int(row["position"])
+        seen = found.get(row["id"])
+        if seen is None:
+            start = position if at == started_at else 0
+            found[row["id"]] = (LengthUnit(row["unit"]), started_at, start, position, at)
+        elif position > seen[3]:
+            found[row["id"]] = (*seen[:3], position, at)
+    return [ReadingSpan(unit, furthest - start, began, when) for unit, began, start, furthest, when in found.values()]
+
+
+def _changes_outcome(current: ReadThrough | None, plan: PlannedUpdate) -> bool:
+    """Whether an update changes the member's outcome with the resource (started, finished, dropped, where)."""
+    if current is None or plan.new_read_through:
+        return True
+    if (plan.status, plan.started_at, plan.finished_at) != (current.status, current.started_at, current.finished_at):
+        return True
+    return plan.status is ReadingStatus.DROPPED and plan.position != current.position
+
+
 def streaks(days: list[date], today: date) -> tuple[int, int]:
     """(current, longest) runs of consecutive days; the current run must end today or yesterday."""
     longest = run = 0
@@ -243,9 +273,11 @@ class ProgressLog:
       so the next update loads them again, inside its transaction.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, outcomes_changed: Callable[[], None] = lambda: None) -> None:
         self._db = db
+        self._outcomes_changed = outcomes_changed  # called after a commit that changed what members' outcomes are
         self._statuses: dict[int, dict[str, ReadingStatus]] = {}
+        self._paces: dict[int, Pace] = {}
         self._generation = 0
         self._current: dict[int, dict[str, ReadThrough]] = {}  # as committed
         self._pending: dict[int, dict[str, ReadThrough]] = {}  # as written in the open batch `_pending_batch`
@@ -255,6 +287,7 @@ class ProgressLog:
         """Drop the member's cached statuses (after a write that may have changed them)."""
         self._generation += 1
         self._statuses.pop(user_id, None)
+        self._paces.pop(user_id, None)
 
     def cached(self, user_id: int) -> dict[str, ReadThrough] | None:
         """The member's read-throughs as last committed, when they are in memory (None: the next write loads them)."""
@@ -319,8 +352,10 @@ class ProgressLog:
         position: int | None,
         note: str | None,
         now: datetime | None,
+        reason: tuple[DropReason, str | None] | None = None,
     ) -> ShelfEntry:
-        """Apply one checked update in one transaction: the read-through and its history row."""
+        """Apply one checked update in one transaction: the read-through, its history row, and the reason for
+        dropping it when one is given (the caller checked that the status is dropped)."""
         unit, total = measure(resource)
         if position is not None and position > total:
             raise InvalidInputError(f"'{resource.title}' is {total} {unit.value} long, so {position} is past the end.")
@@ -357,6 +392,10 @@ class ProgressLog:
                 " note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (read_through_id, user_id, guild_id, resource.id, plan.status.value, plan.position, note, values[-1]),
             )
+            if reason is not None:
+                await write_drop_reason(session, read_through_id, reason[0], reason[1], at)
+            if reason is not None or _changes_outcome(current, plan):
+                session.after_commit(self._outcomes_changed)
             written = ReadThrough(
                 id=read_through_id,
                 number=plan.number,
@@ -398,6 +437,26 @@ class ProgressLog:
                 del self._statuses[next(iter(self._statuses))]
             self._statuses[user_id] = statuses
         return dict(statuses)
+
+    async def pace(self, user_id: int) -> Pace:
+        """The member's reading pace per unit, from every positioned update of every read-through they started."""
+        cached = self._paces.get(user_id)
+        if cached is not None:
+            return cached
+        generation = self._generation
+        async with self._db.read() as session:
+            rows = await session.fetchall(
+                "SELECT r.id, r.unit, r.started_at, e.position, e.at FROM read_throughs AS r"
+                " JOIN progress_events AS e ON e.read_through_id = r.id"
+                " WHERE e.user_id = ? AND r.started_at IS NOT NULL AND e.position IS NOT NULL ORDER BY e.id",
+                (user_id,),
+            )
+        pace = Pace.from_spans(_spans(rows))
+        if generation == self._generation:
+            if len(self._paces) >= MAX_CACHED_MEMBERS:
+                del self._paces[next(iter(self._paces))]
+            self._paces[user_id] = pace
+        return pace
 
     async def history(self, user_id: int, *, limit: int, resource_id: str | None) -> list[ProgressEvent]:
         """The member's updates, newest first."""
@@ -456,23 +515,35 @@ class ProgressLog:
             finished_this_year=finished_this_year,
         )
 
-    async def leaderboard(self, user_ids: Collection[int] | None, *, limit: int) -> list[LeaderboardRow]:
-        """Members ranked by resources finished (`finished_resources`), then by updates logged.
+    async def leaderboard(
+        self, user_ids: Collection[int] | None, *, limit: int, since: datetime | None = None
+    ) -> list[LeaderboardRow]:
+        """Members ranked by resources finished (`finished_resources`), then by updates logged; only what was
+        logged from `since` on when given. Members who chose to be left out of community figures are not listed.
 
         `user_ids` (a server's members) travels as one JSON parameter, so a server of any size is one query.
         """
         limit = max(0, min(limit, MAX_LEADERBOARD))
         if user_ids is not None and not user_ids:
             return []
-        members = "" if user_ids is None else " AND user_id IN (SELECT value FROM json_each(:members))"
+        members = " AND user_id NOT IN (SELECT user_id FROM member_privacy WHERE in_community = 0)"
+        if user_ids is not None:
+            members += " AND user_id IN (SELECT value FROM json_each(:members))"
+        updated = finished = ""
+        if since is not None:
+            updated, finished = " AND at >= :since", " AND finished_at >= :since"
         sql = (
-            f"WITH updates AS (SELECT user_id, COUNT(*) AS n FROM progress_events WHERE 1{members} GROUP BY user_id),"
-            f" finished AS (SELECT user_id, COUNT(*) AS n FROM ({finished_resources(members)}) GROUP BY user_id)"
+            "WITH updates AS (SELECT user_id, COUNT(*) AS n FROM progress_events"
+            f" WHERE 1{members}{updated} GROUP BY user_id),"
+            " finished AS (SELECT user_id, COUNT(*) AS n FROM"
+            f" ({finished_resources(members + finished)}) GROUP BY user_id)"
             " SELECT u.user_id, COALESCE(f.n, 0) AS finished, u.n AS updates FROM updates AS u"
             " LEFT JOIN finished AS f USING (user_id)"
             " ORDER BY finished DESC, updates DESC, u.user_id LIMIT :limit"
         )
         params: dict[str, object] = {"limit": limit}
+        if since is not None:
+            params["since"] = time_to_db(since)
         if user_ids is not None:
             params["members"] = json.dumps(sorted({int(user_id) for user_id in user_ids}))
         async with self._db.read() as session:

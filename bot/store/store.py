@@ -18,19 +18,24 @@ from typing import Any
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.schema import Resource
+from bot.community import CommunityFacts, read_drop_reason
 from bot.errors import InvalidInputError
+from bot.pace import Pace
 from bot.reading import ReadingStatus
 from bot.store.audit import append_entry, recent_entries
+from bot.store.community import CommunityBook
 from bot.store.connection import Database, as_utc, backup_file, utc_now
 from bot.store.guild_catalog import GuildCatalogs
 from bot.store.members import MemberData
 from bot.store.models import (
     AuditEntry,
+    CommunityCard,
     GuildSettings,
     ImportSummary,
     LeaderboardRow,
     Problem,
     ProgressEvent,
+    Rating,
     ReadingStats,
     ShelfEntry,
     Suggestion,
@@ -50,7 +55,8 @@ class Store:
     def __init__(self, db: Database, curated: Catalog) -> None:
         self._db = db
         self._catalogs = GuildCatalogs(db, curated)
-        self._progress = ProgressLog(db)
+        self._community = CommunityBook(db)
+        self._progress = ProgressLog(db, self._community.changed)
         self._suggestions = SuggestionQueue(db)
         self._settings = SettingsBook(db)
         self._members = MemberData(db, self._progress)
@@ -147,22 +153,29 @@ class Store:
         position: int | None = None,
         note: str | None = None,
         now: datetime | None = None,
+        reason: str | None = None,
     ) -> ShelfEntry:
         """Record an update: status and/or position (in the resource's own unit) and/or a note.
 
         Rules: the resource must be live in that guild (not unknown, not retired); 0 ≤ position ≤ length;
         note ≤ MAX_NOTE. A position with no status means reading (starting if need be); reaching the end
         means finished. Logging reading/want-to-read on a finished resource starts a new read-through
-        (read_count + 1), keeping the first. Every update is also appended to the history.
+        (read_count + 1), keeping the first. Every update is also appended to the history. A `reason` (one of
+        `bot.community.DropReason`, or the member's own words) goes only with status dropped.
         """
         # Everything that can be checked without the database is checked first, the note before all else,
         # so a huge paste costs nothing.
         note = clean_note(note)
         status = check_status(status)
         position = check_position(position)
+        why = None
+        if reason is not None:
+            why = read_drop_reason(reason)
+            if status is not ReadingStatus.DROPPED:
+                raise InvalidInputError("A reason goes with dropping a resource: log it with status dropped.")
         resource = await self._catalogs.resource(guild_id, resource_id)
         return await self._progress.log(
-            user_id, guild_id, resource, status=status, position=position, note=note, now=now
+            user_id, guild_id, resource, status=status, position=position, note=note, now=now, reason=why
         )
 
     async def shelf(self, user_id: int) -> list[ShelfEntry]:
@@ -181,12 +194,68 @@ class Store:
         """The member's totals and streaks (days in UTC)."""
         return await self._progress.stats(user_id, today=today or as_utc(None).date())
 
-    async def leaderboard(self, user_ids: Collection[int] | None = None, *, limit: int = 10) -> list[LeaderboardRow]:
+    async def leaderboard(
+        self, user_ids: Collection[int] | None = None, *, limit: int = 10, since: datetime | None = None
+    ) -> list[LeaderboardRow]:
         """Members ranked by finished resources, then updates; limited to `user_ids` (a server's members).
 
-        A resource finished twice (a re-read) counts once; a member with no update at all is not listed.
+        A resource finished twice (a re-read) counts once; a member with no update at all (from `since` on, when
+        given) is not listed, nor one who chose to be left out of community figures.
         """
-        return await self._progress.leaderboard(user_ids, limit=limit)
+        return await self._progress.leaderboard(user_ids, limit=limit, since=since)
+
+    async def pace(self, user_id: int) -> Pace:
+        """The member's reading pace in each unit, from their own history (the usual pace where it has none)."""
+        return await self._progress.pace(user_id)
+
+    # --- what the community's reading says (ratings, reasons, outcomes; privacy first) ------------
+
+    async def rate(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        resource_id: str,
+        rating: int,
+        *,
+        review: str | None = None,
+        named: bool | None = None,
+        now: datetime | None = None,
+    ) -> Rating:
+        """Rate a resource the member finished (1–5 stars), with an optional review ('' removes it, None keeps it).
+
+        `named` signs the review with the member's name where it is shown; by default it shows only its text
+        and rating. InvalidInputError, changing nothing, for anything out of bounds or a resource not finished.
+        """
+        resource = await self._catalogs.resource(guild_id, resource_id)
+        return await self._community.rate(user_id, guild_id, resource, rating, review=review, named=named, now=now)
+
+    async def rating(self, user_id: int, resource_id: str) -> Rating | None:
+        """The member's own rating of a resource, or None."""
+        return await self._community.rating_of(user_id, resource_id)
+
+    async def give_drop_reason(
+        self, user_id: int, guild_id: int | None, resource_id: str, reason: str, *, now: datetime | None = None
+    ) -> None:
+        """Say why the member dropped a resource: a listed reason or their own words (kept for them alone)."""
+        why, detail = read_drop_reason(reason)
+        resource = await self._catalogs.resource(guild_id, resource_id)
+        await self._community.give_drop_reason(user_id, resource, why, detail, now=now)
+
+    async def in_community(self, user_id: int) -> bool:
+        """Whether the member counts in community figures (the default) or chose to be left out."""
+        return await self._community.in_community(user_id)
+
+    async def set_privacy(self, user_id: int, *, in_community: bool, now: datetime | None = None) -> None:
+        """Count the member in, or leave them out of, every community figure, review shown and leaderboard."""
+        await self._community.set_privacy(user_id, in_community, now=now)
+
+    async def community_card(self, guild_id: int | None, resource: Resource) -> CommunityCard:
+        """What a resource's readers show: outcomes here and everywhere and the latest reviews, privacy first."""
+        return await self._community.card(resource, guild_id)
+
+    async def community_facts(self, guild_id: int | None) -> CommunityFacts:
+        """A server's facts for the ranking (every server's in a DM), past the threshold, without opted-out members."""
+        return await self._community.facts(guild_id)
 
     # --- suggestions and the audit log ------------------------------------------------------------
 
@@ -277,6 +346,7 @@ class Store:
             return await self._members.delete(user_id)
         finally:
             self._progress.forget(user_id)
+            self._community.changed()
 
     # --- operations -------------------------------------------------------------------------------
 
