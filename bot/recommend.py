@@ -25,6 +25,11 @@ Who it is for:
 - hands-on with code, when asked: +1.5; short, when asked: +1; the kind the text asks for: +2 (a
   neighbouring kind, lectures for a course: +1); the kind of a resource the member likens it to: +1.
 - free: +0.5; on the member's want-to-read shelf: +1; everything it builds on finished: +1.
+What the community's reading shows, when the caller passes it (`community`; figures already past the
+privacy threshold, see `bot.community`): finished by members (up to +0.125 at ten), rated above 3/5 (up to
++0.125 at 5/5), members who finished what the member finished went on to it (+0.125); at most +0.375 in all,
+less than the smallest rule above, so it breaks ties and lifts good fits but never passes a filter or
+outweighs a level, and a resource without data keeps its place. Without `community` it counts for nothing.
 Filters: the kind and "free only" options; a level two steps from the asked one; above a cap ("not too
 advanced", "easier than X", "X is too hard"); below a floor ("harder than X"); resources excluded ("not X",
 "other than X", "already read X"). What a member finished or dropped is never picked again; what they are
@@ -54,6 +59,7 @@ from bot.catalog.questions import (
 from bot.catalog.retrieval import LexicalIndex
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import BACKGROUND_LEVEL, PILLARS, Background, Kind, Level, Topic
+from bot.community import CommunitySignals
 from bot.reading import ReadingStatus
 
 DEFAULT_LIMIT = 3
@@ -347,11 +353,13 @@ def score_resource(
     *,
     lexical: float = 0.0,
     catalog: Catalog | None = None,
+    community: CommunitySignals | None = None,
 ) -> tuple[float, list[str]] | None:
     """The score and reasons of one resource for a resolved query, or None when it is no pick at all.
 
     `lexical` is the resource's share of the best BM25 match of the searched words (0 to 1); `catalog`
-    names the sections that teach a concept and the resources a member likened it to.
+    names the sections that teach a concept and the resources a member likened it to; `community` adds its
+    bonus last, with the reasons it rests on.
     """
     if not _passes_filters(resource, query):
         return None
@@ -458,6 +466,9 @@ def score_resource(
     if resource.prerequisites and all(history.get(p) is ReadingStatus.FINISHED for p in resource.prerequisites):
         score += 1.0
         reasons.append("you finished what it builds on")
+    if community is not None:
+        score += community.bonus(resource.id)
+        reasons.extend(community.reasons(resource.id))
     return score, reasons
 
 
@@ -678,8 +689,13 @@ def recommend(
     *,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
+    community: CommunitySignals | None = None,
 ) -> Recommendation:
-    """Rank the catalog for a query and a member's history; `offset` pages through the same ranking."""
+    """Rank the catalog for a query and a member's history; `offset` pages through the same ranking.
+
+    `community` (per-resource facts, already privacy-filtered) adds its small bonus and says so in the reasons;
+    None ranks exactly as without it.
+    """
     history = history or {}
     resolved, meaning = resolve_query(query, catalog)
     unknown = tuple(meaning.unknown) if meaning else ()
@@ -720,6 +736,8 @@ def recommend(
     for position in built_on:
         if all(history.get(p) is ReadingStatus.FINISHED for p in catalog[columns.ids[position]].prerequisites):
             score[position] += 1.0
+    if community is not None:
+        score += community.column(columns)  # last, as in `score_resource`, so both add in the same order
     distance, taught = _tie_keys(columns, resolved)
     continuing = np.flatnonzero(eligible & reading).tolist()
     wanted = offset + limit - len(continuing)
@@ -727,7 +745,9 @@ def recommend(
     picks: list[Pick] = []
     for position in [*continuing, *ranked][offset : offset + limit]:
         resource = catalog[columns.ids[position]]
-        found = score_resource(resource, resolved, history, lexical=float(lexical[position]), catalog=catalog)
+        found = score_resource(
+            resource, resolved, history, lexical=float(lexical[position]), catalog=catalog, community=community
+        )
         points, reasons = found or (0.0, [])
         reasons = [*reasons, *_lexical_reasons(resource, resolved)]
         if reading[position]:
