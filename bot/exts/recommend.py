@@ -32,6 +32,7 @@ from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import example
 from bot.interactions.options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, TopicArg, catalog_of
 from bot.interactions.views import RenderedView
+from bot.pace import Pace
 from bot.reading import ReadingStatus
 from bot.recommend import (
     DEFAULT_LIMIT,
@@ -155,7 +156,10 @@ async def recommendation_page(
         # What was built lives as long as the catalog: out of the collector's sight, as start-up's is.
         gc.freeze()
     history = await history_of(interaction, target.id)
-    answer = recommend(catalog, query, history, limit=PAGE_SIZE, offset=offset)
+    store = interaction.client.store
+    finished = [rid for rid, status in history.items() if status is ReadingStatus.FINISHED]
+    community = (await store.community_facts(interaction.guild_id)).for_member(finished, catalog)
+    answer = recommend(catalog, query, history, limit=PAGE_SIZE, offset=offset, community=community)
     if answer.nothing_fits or answer.needs_clarification:
         raise NotFoundError(nothing_fits(answer))
     if not answer.picks:
@@ -166,6 +170,8 @@ async def recommendation_page(
     picks = [embeds.for_someone_else(p) for p in answer.picks] if someone_else else list(answer.picks)
     if title is None:
         title = f"Picks for {target.display_name}" if someone_else else "Picks for you"
+    # A member's own pace only in their own private answer; anyone else reads estimates at a usual pace.
+    pace = await store.pace(target.id) if shareable and not someone_else else Pace()
     embed = embeds.picks_embed(
         picks,
         title=title,
@@ -173,6 +179,7 @@ async def recommendation_page(
         total=answer.total,
         description=understood_text(answer, catalog),
         asked=query.text.strip() or None,
+        pace=pace,
     )
     encoded = query_key(query)
     # On the member's own private page, what they are reading needs no Start reading; a page anyone may see

@@ -9,10 +9,12 @@ import discord
 from bot.catalog.concepts import ConceptGraph
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import LengthUnit
+from bot.pace import Pace
 from bot.reading import ReadingStatus
 from bot.recommend import Pick
-from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
+from bot.store.models import CommunityCard, LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 from bot.ui import contents, limits
+from bot.ui.community import community_fields, estimate, pace_text
 from bot.ui.text import counted
 
 COLOUR = discord.Colour(0x3B82F6)
@@ -63,11 +65,15 @@ def resource_embed(
     entry: ShelfEntry | None = None,
     builds_on: Sequence[str] = (),
     concepts: ConceptGraph | None = None,
+    community: CommunityCard | None = None,
+    titles: Mapping[str, str] | None = None,
+    names: Mapping[int, str] | None = None,
 ) -> discord.Embed:
     """Everything about one resource, and where the member stands with it when `entry` is given.
 
-    `builds_on` are the titles of what it builds on (never ids); with `concepts`, the vocabulary, the card
-    lists the concepts it teaches and its sections, last, so a long table of contents is what gets cut.
+    `builds_on` are the titles of what it builds on (never ids); `community` is what the members' reading
+    shows (`titles` of what they went on to, `names` of reviewers who signed); with `concepts`, the vocabulary,
+    the card lists the concepts it teaches and its sections, last, so a long table of contents is what gets cut.
     """
     embed = discord.Embed(title=resource.title, url=resource.url, description=resource.summary, colour=COLOUR)
     embed.add_field(name="By", value=", ".join(resource.authors), inline=True)
@@ -84,6 +90,9 @@ def resource_embed(
         progress = entry_line(entry, resource.title)
         where = contents.whereabouts(resource, entry.position) if entry.status is ReadingStatus.READING else None
         embed.add_field(name="Your progress", value=progress + (f"\n↳ {where}" if where else ""), inline=False)
+    if community is not None:
+        for name, value in community_fields(community, resource, titles or {}, names or {}):
+            embed.add_field(name=name, value=value, inline=False)
     if concepts is not None and resource.taught_concepts:
         embed.add_field(name="Concepts it teaches", value=contents.concepts_text(resource, concepts), inline=False)
     if concepts is not None:
@@ -93,13 +102,14 @@ def resource_embed(
     return limits.fit_embed(embed)
 
 
-def pick_field(rank: int, pick: Pick) -> tuple[str, str]:
-    """A pick as an embed field: '1. Title' and its byline, facts, reasons and link."""
+def pick_field(rank: int, pick: Pick, pace: Pace | None = None) -> tuple[str, str]:
+    """A pick as an embed field: '1. Title' and its byline, facts, time at the member's pace, reasons and link."""
     resource = pick.resource
     name = f"{rank}. {resource.title}"
     reasons = " · ".join(pick.reasons) or "a good fit"
+    time = f" · {estimate(pace, resource).removeprefix('⏱ ')}" if pace is not None and not pick.continuing else ""
     # The link goes first after the byline so a cut value never loses it.
-    value = f"by {', '.join(resource.authors)}\n{resource.url}\n{facts(resource)}\n**Why:** {reasons}"
+    value = f"by {', '.join(resource.authors)}\n{resource.url}\n{facts(resource)}{time}\n**Why:** {reasons}"
     return limits.cut_nonempty(name, limits.EMBED_FIELD_NAME), limits.cut_nonempty(value, limits.EMBED_FIELD_VALUE)
 
 
@@ -116,15 +126,17 @@ def picks_embed(
     total: int | None = None,
     description: str | None = None,
     asked: str | None = None,
+    pace: Pace | None = None,
 ) -> discord.Embed:
-    """Ranked picks, each with its reasons and link; the footer says which of how many are shown.
+    """Ranked picks, each with its reasons, link and (given a `pace`) how long it takes; the footer says which of
+    how many are shown.
 
     `asked` is the question in the member's own words: the footer keeps it (plain text, never rendered as
     markdown), so the More and Share buttons can ask it again from the message they are on.
     """
     embed = discord.Embed(title=title, description=description, colour=COLOUR)
     for rank, pick in enumerate(picks, start=offset + 1):
-        name, value = pick_field(rank, pick)
+        name, value = pick_field(rank, pick, pace)
         embed.add_field(name=name, value=value, inline=False)
     footer = [f"{shown_range(offset, len(picks))} of {total}"] if total is not None and picks else []
     if asked:
@@ -242,8 +254,8 @@ def history_embed(events: Sequence[ProgressEvent], titles: Mapping[str, str]) ->
     return limits.fit_embed(discord.Embed(title="Your reading history", description=description, colour=COLOUR))
 
 
-def stats_embed(stats: ReadingStats) -> discord.Embed:
-    """The member's totals and streaks."""
+def stats_embed(stats: ReadingStats, pace: Pace | None = None) -> discord.Embed:
+    """The member's totals and streaks, and their reading pace when given."""
     embed = discord.Embed(title="Your reading stats", colour=COLOUR)
     embed.add_field(name="✅ Finished", value=f"{stats.finished} ({stats.finished_this_year} this year)")
     embed.add_field(name="📖 Reading", value=str(stats.reading))
@@ -256,11 +268,16 @@ def stats_embed(stats: ReadingStats) -> discord.Embed:
         value=f"{counted(stats.current_streak, 'day')} now · longest {stats.longest_streak}",
         inline=False,
     )
+    if pace is not None:
+        embed.add_field(name="📏 Pace", value=pace_text(pace), inline=False)
     return limits.fit_embed(embed)
 
 
-def leaderboard_embed(server_name: str, rows: Sequence[tuple[str, LeaderboardRow]]) -> discord.Embed:
-    """The server's most diligent readers by finished resources, then updates; names, never pings."""
+def leaderboard_embed(
+    server_name: str, rows: Sequence[tuple[str, LeaderboardRow]], period: str | None = None
+) -> discord.Embed:
+    """The server's most diligent readers by finished resources, then updates (over `period`, e.g. 'this week');
+    names, never pings."""
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = [
         f"{medals.get(rank, f'{rank}.')} **{limits.cut(name, 64)}** — {row.finished} finished · "
@@ -268,4 +285,5 @@ def leaderboard_embed(server_name: str, rows: Sequence[tuple[str, LeaderboardRow
         for rank, (name, row) in enumerate(rows, start=1)
     ]
     description = "\n".join(lines) or "Nobody has logged any reading here yet. `/progress log` starts it."
-    return limits.fit_embed(discord.Embed(title=f"Leaderboard · {server_name}", description=description, colour=COLOUR))
+    title = f"Leaderboard · {server_name}" + (f" · {period}" if period else "")
+    return limits.fit_embed(discord.Embed(title=title, description=description, colour=COLOUR))

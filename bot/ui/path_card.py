@@ -20,11 +20,12 @@ from bot.errors import NotFoundError
 from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
 from bot.interactions.options import catalog_of
 from bot.interactions.views import PersistentView
-from bot.paths import Member, Path, PathTarget, Step, path_to
+from bot.pace import Pace
+from bot.paths import Member, Path, PathTarget, Step, path_to, study_days
 from bot.reading import ReadingStatus
 from bot.ui import embeds, limits
 from bot.ui.resource_card import StartReadingButton
-from bot.ui.text import masked_link
+from bot.ui.text import about, masked_link
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -122,8 +123,19 @@ def unlocks_text(path: Path) -> str:
     return ", ".join(parts) + (f", and {more} more" if more > 0 else "")
 
 
-def path_embed(path: Path, member: Member, page_number: int) -> discord.Embed:
-    """One page of the path: its steps with their marks; what it opens up; the legend of the marks used."""
+def time_left(path: Path, pace: Pace) -> str | None:
+    """'about 2 months at your pace' for the steps left, or None when none is left to study anywhere."""
+    units = {step.place.resource.length.unit for step in path.to_do if step.place is not None}
+    if not units:
+        return None
+    own = [pace.is_own(unit) for unit in units]
+    whose = "your pace" if all(own) else ("your pace where you have one" if any(own) else "a usual pace")
+    return f"{about(study_days(path, pace))} at {whose}"
+
+
+def path_embed(path: Path, member: Member, page_number: int, pace: Pace | None = None) -> discord.Embed:
+    """One page of the path: its steps with their marks; what it opens up; how long the rest takes at the
+    member's `pace`; the legend of the marks used."""
     shown = pages(path, member)
     page = shown[max(0, min(page_number, len(shown) - 1))]
     title = f"Learning path: {path.target}"
@@ -133,6 +145,9 @@ def path_embed(path: Path, member: Member, page_number: int) -> discord.Embed:
         embed.add_field(name="Beyond these", value=f"{path.left_out} more steps: ask for a path to a later concept.")
     if path.unlocks:
         embed.add_field(name="Next, it opens up", value=limits.cut(unlocks_text(path), limits.EMBED_FIELD_VALUE))
+    left = time_left(path, pace) if pace is not None else None
+    if left is not None:
+        embed.add_field(name="⏱ What is left", value=left, inline=False)
     done = sum(step.done for step in path.steps)
     where = f"Page {page.number + 1} of {page.count} · " if page.count > 1 else ""
     embed.set_footer(text=f"{where}{done} of {len(path.steps)} done · {legend(page.marks)}")
@@ -175,6 +190,7 @@ async def path_answer(
     """The path to `target` for the member who asked: the page given, else the one with their next step."""
     catalog = await catalog_of(interaction)
     member = Member.from_shelf(await interaction.client.store.shelf(interaction.user.id))
+    pace = await interaction.client.store.pace(interaction.user.id)
     # A path takes about a millisecond, but the first one of a catalog ranks where each concept is taught
     # (a second at 10,000 resources): off the event loop, so nothing else waits for it.
     path = await asyncio.to_thread(path_to, catalog, target, member)
@@ -193,7 +209,7 @@ async def path_answer(
         resource = next_step.place.resource
         if member.statuses.get(resource.id) is not ReadingStatus.READING:
             buttons.append(StartReadingButton(resource.id, resource.title, row=1))
-    return path_embed(path, member, page), PersistentView(*buttons)
+    return path_embed(path, member, page, pace), PersistentView(*buttons)
 
 
 BUTTONS = (PathPageButton,)

@@ -31,12 +31,28 @@ if TYPE_CHECKING:
 async def card_embed(
     interaction: discord.Interaction[PillarsBot], resource: Resource, *, entry: ShelfEntry | None = None
 ) -> discord.Embed:
-    """The resource's embed with the titles of what it builds on and its contents in this server's vocabulary."""
+    """The resource's embed with the titles of what it builds on, its contents in this server's vocabulary, and
+    what the members' reading shows (privacy first: see `bot.community`)."""
     titles = await titles_for(interaction, list(resource.prerequisites))
     # A prerequisite no catalog knows any more has no title to show; its id would mean nothing to a member.
     builds_on = [titles[p] for p in resource.prerequisites if titles[p] != p]
-    concepts = (await catalog_of(interaction)).concepts
-    return embeds.resource_embed(resource, entry=entry, builds_on=builds_on, concepts=concepts)
+    catalog = await catalog_of(interaction)
+    card = await interaction.client.store.community_card(interaction.guild_id, resource)
+    went_on = {rid for outcomes in (card.here, card.everywhere) if outcomes for rid, _ in outcomes.went_on}
+    names: dict[int, str] = {}
+    for review in card.reviews:  # a signed review carries its author, named as this server knows them
+        member = interaction.guild.get_member(review.author_id) if interaction.guild and review.author_id else None
+        if member is not None:
+            names[member.id] = member.display_name
+    return embeds.resource_embed(
+        resource,
+        entry=entry,
+        builds_on=builds_on,
+        concepts=catalog.concepts,
+        community=card,
+        titles={rid: catalog[rid].title for rid in went_on if rid in catalog},
+        names=names,
+    )
 
 
 def card_buttons(
@@ -51,8 +67,8 @@ def card_buttons(
 
 
 async def send_resource_card(interaction: discord.Interaction[PillarsBot], resource: Resource) -> None:
-    """Answer privately with everything about the resource, the member's progress on it, and Start reading
-    unless they are reading it already."""
+    """Answer privately with everything about the resource, the member's progress on it, what the members'
+    reading shows, and Start reading unless they are reading it already."""
     entry = next(
         (e for e in await interaction.client.store.shelf(interaction.user.id) if e.resource_id == resource.id), None
     )
