@@ -39,6 +39,8 @@ LATEST_REVIEWS = 3
 FACTS_MAX_AGE = 60.0  # seconds: a rare change the store does not track (see `changed`) shows within a minute
 
 _OUTCOMES = "SELECT scope, figure, key, members FROM outcome_counts WHERE resource_id = ? AND scope IN (?, ?)"
+# What a card reads: a path fewer than the threshold took can never show, so it is not even read.
+_CARD = _OUTCOMES + " AND (figure <> 'next' OR members >= ?)"
 _FACTS = (
     "SELECT resource_id, figure, key, members FROM outcome_counts WHERE scope = ?"
     " AND (figure IN ('finished', 'rating') OR (figure = 'next' AND members >= ?))"
@@ -174,7 +176,7 @@ class CommunityBook:
         """
         scope = scope_of(guild_id)
         async with self._db.read() as session:
-            rows = await session.fetchall(_OUTCOMES, (resource.id, scope, EVERY_SERVER))
+            rows = await session.fetchall(_CARD, (resource.id, scope, EVERY_SERVER, PRIVACY_THRESHOLD))
             if guild_id is None:
                 reviews = await session.fetchall(
                     "SELECT rating, review, NULL AS author_id, updated_at FROM ratings"
@@ -189,10 +191,13 @@ class CommunityBook:
                     " ORDER BY updated_at DESC, rowid DESC LIMIT ?",
                     (resource.id, guild_id, LATEST_REVIEWS),
                 )
-        here = publish(_tally_in(rows, scope), resource) if guild_id is not None else None
+        by_scope: dict[int, list[tuple[str, object, int]]] = {scope: [], EVERY_SERVER: []}
+        for row in rows:  # a popular resource has a couple of thousand rows: by position, not by name
+            by_scope[row[0]].append((row[1], row[2], row[3]))
+        here = publish(Tally.of(by_scope[scope]), resource) if guild_id is not None else None
         return CommunityCard(
             here=here,
-            everywhere=publish(_tally_in(rows, EVERY_SERVER), resource),
+            everywhere=publish(Tally.of(by_scope[EVERY_SERVER]), resource),
             reviews=tuple(_review(row) for row in reviews),
         )
 
@@ -209,11 +214,6 @@ class CommunityBook:
         if generation == self._generation:  # no commit raced the read: it may be kept
             self._facts[scope] = (generation, started, facts)
         return facts
-
-
-def _tally_in(rows: list[sqlite3.Row], scope: int) -> Tally:
-    """The tally of one scope's rows of an outcome query."""
-    return Tally.of((row["figure"], row["key"], row["members"]) for row in rows if row["scope"] == scope)
 
 
 def _review(row: sqlite3.Row) -> Review:
