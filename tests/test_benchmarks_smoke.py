@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import end_to_end, startup, writes
+from benchmarks import core, end_to_end, outcomes, startup, writes
 from benchmarks.__main__ import table
 from benchmarks.measure import Figure
 
@@ -43,6 +43,23 @@ async def test_writes_lose_nothing_at_any_concurrency() -> None:
     assert burst.unit == "s" and burst.baseline_name == "the same updates one after another"
     assert burst.details["lost"] == 0 and burst.details["rows_after"] == burst.details["updates"] == 100
     assert "progress writes @ 100 members" in table(figures)
+
+
+async def test_outcomes_are_measured_against_a_group_by_that_agrees_with_them() -> None:
+    [figure] = await outcomes.bench(quick=True)
+
+    _well_formed(figure)
+    assert figure.unit == "ms" and "progress events" in figure.name
+    assert figure.details["mismatches"] == 0  # the kept counts equal the GROUP BY's for every resource timed
+    assert figure.details["events"] > 10_000 and figure.details["ratings"] > 1_000
+    assert figure.details["most_readers"] >= 3
+
+
+def test_recommend_with_community_signals_is_measured_against_the_same_without() -> None:
+    figure = core.bench_recommend_with_signals(200, 20)
+
+    _well_formed(figure)
+    assert figure.goal == "≤ 2 ms" and figure.details["resources_with_facts"] > 0
 
 
 async def test_end_to_end_answers_every_interaction(tmp_path: Path) -> None:
