@@ -149,6 +149,7 @@ def bench_recommend_with_signals(size: int, runs: int) -> Figure:
         recommend(catalog, QUERIES[n % len(QUERIES)], histories[n % len(histories)])
 
     samples, base = _interleaved(with_signals, without, runs)
+    gc.unfreeze()
     p99 = percentile(samples, 0.99) * 1e3
     return Figure(
         name=f"recommend p99 @ {size:,} resources with community signals",
