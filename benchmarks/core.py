@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import gc
 import random
-import time
-from collections.abc import Callable
 
-from benchmarks.measure import Figure, percentile, time_calls
+from benchmarks.measure import Figure, percentile, time_calls, time_in_turn
 from benchmarks.synthetic import synthetic_catalog
 from bot.catalog.catalog import Catalog
 from bot.catalog.matching import resource_choices
@@ -96,21 +94,6 @@ def bench_recommend(sizes: tuple[int, ...], runs: int) -> list[Figure]:
     return figures
 
 
-def _interleaved(call: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple[list, list]:
-    """Seconds per call of each, the two taken in turn, so a noisy stretch of the machine hits both alike."""
-    for _ in range(3):
-        call()
-        baseline()
-    samples: list[float] = []
-    base: list[float] = []
-    for _ in range(runs):
-        for timed, into in ((call, samples), (baseline, base)):
-            start = time.perf_counter()
-            timed()
-            into.append(time.perf_counter() - start)
-    return samples, base
-
-
 def _facts(catalog: Catalog, seed: int = 9) -> CommunityFacts:
     """Community facts for every resource of a catalog: finishers, ratings, and three paths members took from it."""
     rng = random.Random(seed)
@@ -148,7 +131,7 @@ def bench_recommend_with_signals(size: int, runs: int) -> Figure:
         n = next(plain_turn)
         recommend(catalog, QUERIES[n % len(QUERIES)], histories[n % len(histories)])
 
-    samples, base = _interleaved(with_signals, without, runs)
+    samples, base = time_in_turn(with_signals, without, runs)
     gc.unfreeze()
     p99 = percentile(samples, 0.99) * 1e3
     return Figure(

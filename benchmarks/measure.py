@@ -26,6 +26,23 @@ def time_calls(call: Callable[[], object], runs: int, warmup: int = 3) -> list[f
     return samples
 
 
+def time_in_turn(
+    call: Callable[[], object], baseline: Callable[[], object], runs: int
+) -> tuple[list[float], list[float]]:
+    """Seconds per call of each, the two taken in turn, so a noisy stretch of the machine hits both alike."""
+    for _ in range(3):
+        call()
+        baseline()
+    samples: list[float] = []
+    base: list[float] = []
+    for _ in range(runs):
+        for timed, into in ((call, samples), (baseline, base)):
+            start = time.perf_counter()
+            timed()
+            into.append(time.perf_counter() - start)
+    return samples, base
+
+
 @dataclass
 class Figure:
     """One measured figure, its baseline from the same run, and the goal it is held to."""
