@@ -54,7 +54,7 @@ def outcomes_text(outcomes: Outcomes, resource: Resource, titles: Mapping[str, s
     stop = outcomes.stop
     said = f"most said: {outcomes.reason[0].label}" if outcomes.reason is not None else ""
     if stop is not None and stop.section is not None:
-        where = f"{stop.section.label_in(resource.length.unit)} · {stop.section.title}"
+        where = f"{stop.section.label_in(resource.length.unit)} · {shown_text(stop.section.title, 80)}"
         line = f"⏸️ those who stop mostly stop in {where} ({stop.members} of {stop.of})"
         lines.append(line + (f"; {said}" if said else ""))
     elif stop is not None and stop.position is not None:

@@ -73,7 +73,7 @@ def test_only_the_figures_that_stand_are_worded() -> None:
     assert text == (
         "📖 10 started · 4 finished (40%)\n"
         "⏱ about 3 weeks from start to finish (the median)\n"
-        "⏸️ those who stop mostly stop in chapter 2 · Eigen*values* (3 of 5); most said: not what I needed\n"
+        "⏸️ those who stop mostly stop in chapter 2 · Eigen\\*values\\* (3 of 5); most said: not what I needed\n"
         "⭐ 4.4/5 from 9 ratings\n"
         "➡️ what finishers most often started next: The Next Book (3)"
     )
