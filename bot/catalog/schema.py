@@ -6,9 +6,13 @@ Discord, so every way into the catalog obeys the same rules.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import unicodedata
 from typing import Annotated
+from urllib.parse import quote
 
+import idna
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.catalog.vocabulary import SECTION_KIND_OF_UNIT, Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
@@ -21,17 +25,138 @@ MAX_TEXT = 1000
 MAX_URL = 500
 MAX_AUTHOR = 120
 
-_SAFE_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Where a URI may not point: names only a local network resolves (RFC 6761 localhost, RFC 6762 .local,
+# RFC 8375 home.arpa, ICANN's .internal) and the conventional .localdomain.
+_LOCAL_NAMES = ("localhost", "local", "internal", "home.arpa", "localdomain")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_HOST_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+_PORT = re.compile(r"^[0-9]{1,5}$")
+_HEX = frozenset("0123456789abcdefABCDEF")
+# What RFC 3986 lets a path, query or fragment hold besides percent escapes: unreserved, sub-delims, ':', '@',
+# '/' and '?'. Everything else ASCII ('|', '`', '[', ']', '<', '>', '\\', '{', '}', '^', '"', a second '#')
+# is markdown or not a URI, and is refused; letters beyond ASCII are percent-encoded.
+_URI_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?")
 
 
 def check_web_url(url: str) -> str:
-    """Accept only http(s) URLs with a host; anything else (javascript:, data:, ftp:) is refused."""
+    """A public http(s) address as a valid URI (RFC 3986), or ValueError with a sentence saying what is wrong.
+
+    Normalised, as a browser's address bar would send it: the scheme and host lower-cased, an internationalised
+    host in its IDNA form (`bücher.example` → `xn--bcher-kva.example`), letters beyond ASCII in the path,
+    query and fragment percent-encoded as UTF-8, a trailing dot of the host and an empty port dropped.
+    Refused: other schemes (javascript:, data:, ftp:); credentials (`user:pass@`, which also disguise the host
+    as in `https://discord.com@evil.example/`); hosts that are not public (loopback, private, link-local and
+    reserved addresses, the cloud metadata address, a name without a dot or under a local-only suffix, an IP
+    address in an unusual form such as `2130706433` or `127.1`, which browsers read as 127.0.0.1); spaces,
+    control and invisible characters (right-to-left overrides, zero-width spaces); markdown and other
+    characters a URI may not hold; a `%` not followed by two hex digits. No name is looked up in DNS.
+    """
     url = url.strip()
-    if not _SAFE_URL.match(url):
-        raise ValueError("must be a web address starting with http:// or https://")
-    if len(url) > MAX_URL:
+    if len(url) > MAX_URL:  # checked before any work: normalising only makes a link longer
         raise ValueError(f"must be at most {MAX_URL} characters")
-    return url
+    for character in url:
+        if character == " ":
+            raise ValueError("must not contain a space (write it as %20)")
+        if unicodedata.category(character)[0] in "CZ":
+            raise ValueError(
+                f"must not contain control, invisible or right-to-left characters (it holds U+{ord(character):04X})"
+            )
+    scheme = _SCHEME.match(url)
+    if scheme is None or scheme.group(1).lower() not in ("http", "https") or url[scheme.end() :][:2] != "//":
+        raise ValueError("must be a web address starting with http:// or https://")
+    rest = url[scheme.end() + 2 :]
+    end = min((i for i in (rest.find(c) for c in "/?#\\") if i >= 0), default=len(rest))
+    authority, tail = rest[:end], rest[end:]
+    if "@" in authority:
+        raise ValueError("must not carry a user name or password (user:pass@…); give the address without them")
+    host, port = _split_port(authority)
+    link = f"{scheme.group(1).lower()}://{_public_host(host)}{f':{port}' if port else ''}{_encoded_tail(tail)}"
+    if len(link) > MAX_URL:
+        raise ValueError(f"must be at most {MAX_URL} characters once percent-encoded")
+    return link
+
+
+def _split_port(authority: str) -> tuple[str, str]:
+    """The host and port of `host[:port]` or `[v6][:port]`; ValueError for a port that is not a port."""
+    if authority.startswith("["):
+        close = authority.find("]") + 1 or len(authority)
+        host, after = authority[:close], authority[close:]
+    else:
+        host, colon, port = authority.partition(":")
+        after = colon + port
+    port = after[1:]
+    if (after and not after.startswith(":")) or (port and (not _PORT.match(port) or not 0 < int(port) <= 65535)):
+        raise ValueError("has a port that is not a number from 1 to 65535")
+    return host, port
+
+
+def _public_host(host: str) -> str:
+    """The host, normalised, when it is a public name or address; ValueError saying why it is not."""
+    not_public = "must name a public host such as example.org, not a machine on a local network"
+    if "%" in host:
+        raise ValueError("must write its host as it is, not percent-encoded")
+    if host.startswith("["):
+        try:
+            v6 = ipaddress.IPv6Address(host[1:-1] if host.endswith("]") else "-")
+        except ValueError:
+            raise ValueError("has a host in [brackets] that is not an IPv6 address") from None
+        _refuse_inner_address(v6, not_public)
+        return f"[{v6.compressed}]"
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            raise ValueError("has a host name that is not a valid internationalised domain name") from None
+    host = host.lower().removesuffix(".")
+    labels = host.split(".")
+    if labels[-1].isdigit() or labels[-1].startswith("0x"):  # browsers read such a host as an IPv4 address
+        try:
+            address = ipaddress.IPv4Address(host)
+        except ValueError:
+            raise ValueError(
+                "writes an IP address in an unusual form; write it as four numbers, like 93.184.215.14"
+            ) from None
+        _refuse_inner_address(address, not_public)
+        return host
+    if not all(_HOST_LABEL.match(label) for label in labels) or len(host) > 253:
+        raise ValueError("has a host name that is not valid: letters, digits and hyphens between dots")
+    if len(labels) < 2 or any(host == name or host.endswith(f".{name}") for name in _LOCAL_NAMES):
+        raise ValueError(not_public)
+    return host
+
+
+def _refuse_inner_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address, refusal: str) -> None:
+    """ValueError(`refusal`) unless the address is a public unicast one, IPv4 inside IPv6 included."""
+    inner = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        inner += [a for a in (address.ipv4_mapped, address.sixtofour, *(address.teredo or ())) if a is not None]
+    if any(not a.is_global or a.is_multicast for a in inner):
+        raise ValueError(refusal)
+
+
+def _encoded_tail(tail: str) -> str:
+    """The path, query and fragment with letters beyond ASCII percent-encoded; ValueError for what a URI
+    may not hold."""
+    parts: list[str] = []
+    fragment = False
+    for index, character in enumerate(tail):
+        if character == "%":
+            if not (tail[index + 1 : index + 2] in _HEX and tail[index + 2 : index + 3] in _HEX):
+                raise ValueError("has a '%' not followed by two hex digits (write a literal % as %25)")
+            parts.append(character)
+        elif character == "#" and not fragment:
+            fragment = True
+            parts.append(character)
+        elif character in _URI_CHARACTERS:
+            parts.append(character)
+        elif character.isascii():
+            raise ValueError(
+                f"must not contain {character!r}: it is markdown or not allowed in a web address "
+                f"(write it as %{ord(character):02X})"
+            )
+        else:
+            parts.append(quote(character, safe=""))
+    return "".join(parts)
 
 
 WebUrl = Annotated[str, AfterValidator(check_web_url)]
