@@ -27,6 +27,7 @@ from bot.store.community import MAX_REVIEW
 from bot.store.connection import utc_now
 from bot.store.store import MAX_NOTE
 from bot.ui import contents, embeds, limits, ratings
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -77,7 +78,7 @@ async def announce_finished(interaction: discord.Interaction[PillarsBot], title:
     if not isinstance(channel, discord.abc.Messageable):
         log.warning("Announce channel %s of guild %s is gone", settings.announce_channel_id, interaction.guild.id)
         return
-    text = f"🎉 {interaction.user.display_name} finished **{title}**."
+    text = f"🎉 {literal(interaction.user.display_name)} finished **{literal(title)}**."
     try:
         await channel.send(limits.content(text), allowed_mentions=discord.AllowedMentions.none())
     except discord.HTTPException:
@@ -156,7 +157,7 @@ class Progress(PillarsCog):
         entries = await interaction.client.store.shelf(owner.id)
         titles = await titles_for(interaction, [entry.resource_id for entry in entries])
         own = owner.id == interaction.user.id
-        title = "Your shelf" if own else f"{owner.display_name}'s shelf"
+        title = "Your shelf" if own else f"{literal(owner.display_name)}'s shelf"
         catalog = await catalog_of(interaction)
         whereabouts = {}
         for entry in (e for e in entries if e.status is ReadingStatus.READING):

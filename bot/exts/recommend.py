@@ -46,6 +46,7 @@ from bot.recommend import (
 )
 from bot.ui import embeds, limits, resource_card
 from bot.ui.resource_card import DetailsButton, StartReadingButton
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -169,7 +170,7 @@ async def recommendation_page(
     someone_else = target.id != interaction.user.id
     picks = [embeds.for_someone_else(p) for p in answer.picks] if someone_else else list(answer.picks)
     if title is None:
-        title = f"Picks for {target.display_name}" if someone_else else "Picks for you"
+        title = f"Picks for {literal(target.display_name)}" if someone_else else "Picks for you"
     # A member's own pace only in their own private answer; anyone else reads estimates at a usual pace.
     pace = await store.pace(target.id) if shareable and not someone_else else Pace()
     embed = embeds.picks_embed(
@@ -268,8 +269,10 @@ class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
     async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Post this page in the channel, and say which picks went out; the private answer keeps its page."""
         target = await member_named(interaction, self.user_id)
-        sharer = interaction.user.display_name
-        title = f"Picks for {target.display_name}" if target.id != interaction.user.id else f"Picks for {sharer}"
+        sharer = literal(interaction.user.display_name)
+        title = (
+            f"Picks for {literal(target.display_name)}" if target.id != interaction.user.id else f"Picks for {sharer}"
+        )
         query = query_of(self.query, interaction.message)
         page = await recommendation_page(interaction, query, target, offset=self.offset, shareable=False, title=title)
         private = await recommendation_page(interaction, query, target, offset=self.offset)
@@ -346,7 +349,7 @@ class Recommend(PillarsCog):
         if not text:
             raise InvalidInputError("That message has no text to recommend from.")
         author = message.author
-        title = f"Picks for {author.display_name}'s question"
+        title = f"Picks for {literal(author.display_name)}'s question"
         try:
             page = await recommendation_page(interaction, Query(text=text[:1000]), author, shareable=False, title=title)
         except NotFoundError as exc:

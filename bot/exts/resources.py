@@ -15,6 +15,7 @@ from bot.interactions.options import ResourceArg, catalog_of
 from bot.interactions.views import PersistentView
 from bot.ui import embeds, limits, resource_card
 from bot.ui.resource_card import DetailsButton, send_resource_card
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -45,12 +46,14 @@ class Resources(PillarsCog):
         found = search_resources(catalog, query, limit=SEARCH_LIMIT)
         if not found:
             close = [s for word in words_of(query) for s in suggest_words(word)]
-            raise NotFoundError(limits.content(f"Nothing in the catalog matches '{query}'{did_you_mean(close)}."))
-        embed = discord.Embed(title=f"Search: {query}", colour=embeds.COLOUR)
+            raise NotFoundError(
+                limits.content(f"Nothing in the catalog matches '{literal(query)}'{did_you_mean(close)}.")
+            )
+        embed = discord.Embed(title=f"Search: {literal(query)}", colour=embeds.COLOUR)
         for number, resource in enumerate(found, start=1):
             embed.add_field(
-                name=f"{number}. {resource.title}",
-                value=f"by {', '.join(resource.authors)}\n{resource.url}\n{embeds.facts(resource)}",
+                name=f"{number}. {literal(resource.title)}",
+                value=f"by {literal(', '.join(resource.authors))}\n{resource.url}\n{embeds.facts(resource)}",
                 inline=False,
             )
         shown = found[: limits.ACTION_ROWS * limits.BUTTONS_PER_ROW]

@@ -14,6 +14,7 @@ from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import example
 from bot.store.store import MAX_NOTE
 from bot.ui import limits
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -50,7 +51,7 @@ class Suggestions(PillarsCog):
             server_id(interaction), interaction.user.id, title.strip(), url, note.strip() if note else None
         )
         text = (
-            f"💡 Thanks! **{suggestion.title}** is suggestion #{suggestion.id} in the moderators' queue. "
+            f"💡 Thanks! **{literal(suggestion.title)}** is suggestion #{suggestion.id} in the moderators' queue. "
             "If they approve it, it joins this server's catalog."
         )
         await interaction.response.send_message(

@@ -35,6 +35,7 @@ from discord import app_commands
 from bot.errors import PillarsError
 from bot.interactions.refusals import MemberFacingCheckFailure, WriteCooldown
 from bot.ui import limits
+from bot.ui.text import no_masked_links
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,8 @@ def _seconds(value: float) -> int:
 
 def member_message(error: Exception) -> str | None:
     """The sentence a member sees for an expected failure, or None when the error is a bug."""
-    if isinstance(error, PillarsError):
-        return error.message
+    if isinstance(error, PillarsError):  # the core's words may quote what someone typed
+        return no_masked_links(error.message)
     if isinstance(error, WriteCooldown):
         return error.message
     if isinstance(error, app_commands.CommandOnCooldown):
@@ -70,7 +71,7 @@ def member_message(error: Exception) -> str | None:
         return "You can't use that here."
     if isinstance(error, app_commands.TransformerError):
         if isinstance(error.__cause__, PillarsError):  # our transformers explain themselves
-            return error.__cause__.message
+            return no_masked_links(error.__cause__.message)
         expected = error.type.name.replace("_", " ")
         return f"I couldn't read {str(error.value)[:100]!r} as a {expected}. Pick one of the suggestions, or check it."
     if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):

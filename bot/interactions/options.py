@@ -18,6 +18,7 @@ from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.errors import InvalidInputError, NotFoundError
 from bot.reading import ReadingStatus
 from bot.ui import limits
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -37,7 +38,7 @@ def unknown_topic(text: str) -> NotFoundError:
     """The error for a topic nobody knows, with the closest topics."""
     known = ", ".join(t.label for t in Topic)
     hint = did_you_mean(suggest_words(text))
-    return NotFoundError(limits.cut(f"I don't know the topic '{text}'{hint}. Topics: {known}.", 1500))
+    return NotFoundError(limits.cut(f"I don't know the topic '{literal(text)}'{hint}. Topics: {known}.", 1500))
 
 
 class TopicOption(app_commands.Transformer):
@@ -75,8 +76,9 @@ def match_resource(catalog: Catalog, value: str) -> Resource | None:
         if len(starting) == 1:
             return starting[0]
         if starting:
-            names = ", ".join(f"**{r.title}**" for r in starting[:5])
-            raise InvalidInputError(f"'{limits.cut(value, 80)}' could be {names}. Pick one from the list as you type.")
+            names = ", ".join(f"**{literal(r.title)}**" for r in starting[:5])
+            typed = literal(limits.cut(value, 80))
+            raise InvalidInputError(f"'{typed}' could be {names}. Pick one from the list as you type.")
     return None
 
 

@@ -128,6 +128,7 @@ class User:
     id: int
     name: str
     bot: bool = False
+    display_name: str | None = None  # the name Discord shows (`global_name`); the username titled by default
 
     def payload(self) -> dict[str, Any]:
         """The user as Discord sends it."""
@@ -135,7 +136,7 @@ class User:
             "id": str(self.id),
             "username": self.name,
             "discriminator": "0",
-            "global_name": None if self.bot else self.name.title(),
+            "global_name": None if self.bot else self.display_name or self.name.title(),
             "avatar": None,
             "bot": self.bot,
             "system": False,

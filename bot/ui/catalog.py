@@ -35,7 +35,7 @@ from bot.catalog.schema import MAX_TEXT, MAX_TITLE, MAX_URL
 from bot.interactions.views import PillarsModal, PillarsView
 from bot.store.models import AuditEntry, ImportSummary, Suggestion
 from bot.ui import embeds, limits
-from bot.ui.text import counted
+from bot.ui.text import code, counted, literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -196,8 +196,8 @@ def suggestion_field(suggestion: Suggestion) -> tuple[str, str]:
     when = discord.utils.format_dt(suggestion.created_at, "R")
     value = f"{suggestion.url}\nsuggested by {mention(suggestion.user_id)} {when}"
     if suggestion.note:
-        value += f"\n> {limits.cut(suggestion.note, 300)}"
-    return f"#{suggestion.id} · {suggestion.title}", value
+        value += f"\n> {literal(limits.cut(suggestion.note, 300))}"
+    return f"#{suggestion.id} · {literal(suggestion.title)}", value
 
 
 def report_field(report: Suggestion) -> tuple[str, str]:
@@ -206,8 +206,8 @@ def report_field(report: Suggestion) -> tuple[str, str]:
     problem = report.problem.label if report.problem else "problem"
     value = f"{report.url}\nreported by {mention(report.user_id)} {when} · fix it with `/catalog edit`"
     if report.note:
-        value += f"\n> {discord.utils.escape_markdown(limits.cut(report.note, 300)).replace(chr(10), ' ')}"
-    title = discord.utils.escape_markdown(limits.cut(report.title, 150))
+        value += f"\n> {literal(limits.cut(report.note, 300).replace(chr(10), ' '))}"
+    title = literal(limits.cut(report.title, 150))
     return f"#{report.id} · ⚠️ {problem.capitalize()}: {title}", value
 
 
@@ -218,7 +218,7 @@ def _id_list(ids: Sequence[str], limit: int = 900) -> str:
 
 def import_summary_embed(summary: ImportSummary, *, filename: str, done: bool) -> discord.Embed:
     """What an import would do (dry run) or did: added, updated, unchanged."""
-    title = f"Imported {filename}" if done else f"Import {filename}? Nothing has changed yet"
+    title = f"Imported {literal(filename)}" if done else f"Import {literal(filename)}? Nothing has changed yet"
     embed = discord.Embed(title=title, colour=embeds.COLOUR if done else embeds.WARNING_COLOUR)
     added, updated = ("added", "updated") if done else ("to add", "to update")
     embed.add_field(name=f"➕ {len(summary.added):,} {added}", value=_id_list(summary.added), inline=False)
@@ -230,12 +230,15 @@ def import_summary_embed(summary: ImportSummary, *, filename: str, done: bool) -
 
 
 def catalog_problems_text(heading: str, issues: Sequence[object], *, budget: int = limits.MESSAGE_CONTENT) -> str:
-    """A heading and one line per file:line problem, as many as fit, then how many were left out."""
+    """A heading and one line per file:line problem, as many as fit, then how many were left out.
+
+    The problems quote the file, so they are shown as typed; the heading is the caller's (names in it escaped).
+    """
     lines = [heading]
     used = len(heading)
     reserve = len(f"\n…and {len(issues)} more")
     for index, issue in enumerate(issues):
-        line = "• " + limits.cut(str(issue), 300)
+        line = "• " + literal(limits.cut(str(issue), 300))
         last = index == len(issues) - 1
         if used + 1 + len(line) + (0 if last else reserve) > budget:
             lines.append(f"…and {len(issues) - index} more")
@@ -274,7 +277,7 @@ def _audit_detail(entry: AuditEntry) -> str:
             name, shown = _SETTING_MENTIONS.get(key, (key, "{}"))
             changes.append(f"{name} → {shown.format(value) if value is not None else 'none'}")
         return f": {limits.cut(', '.join(changes), 200)}"
-    target = f" `{limits.cut(entry.target, 80)}`" if entry.target else ""
+    target = f" {code(limits.cut(entry.target, 80))}" if entry.target else ""
     if entry.action == "import" and entry.after:
         lists = {key: value for key, value in entry.after.items() if isinstance(value, list)}
         if lists:  # {"added": [...], "updated": [...]}

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import discord
-
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import LengthUnit
 from bot.community import PRIVACY_THRESHOLD, Outcomes
 from bot.pace import Pace
 from bot.store.models import CommunityCard, Review
 from bot.ui import limits
-from bot.ui.text import about, counted
+from bot.ui.text import about, counted, literal
 
 REVIEW_SHOWN = 300  # characters of a review shown in a resource card
 NOT_ENOUGH = (
@@ -26,9 +24,9 @@ NOT_ENOUGH = (
 
 
 def shown_text(text: str, limit: int) -> str:
-    """A member's text as others see it: on one line, cut to `limit`, markdown and mentions escaped."""
+    """A member's text as others see it: on one line, cut to `limit`, shown as typed (`text.literal`)."""
     one_line = " ".join(text.split())
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(limits.cut(one_line, limit)))
+    return literal(limits.cut(one_line, limit))
 
 
 def stars(rating: int) -> str:

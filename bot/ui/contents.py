@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import discord
-
 from bot.catalog.concepts import ConceptGraph
 from bot.catalog.schema import Resource, Section
 from bot.catalog.vocabulary import LengthUnit
 from bot.ui import limits
+from bot.ui.text import literal
 
 CONTENTS_FIELDS = 2  # at most this many fields of sections, so the card keeps room for everything else
 SECTION_LINE = 200
@@ -30,7 +29,7 @@ def start_label(start: int, unit: LengthUnit) -> str:
 
 def section_name(resource: Resource, section: Section) -> str:
     """'chapter 7 · Operators on Inner Product Spaces', its title escaped (a moderator may have typed it)."""
-    title = discord.utils.escape_markdown(limits.cut(section.title, 80))
+    title = literal(limits.cut(section.title, 80))
     return f"{section.label_in(resource.length.unit)} · {title}"
 
 
@@ -43,7 +42,7 @@ def section_lines(resource: Resource, concepts: ConceptGraph) -> list[str]:
     """One line per section: '**7** Operators on Inner Product Spaces (p. 225) — spectral theorem, SVD'."""
     lines = []
     for section in resource.sections:
-        title = discord.utils.escape_markdown(section.title)
+        title = literal(section.title)
         line = f"**{section.number}** {title}"
         if section.start is not None and not resource.length.unit.counts_parts:  # 'lecture 3' says it already
             line += f" ({start_label(section.start, resource.length.unit)})"

@@ -1,4 +1,7 @@
-"""Embeds for resources, recommendations and progress, every one passed through `limits.fit_embed`."""
+"""Embeds for resources, recommendations and progress, every one passed through `limits.fit_embed`.
+
+Every text someone typed (titles, authors, summaries, notes, names) is shown through `text.literal`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from bot.recommend import Pick
 from bot.store.models import CommunityCard, LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 from bot.ui import contents, limits
 from bot.ui.community import community_fields, estimate, pace_text
-from bot.ui.text import counted
+from bot.ui.text import counted, literal
 
 COLOUR = discord.Colour(0x3B82F6)
 WARNING_COLOUR = discord.Colour(0xF59E0B)
@@ -49,6 +52,7 @@ def entry_line(entry: ShelfEntry, title: str, *, icon: bool = True) -> str:
     Without `icon` on a shelf whose heading already has it. In percent the bar says it all.
     """
     mark = f"{STATUS_ICONS[entry.status]} " if icon else ""
+    title = literal(title)
     if entry.status is ReadingStatus.READING:
         shown = entry.total and entry.unit is not LengthUnit.PERCENT
         where = f" ({entry.position or 0}/{entry.total} {entry.unit.value})" if shown else ""
@@ -75,17 +79,21 @@ def resource_embed(
     shows (`titles` of what they went on to, `names` of reviewers who signed); with `concepts`, the vocabulary,
     the card lists the concepts it teaches and its sections, last, so a long table of contents is what gets cut.
     """
-    embed = discord.Embed(title=resource.title, url=resource.url, description=resource.summary, colour=COLOUR)
-    embed.add_field(name="By", value=", ".join(resource.authors), inline=True)
+    embed = discord.Embed(
+        title=literal(resource.title), url=resource.url, description=literal(resource.summary), colour=COLOUR
+    )
+    embed.add_field(name="By", value=literal(", ".join(resource.authors)), inline=True)
     embed.add_field(name="What", value=facts(resource), inline=True)
     embed.add_field(name="Topics", value=", ".join(t.label for t in resource.topics), inline=False)
     if resource.suits:
         embed.add_field(name="Suits", value=", ".join(b.label for b in resource.suits), inline=False)
-    embed.add_field(name="Why it's here", value=resource.why, inline=False)
+    embed.add_field(name="Why it's here", value=literal(resource.why), inline=False)
     if builds_on:
-        embed.add_field(name="Builds on", value=", ".join(builds_on), inline=False)
+        embed.add_field(name="Builds on", value=literal(", ".join(builds_on)), inline=False)
     if resource.not_covered:
-        embed.add_field(name="Not covered", value="\n".join(f"• {x}" for x in resource.not_covered), inline=False)
+        embed.add_field(
+            name="Not covered", value="\n".join(f"• {literal(x)}" for x in resource.not_covered), inline=False
+        )
     if entry is not None:
         progress = entry_line(entry, resource.title)
         where = contents.whereabouts(resource, entry.position) if entry.status is ReadingStatus.READING else None
@@ -105,11 +113,11 @@ def resource_embed(
 def pick_field(rank: int, pick: Pick, pace: Pace | None = None) -> tuple[str, str]:
     """A pick as an embed field: '1. Title' and its byline, facts, time at the member's pace, reasons and link."""
     resource = pick.resource
-    name = f"{rank}. {resource.title}"
-    reasons = " · ".join(pick.reasons) or "a good fit"
+    name = f"{rank}. {literal(resource.title)}"
+    reasons = literal(" · ".join(pick.reasons)) or "a good fit"
     time = f" · {estimate(pace, resource).removeprefix('⏱ ')}" if pace is not None and not pick.continuing else ""
     # The link goes first after the byline so a cut value never loses it.
-    value = f"by {', '.join(resource.authors)}\n{resource.url}\n{facts(resource)}{time}\n**Why:** {reasons}"
+    value = f"by {literal(', '.join(resource.authors))}\n{resource.url}\n{facts(resource)}{time}\n**Why:** {reasons}"
     return limits.cut_nonempty(name, limits.EMBED_FIELD_NAME), limits.cut_nonempty(value, limits.EMBED_FIELD_VALUE)
 
 
@@ -134,7 +142,7 @@ def picks_embed(
     `asked` is the question in the member's own words: the footer keeps it (plain text, never rendered as
     markdown), so the More and Share buttons can ask it again from the message they are on.
     """
-    embed = discord.Embed(title=title, description=description, colour=COLOUR)
+    embed = discord.Embed(title=title, description=literal(description) if description else None, colour=COLOUR)
     for rank, pick in enumerate(picks, start=offset + 1):
         name, value = pick_field(rank, pick, pace)
         embed.add_field(name=name, value=value, inline=False)
@@ -215,14 +223,14 @@ def shelf_embed(
                 if where and entry.status is ReadingStatus.READING:
                     line += f"\n  ↳ {where}"
                 if show_notes and entry.note:
-                    line += f"\n  ✎ {limits.cut(entry.note, 200)}"
+                    line += f"\n  ✎ {literal(limits.cut(entry.note, 200))}"
             else:
-                line = f"**{title_shown}** ({_finished_then(entry)})"
+                line = f"**{literal(title_shown)}** ({_finished_then(entry)})"
             lines.append(line)
         value = limits.cut("\n".join(lines), limits.EMBED_FIELD_VALUE)
         embed.add_field(name=f"{STATUS_ICONS[status]} {status.label.capitalize()} ({len(on_shelf)})", value=value)
     if not entries and someone_else:
-        embed.description = f"{limits.cut(someone_else, 64)} has nothing on their shelf yet."
+        embed.description = f"{literal(limits.cut(someone_else, 64))} has nothing on their shelf yet."
     elif not entries:
         embed.description = "Nothing on the shelf yet. `/recommend` finds something, `/progress log` records it."
     return limits.fit_embed(embed)
@@ -245,10 +253,10 @@ def history_embed(events: Sequence[ProgressEvent], titles: Mapping[str, str]) ->
     for event in events:
         when = discord.utils.format_dt(event.at, "R")
         where = f" at {event.position}" if event.position is not None else ""
-        line = f"{when} {STATUS_ICONS[event.status]} **{titles.get(event.resource_id, event.resource_id)}**"
+        line = f"{when} {STATUS_ICONS[event.status]} **{literal(titles.get(event.resource_id, event.resource_id))}**"
         line += f" — {event.status.label}{where}"
         if event.note:
-            line += f"\n  ✎ {limits.cut(event.note, 150)}"
+            line += f"\n  ✎ {literal(limits.cut(event.note, 150))}"
         lines.append(line)
     description = "\n".join(lines) or "No updates yet. `/progress log` records one."
     return limits.fit_embed(discord.Embed(title="Your reading history", description=description, colour=COLOUR))
@@ -280,10 +288,10 @@ def leaderboard_embed(
     names, never pings."""
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = [
-        f"{medals.get(rank, f'{rank}.')} **{limits.cut(name, 64)}** — {row.finished} finished · "
+        f"{medals.get(rank, f'{rank}.')} **{literal(limits.cut(name, 64))}** — {row.finished} finished · "
         f"{counted(row.updates, 'update')}"
         for rank, (name, row) in enumerate(rows, start=1)
     ]
     description = "\n".join(lines) or "Nobody has logged any reading here yet. `/progress log` starts it."
-    title = f"Leaderboard · {server_name}" + (f" · {period}" if period else "")
+    title = f"Leaderboard · {literal(server_name)}" + (f" · {period}" if period else "")
     return limits.fit_embed(discord.Embed(title=title, description=description, colour=COLOUR))

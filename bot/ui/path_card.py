@@ -25,7 +25,7 @@ from bot.paths import Member, Path, PathTarget, Step, path_to, study_days
 from bot.reading import ReadingStatus
 from bot.ui import embeds, limits
 from bot.ui.resource_card import StartReadingButton
-from bot.ui.text import about, masked_link
+from bot.ui.text import about, literal, masked_link
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -77,7 +77,7 @@ def step_line(number: int, step: Step, member: Member) -> str:
     resource, section = step.place.resource, step.place.section
     where = masked_link(limits.cut(resource.title, 70), resource.url)
     if section is not None:
-        title = discord.utils.escape_markdown(limits.cut(section.title, 60))
+        title = literal(limits.cut(section.title, 60))
         where += f", {section.label_in(resource.length.unit)} · {title}"
     return f"{head} — {where}"
 

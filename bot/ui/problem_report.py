@@ -21,6 +21,7 @@ from bot.interactions.views import PersistentView, PillarsModal
 from bot.store.models import Problem
 from bot.store.store import MAX_NOTE
 from bot.ui import limits
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -58,7 +59,7 @@ class ReportProblemButton(PersistentButton, template=rf"pillars:report:(?P<resou
         """Offer the two problems, privately; a report goes to a server's moderators, so not from a DM."""
         server_id(interaction)
         resource = await resource_named(interaction, self.resource_id)
-        title = discord.utils.escape_markdown(limits.cut(resource.title, 150))
+        title = literal(limits.cut(resource.title, 150))
         view = PersistentView(*(FlagButton(code_of(problem), resource.id) for problem in _CHOICES))
         text = f"What is wrong with **{title}**? Your report goes to this server's moderators."
         await interaction.response.send_message(
@@ -113,7 +114,7 @@ class ReportModal(PillarsModal):
         report = await interaction.client.store.report_problem(
             guild_id, interaction.user.id, resource, self.problem, note
         )
-        title = discord.utils.escape_markdown(limits.cut(resource.title, 150))
+        title = literal(limits.cut(resource.title, 150))
         text = (
             f"⚠️ Thanks! Your report of a {self.problem.label} on **{title}** is #{report.id} in the moderators' "
             "queue (`/catalog suggestions`)."

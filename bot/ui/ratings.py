@@ -27,6 +27,7 @@ from bot.store.community import MAX_REVIEW
 from bot.store.models import Rating
 from bot.ui import limits
 from bot.ui.community import stars
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -51,7 +52,7 @@ def reasons_view(resource_id: str) -> PersistentView:
 
 def rated_text(title: str, rating: Rating) -> str:
     """What the member is told once their rating is saved, and who will see what."""
-    text = f"{stars(rating.rating)} You rated **{title}** {rating.rating}/5."
+    text = f"{stars(rating.rating)} You rated **{literal(title)}** {rating.rating}/5."
     if rating.review:
         shown = "signed with your name" if rating.named else "without your name"
         text += f" Your review shows in `/resource info`, {shown}."
@@ -165,7 +166,7 @@ class StoppedButton(PersistentButton, template=rf"pillars:stopped:(?P<resource_i
             interaction.user.id, interaction.guild_id, self.resource_id, self.reason.value
         )
         title = await title_of(interaction, self.resource_id)
-        text = f"Noted: you stopped **{title}**: {self.reason.label}. Thank you, it helps the others choose."
+        text = f"Noted: you stopped **{literal(title)}**: {self.reason.label}. Thank you, it helps the others choose."
         await interaction.response.edit_message(content=limits.content(text), view=None)
 
 

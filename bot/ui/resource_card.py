@@ -23,6 +23,7 @@ from bot.reading import ReadingStatus
 from bot.store.models import ShelfEntry
 from bot.ui import embeds, limits, problem_report
 from bot.ui.problem_report import ReportProblemButton
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -94,7 +95,7 @@ class StartReadingButton(PersistentButton, template=rf"pillars:start:(?P<resourc
         current = (await store.statuses(interaction.user.id)).get(self.resource_id)
         title = await title_of(interaction, self.resource_id)
         if current is ReadingStatus.READING:
-            text = f"**{title}** is already on your reading shelf. `/progress log` records how far you are."
+            text = f"**{literal(title)}** is already on your reading shelf. `/progress log` records how far you are."
             await interaction.response.send_message(text, ephemeral=True)
             return
         ensure_write_allowed(interaction)
@@ -102,7 +103,7 @@ class StartReadingButton(PersistentButton, template=rf"pillars:start:(?P<resourc
             interaction.user.id, interaction.guild_id, self.resource_id, status=ReadingStatus.READING
         )
         again = " (a re-read: your first read-through is kept)" if entry.read_count > 1 else ""
-        text = f"📖 **{title}** is on your reading shelf{again}. Log how far you get with `/progress log`."
+        text = f"📖 **{literal(title)}** is on your reading shelf{again}. Log how far you get with `/progress log`."
         await interaction.response.send_message(limits.content(text), ephemeral=True)
 
 

@@ -98,7 +98,7 @@ async def test_reviews_show_escaped_and_named_only_when_the_member_chose(pillars
     reviews = field(card, "Latest reviews")
     alice = pillars.world.user("alice").name.title()  # the name Discord shows for her
     assert "★★☆☆☆ “Too terse for me.” — a member" in reviews
-    assert f"★★★★★ “\\*\\*Bold\\*\\* claim @\u200beveryone” — {alice}" in reviews
+    assert f"★★★★★ “\\*\\*Bold\\*\\* claim \\@everyone” — {alice}" in reviews
     assert card.allowed_mentions in (None, {"parse": []})
 
     await pillars.command("alice", "progress privacy", figures="leave me out")

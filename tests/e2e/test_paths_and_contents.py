@@ -253,7 +253,8 @@ async def test_a_members_report_lands_in_the_queue_with_the_resource_named_and_i
     [field] = queue.embeds[0]["fields"]
     assert field["name"] == "#1 · ⚠️ Wrong facts: Linear Algebra Done Right (4th edition)"
     assert "https://linear.axler.net/" in field["value"] and "reported by <@" in field["value"]
-    assert "> It has \\*\\*340\\*\\* pages @everyone <@1>" in field["value"]  # escaped; nothing pings
+    # Shown as typed (bot.ui.text.literal): no bold, no mention rendered, and nothing pings.
+    assert "> It has \\*\\*340\\*\\* pages \\@everyone \\<\\@1\\>" in field["value"]
     assert queue.allowed_mentions == {"parse": []}
     assert [b.label for b in queue.buttons] == ["Resolved #1", "Dismiss #1"]
 

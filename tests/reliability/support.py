@@ -85,6 +85,17 @@ def leaked_internals(text: str, typed: Iterable[str] = ()) -> list[str]:
     return found
 
 
+# Discord's markdown: a backslash before a mark makes it a plain character; a masked link is [label](url).
+_ESCAPED_MARK = re.compile(r"\\[^0-9A-Za-z\s]")
+_MASKED_LINK = re.compile(r"\[[^\[\]]*\]\(\s*<?(https?://[^\s)>]+)")
+
+
+def rendered_masked_links(markdown: str) -> list[str]:
+    """The targets of the masked links Discord would render in this text (escaped brackets are plain text)."""
+    plain = _ESCAPED_MARK.sub("\x00", markdown)
+    return _MASKED_LINK.findall(plain)
+
+
 def pings(allowed_mentions: dict[str, Any] | None) -> list[str]:
     """What a message's allowed_mentions would let ping: empty when it pings nobody."""
     if allowed_mentions is None:

@@ -30,7 +30,7 @@ from bot.interactions.options import (
 )
 from bot.ui import catalog as catalog_ui
 from bot.ui import limits
-from bot.ui.text import counted
+from bot.ui.text import counted, literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -113,13 +113,13 @@ class CatalogAdmin(PillarsCog):
         already = match_resource(await retired_here(interaction), resource)
         if already is not None and match_resource(await catalog_of(interaction), resource) is None:
             raise ConflictError(
-                f"**{already.title}** is already retired on this server. `/catalog restore` brings it back."
+                f"**{literal(already.title)}** is already retired on this server. `/catalog restore` brings it back."
             )
         chosen = await find_resource(interaction, resource)
         retired = await self.store.retire_resource(guild_id, interaction.user.id, chosen.id)
         text = (
-            f"🗄️ Retired **{retired.title}** (`{retired.id}`): it no longer appears in recommendations, paths or "
-            "searches here. Members' progress on it is kept. `/catalog restore` brings it back."
+            f"🗄️ Retired **{literal(retired.title)}** (`{retired.id}`): it no longer appears in recommendations, "
+            "paths or searches here. Members' progress on it is kept. `/catalog restore` brings it back."
         )
         await answer(interaction, text)
 
@@ -138,11 +138,12 @@ class CatalogAdmin(PillarsCog):
         if chosen is None:
             live = match_resource(await catalog_of(interaction), resource)
             if live is not None:
-                raise ConflictError(f"**{live.title}** is not retired on this server: members already see it.")
+                raise ConflictError(f"**{literal(live.title)}** is not retired on this server: members already see it.")
             names = ", ".join(f"`{r.id}`" for r in list(retired)[:10]) or "none"
-            raise NotFoundError(limits.content(f"'{resource}' is not a retired resource here. Retired: {names}."))
+            typed = literal(resource)
+            raise NotFoundError(limits.content(f"'{typed}' is not a retired resource here. Retired: {names}."))
         restored = await self.store.restore_resource(guild_id, interaction.user.id, chosen.id)
-        text = f"♻️ Restored **{restored.title}** (`{restored.id}`): members see it again."
+        text = f"♻️ Restored **{literal(restored.title)}** (`{restored.id}`): members see it again."
         await answer(interaction, text)
 
     @example("/catalog suggestions")

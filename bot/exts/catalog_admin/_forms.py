@@ -31,7 +31,7 @@ from bot.interactions.views import PersistentView
 from bot.ui import limits
 from bot.ui.catalog import ContentsModal, Draft, ReopenFormView, ResourceModal
 from bot.ui.resource_card import card_embed
-from bot.ui.text import counted
+from bot.ui.text import counted, literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -80,9 +80,9 @@ async def open_contents_form(interaction: discord.Interaction[PillarsBot], resou
         form = contents_form_for(resource)
     except ContentsTooLong as too_long:
         text = (
-            f"The contents of **{resource.title}** take {too_long.length:,} characters, more than a form holds "
-            f"({MAX_CONTENTS_TEXT:,}), and I would rather not cut them. Use `/catalog export`, edit the sections in "
-            "the file, and bring it back with `/catalog import`."
+            f"The contents of **{literal(resource.title)}** take {too_long.length:,} characters, more than a form "
+            f"holds ({MAX_CONTENTS_TEXT:,}), and I would rather not cut them. Use `/catalog export`, edit the "
+            "sections in the file, and bring it back with `/catalog import`."
         )
         await answer(interaction, text)
         return
@@ -96,7 +96,7 @@ async def save_contents(interaction: discord.Interaction[PillarsBot], resource_i
 
     def saved(resource: Resource) -> str:
         return (
-            f"📑 Saved the contents of **{resource.title}**: {counted(len(resource.sections), 'section')}, "
+            f"📑 Saved the contents of **{literal(resource.title)}**: {counted(len(resource.sections), 'section')}, "
             f"{counted(len(resource.taught_concepts), 'concept')} taught. Paths and `/resource info` use them at once."
         )
 
@@ -107,7 +107,9 @@ async def save_contents(interaction: discord.Interaction[PillarsBot], resource_i
         lambda current: resource_with_contents(form, current, concepts),
         lambda draft: contents_modal(resource_id, draft),
         form,
-        unchanged=lambda current: f"Nothing changed: the contents of **{current.title}** already read like that.",
+        unchanged=lambda current: (
+            f"Nothing changed: the contents of **{literal(current.title)}** already read like that."
+        ),
         saved=saved,
     )
 
@@ -179,7 +181,7 @@ async def save_new_resource(interaction: discord.Interaction[PillarsBot], form: 
         return
     added = await store.add_resource(guild_id, interaction.user.id, resource)
     text = (
-        f"➕ Added **{added.title}** (`{added.id}`) to this server's catalog. `/catalog edit` changes it; "
+        f"➕ Added **{literal(added.title)}** (`{added.id}`) to this server's catalog. `/catalog edit` changes it; "
         "**Edit contents** gives its sections and the concepts it teaches."
     )
     await answer(interaction, text, embed=await card_embed(interaction, added), view=_contents_view(added.id))
@@ -197,6 +199,10 @@ async def save_edited_resource(
         lambda current: resource_from_form(form, resource_id, keep=current),
         lambda draft: edit_modal(resource_id, draft),
         form,
-        unchanged=lambda current: f"Nothing changed: **{current.title}** (`{current.id}`) already reads like that.",
-        saved=lambda resource: f"✏️ Saved **{resource.title}** (`{resource.id}`). Members see the new version at once.",
+        unchanged=lambda current: (
+            f"Nothing changed: **{literal(current.title)}** (`{current.id}`) already reads like that."
+        ),
+        saved=lambda resource: (
+            f"✏️ Saved **{literal(resource.title)}** (`{resource.id}`). Members see the new version at once."
+        ),
     )

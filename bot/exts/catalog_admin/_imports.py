@@ -23,7 +23,7 @@ from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_moderator, server_id
 from bot.interactions.views import PersistentView
 from bot.ui import catalog as catalog_ui
-from bot.ui.text import counted
+from bot.ui.text import counted, literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -96,7 +96,9 @@ async def read_upload(file: discord.Attachment) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInputError(f"{file.filename} is not a UTF-8 text file; export the YAML as UTF-8.") from None
+        raise InvalidInputError(
+            f"{literal(file.filename)} is not a UTF-8 text file; export the YAML as UTF-8."
+        ) from None
 
 
 async def check_import(
@@ -114,11 +116,11 @@ async def check_import(
         )
     except CatalogError as error:
         problems, them = counted(len(error.issues), "problem"), "it" if len(error.issues) == 1 else "them"
-        heading = f"Nothing was imported: {file.filename} has {problems}. Fix {them} and retry:"
+        heading = f"Nothing was imported: {literal(file.filename)} has {problems}. Fix {them} and retry:"
         await answer(interaction, catalog_ui.catalog_problems_text(heading, error.issues))
         return
     if not resources:
-        raise InvalidInputError(f"{file.filename} lists no resources; nothing to import.")
+        raise InvalidInputError(f"{literal(file.filename)} lists no resources; nothing to import.")
     summary = await store.import_resources(guild_id, interaction.user.id, resources, dry_run=True)
     embed = catalog_ui.import_summary_embed(summary, filename=file.filename, done=False)
     if not summary.added and not summary.updated:

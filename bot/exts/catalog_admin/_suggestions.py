@@ -16,6 +16,7 @@ from bot.interactions.views import PersistentView
 from bot.store.models import Suggestion
 from bot.ui import catalog as catalog_ui
 from bot.ui import limits
+from bot.ui.text import literal
 
 if TYPE_CHECKING:
     from bot.app import PillarsBot
@@ -86,12 +87,14 @@ class SuggestionButton(
         decided = await store.decide_suggestion(guild_id, interaction.user.id, self.suggestion_id, approve)
         pending = await store.suggestions(guild_id)
         verb = "✅ Approved" if approve else "✖️ Rejected"
-        text = f"{verb} #{decided.id} **{decided.title}** (suggested by {catalog_ui.mention(decided.user_id)})."
+        text = (
+            f"{verb} #{decided.id} **{literal(decided.title)}** (suggested by {catalog_ui.mention(decided.user_id)})."
+        )
         await show_queue(interaction, text, pending)
         if approve:
             follow = (
-                f"Approving records the decision; it does not add **{decided.title}** by itself. Add it now with the "
-                "button (the form opens with its title and link), or later with `/catalog add`."
+                f"Approving records the decision; it does not add **{literal(decided.title)}** by itself. Add it now "
+                "with the button (the form opens with its title and link), or later with `/catalog add`."
             )
             await interaction.followup.send(
                 limits.content(follow),
@@ -108,7 +111,7 @@ class SuggestionButton(
         pending = await store.suggestions(guild_id)
         verb = "🛠️ Resolved" if fixed else "✖️ Dismissed"
         problem = decided.problem.label if decided.problem else "problem"
-        title = discord.utils.escape_markdown(limits.cut(decided.title, 150))
+        title = literal(limits.cut(decided.title, 150))
         text = f"{verb} report #{decided.id}: {problem} on **{title}** (from {catalog_ui.mention(decided.user_id)})."
         await show_queue(interaction, text, pending)
 
