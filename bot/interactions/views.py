@@ -12,12 +12,14 @@ Which view to use:
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
 import discord
 
 from bot.interactions.errors import handle_error
+from bot.ui import limits
 
 LIVE_VIEW_TIMEOUT = 15 * 60.0  # an interaction token lives 15 minutes; the message cannot be edited after
 
@@ -63,7 +65,17 @@ class RenderedView(PersistentView):
 
 
 class PillarsModal(discord.ui.Modal):
-    """A modal whose errors go to `handle_error`."""
+    """A form whose errors go to `handle_error`, and which has an identity of its own.
+
+    discord.py finds an open form by its custom_id alone. Two forms opened with the same custom_id (two
+    moderators adding a resource, two members reporting the same problem) would share one: the later replaces
+    the earlier, and one submit finds no form and gets no answer. So every form opened gets
+    `pillars:form:<purpose>:<random>`; what it is about (which resource) stays on the instance.
+    """
+
+    def __init__(self, *, purpose: str, title: str, timeout: float = LIVE_VIEW_TIMEOUT) -> None:
+        custom_id = limits.custom_id("pillars", "form", purpose, secrets.token_hex(8))
+        super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=timeout, custom_id=custom_id)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         """Answer the member as a command failure would be answered."""

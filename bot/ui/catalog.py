@@ -62,8 +62,8 @@ class ResourceModal(PillarsModal):
     empty it keeps the value as it is.
     """
 
-    def __init__(self, *, title: str, form: ResourceForm, save: SaveResource, custom_id: str) -> None:
-        super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=FORM_TIMEOUT, custom_id=custom_id)
+    def __init__(self, *, title: str, form: ResourceForm, save: SaveResource, purpose: str) -> None:
+        super().__init__(purpose=purpose, title=title, timeout=FORM_TIMEOUT)
         self._save = save
         self._inputs: dict[str, discord.ui.TextInput[ResourceModal]] = {}
         self._not_shown: dict[str, str] = {}  # input → the value too long to show, kept when left empty
@@ -110,8 +110,8 @@ SaveContents = Callable[["discord.Interaction[PillarsBot]", ContentsForm], Await
 class ContentsModal(PillarsModal):
     """The contents form: the concepts a resource teaches as a whole, and its sections, one a line."""
 
-    def __init__(self, *, title: str, form: ContentsForm, save: SaveContents, custom_id: str) -> None:
-        super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=FORM_TIMEOUT, custom_id=custom_id)
+    def __init__(self, *, title: str, form: ContentsForm, save: SaveContents) -> None:
+        super().__init__(purpose="contents", title=title, timeout=FORM_TIMEOUT)
         self._save = save
         self._concepts: discord.ui.TextInput[ContentsModal] = discord.ui.TextInput(
             custom_id="concepts",

@@ -88,11 +88,7 @@ class ReportModal(PillarsModal):
 
     def __init__(self, problem: Problem, resource_id: str, title: str) -> None:
         label, emoji = _CHOICES[problem]
-        super().__init__(
-            title=limits.cut(f"{emoji} {label}: {title}", limits.MODAL_TITLE),
-            timeout=15 * 60.0,
-            custom_id=limits.custom_id("pillars", "rpt", code_of(problem), resource_id),
-        )
+        super().__init__(purpose="report", title=f"{emoji} {label}: {title}", timeout=15 * 60.0)
         self.problem = problem
         self.resource_id = resource_id
         note_label, placeholder, required = _NOTE[problem]

@@ -28,7 +28,6 @@ from bot.interactions.answers import answer
 from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
 from bot.interactions.checks import ensure_moderator, server_id
 from bot.interactions.views import PersistentView
-from bot.ui import limits
 from bot.ui.catalog import ContentsModal, Draft, ReopenFormView, ResourceModal
 from bot.ui.resource_card import card_embed
 from bot.ui.text import counted, literal
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
 
 def add_modal(form: ResourceForm) -> ResourceModal:
     """The form that adds a resource to this server's catalog."""
-    return ResourceModal(title="Add a resource", form=form, save=save_new_resource, custom_id="pillars:catalog:add")
+    return ResourceModal(title="Add a resource", form=form, save=save_new_resource, purpose="add")
 
 
 def edit_modal(resource_id: str, form: ResourceForm) -> ResourceModal:
@@ -48,9 +47,7 @@ def edit_modal(resource_id: str, form: ResourceForm) -> ResourceModal:
     async def save(interaction: discord.Interaction[PillarsBot], typed: ResourceForm) -> None:
         await save_edited_resource(interaction, resource_id, typed)
 
-    return ResourceModal(
-        title="Edit a resource", form=form, save=save, custom_id=limits.custom_id("pillars", "edit", resource_id)
-    )
+    return ResourceModal(title="Edit a resource", form=form, save=save, purpose="edit")
 
 
 async def _refuse(
@@ -69,9 +66,7 @@ def contents_modal(resource_id: str, form: ContentsForm) -> ContentsModal:
     async def save(interaction: discord.Interaction[PillarsBot], typed: ContentsForm) -> None:
         await save_contents(interaction, resource_id, typed)
 
-    return ContentsModal(
-        title="Contents of a resource", form=form, save=save, custom_id=limits.custom_id("pillars", "toc", resource_id)
-    )
+    return ContentsModal(title="Contents of a resource", form=form, save=save)
 
 
 async def open_contents_form(interaction: discord.Interaction[PillarsBot], resource: Resource) -> None:
