@@ -27,10 +27,11 @@ from discord import app_commands
 from bot.catalog.catalog import Catalog
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.errors import InvalidInputError, NotFoundError
-from bot.interactions.buttons import MEMBER_ID, Look, PersistentButton
+from bot.interactions.buttons import MEMBER_ID, Look, PersistentButton, ensure_shown_to_presser
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import example
 from bot.interactions.options import BACKGROUND_CHOICES, KIND_CHOICES, LEVEL_CHOICES, TopicArg, catalog_of
+from bot.interactions.refusals import NotYours
 from bot.interactions.views import RenderedView
 from bot.pace import Pace
 from bot.reading import ReadingStatus
@@ -219,6 +220,7 @@ async def member_named(interaction: discord.Interaction[PillarsBot], user_id: in
         raise NotFoundError("The member these picks were for is no longer around; run /recommend again.") from None
 
 
+NOT_YOUR_PICKS = "These picks are someone else's private answer. `/recommend` makes your own."
 _PAGE_ARGUMENTS = rf"(?P<query>{_QUERY}):(?P<user_id>{MEMBER_ID}):(?P<offset>\d{{1,4}})"
 
 
@@ -232,6 +234,11 @@ class _PageButton(PersistentButton, template=r"(?!)"):
         offset = min(offset, MAX_OFFSET)
         super().__init__(self.LOOK, self.ACTION, query, user_id, offset, row=row)
         self.query, self.user_id, self.offset = query, user_id, offset
+
+    async def check(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """On a private answer, only the member it was shown to may press (the custom_id names whom the picks
+        are for, who may not be the one who asked)."""
+        ensure_shown_to_presser(interaction, NOT_YOUR_PICKS)
 
 
 class MoreButton(_PageButton, template=rf"pillars:more:{_PAGE_ARGUMENTS}"):
@@ -265,6 +272,11 @@ class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
 
     ACTION = "share"
     LOOK = Look("Share", discord.ButtonStyle.secondary, "📣")
+
+    async def check(self, interaction: discord.Interaction[PillarsBot]) -> None:
+        """Only the member who was shown a private answer may publish it; a public page is shared already."""
+        if not ensure_shown_to_presser(interaction, NOT_YOUR_PICKS):
+            raise NotYours("These picks are already public.")
 
     async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Post this page in the channel, and say which picks went out; the private answer keeps its page."""

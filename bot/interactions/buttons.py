@@ -16,7 +16,9 @@ the type `__init__` declares for it (int, else str), so no subclass writes its o
 
 Who may press is decided in `check`, before `pressed` runs (discord.py's `interaction_check` pattern); a
 refusal is answered privately, like every failure of `pressed`, by the one error handler. discord.py itself
-would only log both.
+would only log both. A button whose custom_id does not name its owner, on a private answer, checks
+`ensure_shown_to_presser`: only Discord's clients hide an ephemeral message, and a forged one can press
+buttons on another member's.
 """
 
 from __future__ import annotations
@@ -123,6 +125,21 @@ class OwnerOnlyButton(PersistentButton, template=r"(?!)"):
         """Refuse everyone but the owner."""
         if interaction.user.id != self.owner_id:
             raise NotYours(self.not_yours())
+
+
+def ensure_shown_to_presser(interaction: discord.Interaction[Any], refusal: str) -> bool:
+    """Whether the button is on a private answer; NotYours(`refusal`) when that answer was not the presser's.
+
+    A private (ephemeral) message belongs to the member whose interaction it answered (Discord says who in
+    the message's interaction metadata); a public message belongs to nobody in particular.
+    """
+    message = interaction.message
+    if message is None or not message.flags.ephemeral:
+        return False
+    metadata = message.interaction_metadata
+    if metadata is None or metadata.user.id != interaction.user.id:
+        raise NotYours(refusal)
+    return True
 
 
 @functools.lru_cache(maxsize=4096)

@@ -159,6 +159,41 @@ async def test_a_member_cannot_confirm_anothers_data_deletion(pillars: Sandbox) 
     assert done.content.startswith("🗑️ Done")
 
 
+def public_messages(sandbox: Sandbox) -> list[dict]:
+    """Every message the bot posted where the whole channel sees it."""
+    bot_id = str(sandbox.world.bot_user.id)
+    return [m for m in sandbox.emulator.messages.values() if m["author"]["id"] == bot_id and not int(m["flags"]) & 64]
+
+
+async def test_share_and_more_on_someone_elses_private_picks_are_refused(pillars: Sandbox) -> None:
+    picks = await pillars.command("alice", "recommend", topic="linear algebra", background="software engineer")
+    assert picks.ephemeral and picks.button("More picks") and picks.button("Share")
+    shown = dict(pillars.emulator.messages[picks.message_id or 0])
+
+    for button in ("Share", "More picks"):
+        reply = await pillars.click("bob", picks, button)
+        assert reply.kind == "message" and reply.ephemeral, (button, reply)
+        assert "someone else's" in reply.content and reply_problems(reply) == []
+
+    assert public_messages(pillars) == []  # nothing of alice's was published
+    assert pillars.emulator.messages[picks.message_id or 0] == shown  # and her answer is as she left it
+    more = await pillars.click("alice", picks, "More picks")
+    assert more.kind == "update" and more.embeds[0]["footer"]["text"].startswith("4–")
+    shared = await pillars.click("alice", more, "Share")
+    assert shared.content == "📣 Shared in the channel." and len(public_messages(pillars)) == 1
+
+
+async def test_more_on_a_public_answer_is_for_anyone_and_answers_them_privately(pillars: Sandbox) -> None:
+    public = await pillars.message_command(
+        "alice", "Recommend resources", message_text="linear algebra for a software engineer", author="carol"
+    )
+    assert not public.ephemeral and public.button("More picks")
+
+    more = await pillars.click("bob", public, "More picks")
+    assert more.kind == "message" and more.ephemeral and more.embeds  # bob's own private next page
+    assert not any(button.label == "Share" for button in more.buttons)  # not his picks to publish
+
+
 async def test_the_write_cooldown_holds_under_a_burst_of_a_thousand_commands(make_pillars: MakePillars) -> None:
     rate, period = 5, 60.0
     async with make_pillars(write_cooldown_rate=rate, write_cooldown_seconds=period) as pillars:
