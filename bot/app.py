@@ -26,6 +26,7 @@ from bot.config import ConfigError, Settings
 from bot.cooldown import WriteLimiter
 from bot.errors import PillarsError
 from bot.interactions.errors import PillarsTree
+from bot.logs import configure_logging
 from bot.store import Store
 from bot.store.guard import reserve_database
 
@@ -185,8 +186,7 @@ def run_bot(settings: Settings) -> int:
     except PillarsError as exc:
         print(f"The bot cannot start: {exc.message}", file=sys.stderr)
         return 1
-    level = logging.getLevelNamesMapping()[settings.log_level]
-    discord.utils.setup_logging(level=level)
+    configure_logging(settings.log_level)
     client = create_bot(settings, curated)
     try:
         client.run(token, log_handler=None)

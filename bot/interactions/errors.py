@@ -15,8 +15,9 @@ command raised):
    what was expected.
 5. `CommandSignatureMismatch` / `CommandNotFound` (Discord still shows an older version of a command):
    "this command was just updated, try again in a minute".
-6. Anything else is a bug: logged in full with the command or component and its options, and the member
-   sees a short apology. A traceback never reaches the member.
+6. Anything else is a bug: logged in full with the command or component, the ids of the member, server and
+   channel, and the names of the options given (never their values: a note is private, an attachment's URL
+   opens the file), and the member sees a short apology. A traceback never reaches the member.
 
 The answer is always ephemeral, sent as a follow-up when the interaction was already answered, and
 mentions nobody. An interaction Discord no longer knows (answered too late) cannot be answered; it is
@@ -86,13 +87,17 @@ def _permissions(names: list[str]) -> str:
 
 
 def _describe(interaction: discord.Interaction[Any]) -> str:
-    """What the member was doing, for the log: the command and its options, or the component's id."""
+    """What the member was doing, for the log: the command and the names of its options, or the component's id,
+    and where. Never a value: what a member types (a note, a form) is theirs, and an attachment URL opens the file.
+    """
     data: dict[str, Any] = dict(interaction.data or {})
+    where = f"guild {interaction.guild_id} channel {interaction.channel_id}"
     if interaction.command is not None:
-        return f"/{interaction.command.qualified_name} options={interaction.namespace.__dict__!r}"
-    if "custom_id" in data:
-        return f"component/modal custom_id={data['custom_id']!r} values={data.get('values')!r}"
-    return f"interaction type={interaction.type!r} data={data!r}"
+        options = ", ".join(sorted(interaction.namespace.__dict__)) or "none"
+        return f"/{interaction.command.qualified_name} (options given: {options}; {where})"
+    if "custom_id" in data:  # our custom ids hold ids and settings, never what anyone typed
+        return f"component/modal custom_id={data['custom_id']!r} ({where})"
+    return f"interaction type={interaction.type.name} ({where})"
 
 
 async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:

@@ -30,6 +30,7 @@ import discord
 import yarl
 
 from bot.app import PillarsBot, create_bot, load_curated
+from bot.logs import configure_logging
 from bot.sandbox.emulator import SANDBOX_TOKEN, Emulator
 from bot.sandbox.harness import sandbox_settings
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace, customise: Callable[[PillarsBot], None] | None
         print(READY, flush=True)
 
     client.add_listener(announce_ready, "on_ready")
-    discord.utils.setup_logging(level=logging.WARNING)
+    configure_logging(logging.WARNING)
     client.run(SANDBOX_TOKEN, log_handler=None)
     return 0
 

@@ -46,9 +46,11 @@ def interaction(*, answered: bool = False) -> Any:
         response=FakeResponse(answered),
         followup=FakeFollowup(),
         command=SimpleNamespace(qualified_name="progress log"),
-        namespace=SimpleNamespace(resource="sicp", status="reading"),
+        namespace=SimpleNamespace(resource="sicp", status="reading", note="my private note"),
         data={},
         user=SimpleNamespace(id=42),
+        guild_id=7,
+        channel_id=8,
     )
 
 
@@ -80,7 +82,7 @@ async def test_an_answered_interaction_gets_a_follow_up() -> None:
     assert fake.followup.sent[0]["ephemeral"] is True
 
 
-async def test_a_bug_is_logged_with_the_command_and_options_and_the_member_sees_an_apology(
+async def test_a_bug_is_logged_with_the_command_its_option_names_and_ids_and_the_member_sees_an_apology(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     fake = interaction()
@@ -88,8 +90,9 @@ async def test_a_bug_is_logged_with_the_command_and_options_and_the_member_sees_
         await handle_error(fake, ZeroDivisionError("division by zero"))
     assert fake.response.sent[0]["content"] == APOLOGY
     assert "Traceback" not in fake.response.sent[0]["content"]
-    assert "/progress log" in caplog.text and "sicp" in caplog.text
-    assert "ZeroDivisionError" in caplog.text
+    assert "/progress log (options given: note, resource, status; guild 7 channel 8)" in caplog.text
+    assert "user 42" in caplog.text and "ZeroDivisionError" in caplog.text
+    assert "sicp" not in caplog.text and "my private note" not in caplog.text  # names, never values
 
 
 async def test_a_failed_autocomplete_offers_no_choices_instead_of_an_error() -> None:
