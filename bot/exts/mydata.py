@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.interactions.answers import acknowledge, update_message
 from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_write_allowed
 from bot.interactions.cogs import PillarsCog
@@ -44,9 +45,10 @@ class ConfirmDeleteButton(_DeletionButton, template=rf"pillars:forget:(?P<owner_
     async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Delete everything about the member who asked."""
         ensure_write_allowed(interaction)
+        await acknowledge(interaction, update=True)  # the write may wait longer than Discord does
         removed = await interaction.client.store.delete_member(self.owner_id)
         text = f"🗑️ Done: everything I stored about you is gone ({removed} records)."
-        await interaction.response.edit_message(content=text, embed=None, view=None)
+        await update_message(interaction, content=text, embed=None, view=None)
 
 
 class CancelDeleteButton(_DeletionButton, template=rf"pillars:keep:(?P<owner_id>{MEMBER_ID})"):

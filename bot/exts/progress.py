@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.community import LISTED_REASONS, MAX_RATING, MAX_REASON_DETAIL, MIN_RATING
 from bot.errors import InvalidInputError
+from bot.interactions.answers import acknowledge, answer
 from bot.interactions.checks import server_only, write_command
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import example
@@ -114,6 +115,7 @@ class Progress(PillarsCog):
         """Log the update and show the entry as it now stands; offer a rating on a finish, reasons on a drop."""
         if status is None and position is None and note is None:
             raise InvalidInputError("Tell me a status, a position or a note to record.")
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         entry = await interaction.client.store.log_progress(
             interaction.user.id,
             interaction.guild_id,
@@ -141,10 +143,7 @@ class Progress(PillarsCog):
         elif entry.status is ReadingStatus.DROPPED and reason is None:
             text += "\nWhat made you stop? It helps the others choose (optional):"
             view = ratings.reasons_view(resource.id)
-        if view is None:
-            await interaction.response.send_message(limits.content(text), ephemeral=True)
-        else:
-            await interaction.response.send_message(limits.content(text), view=view, ephemeral=True)
+        await answer(interaction, text, view=view)
         if entry.finished_by_last_update:
             await announce_finished(interaction, resource.title)
 
@@ -205,14 +204,11 @@ class Progress(PillarsCog):
         named: bool | None = None,
     ) -> None:
         """Save the rating (and review), keeping a review given before unless a new one is."""
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         saved = await interaction.client.store.rate(
             interaction.user.id, interaction.guild_id, resource.id, rating, review=review, named=named
         )
-        await interaction.response.send_message(
-            limits.content(ratings.rated_text(resource.title, saved)),
-            view=ratings.rating_view(resource.id),
-            ephemeral=True,
-        )
+        await answer(interaction, ratings.rated_text(resource.title, saved), view=ratings.rating_view(resource.id))
 
     @example("/progress privacy figures:leave me out")
     @group.command(name="privacy", description="Whether your reading counts in what others see of members' reading")
@@ -224,9 +220,10 @@ class Progress(PillarsCog):
         """Show the member's choice, or change it."""
         store = interaction.client.store
         if figures is not None:
+            await acknowledge(interaction)  # the write may wait longer than Discord does
             await store.set_privacy(interaction.user.id, in_community=figures == "in")
         counted = await store.in_community(interaction.user.id)
-        await interaction.response.send_message(COUNTED_IN if counted else LEFT_OUT, ephemeral=True)
+        await answer(interaction, COUNTED_IN if counted else LEFT_OUT)
 
     @example("/leaderboard period:this week")
     @app_commands.command(name="leaderboard", description="This server's readers, by resources finished")

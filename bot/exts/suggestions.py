@@ -9,11 +9,11 @@ from discord import app_commands
 
 from bot.catalog.schema import check_web_url
 from bot.errors import InvalidInputError
+from bot.interactions.answers import acknowledge, answer
 from bot.interactions.checks import server_id, server_only, write_command
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import example
 from bot.store.store import MAX_NOTE
-from bot.ui import limits
 from bot.ui.text import literal
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class Suggestions(PillarsCog):
             url = check_web_url(url)
         except ValueError as error:
             raise InvalidInputError(f"The link {error}, like https://example.org/book.") from None
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         suggestion = await interaction.client.store.add_suggestion(
             server_id(interaction), interaction.user.id, title.strip(), url, note.strip() if note else None
         )
@@ -54,9 +55,7 @@ class Suggestions(PillarsCog):
             f"💡 Thanks! **{literal(suggestion.title)}** is suggestion #{suggestion.id} in the moderators' queue. "
             "If they approve it, it joins this server's catalog."
         )
-        await interaction.response.send_message(
-            limits.content(text), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await answer(interaction, text)
 
 
 async def setup(bot: PillarsBot) -> None:

@@ -1,7 +1,12 @@
 """How the bot answers an interaction: privately unless it says otherwise, within Discord's limits, pinging nobody.
 
-The failures of an interaction are answered by the error handler (`bot.interactions.errors.send_ephemeral`),
-which also copes with an interaction already answered or expired; this is for answers that went well.
+Discord forgets an interaction that is not acknowledged within 3 seconds ("The application did not
+respond"), and after that nothing reaches the member, not even an error. Whatever may take longer (a write,
+which can wait on a busy database, a slow disk or a queue of writers; a large import or export) calls
+`acknowledge` first: the member sees "thinking…" at once (or, for a button that updates its message, nothing
+changes yet), and `answer` or `update_message` completes that same answer later, within the token's 15
+minutes. A failure after `acknowledge` turns the waiting answer into the error's sentence
+(`bot.interactions.errors.send_ephemeral`), which also copes with an interaction already answered or expired.
 """
 
 from __future__ import annotations
@@ -14,6 +19,23 @@ from discord.utils import MISSING
 from bot.ui import limits
 
 NO_PINGS = discord.AllowedMentions.none()
+ANSWERED = "pillars.answered"  # in `interaction.extras` once a deferred answer was completed
+
+
+def waiting_for_answer(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the interaction was acknowledged with "thinking…" and that answer is still to be given."""
+    deferred = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+    return deferred and not interaction.extras.get(ANSWERED)
+
+
+async def acknowledge(interaction: discord.Interaction[Any], *, update: bool = False) -> None:
+    """Acknowledge now, answer later: privately ("thinking…"), or with `update` as an edit of the pressed message."""
+    if interaction.response.is_done():
+        return
+    if update:
+        await interaction.response.defer()
+    else:
+        await interaction.response.defer(ephemeral=True, thinking=True)
 
 
 async def answer(
@@ -25,12 +47,42 @@ async def answer(
     file: discord.File | None = None,
     public: bool = False,
 ) -> None:
-    """Answer with text (cut to fit), an embed, a view of buttons or a file: privately unless `public`."""
+    """Answer with text (cut to fit), an embed, a view of buttons or a file: privately unless `public`.
+
+    After `acknowledge` the waiting answer is completed instead (it stays private: `acknowledge` decided).
+    """
+    content = limits.content(text) if text else None
+    if waiting_for_answer(interaction):
+        await interaction.edit_original_response(
+            content=MISSING if content is None else content,
+            embed=MISSING if embed is None else embed,
+            view=MISSING if view is None else view,
+            attachments=MISSING if file is None else [file],
+            allowed_mentions=NO_PINGS,
+        )
+        interaction.extras[ANSWERED] = True
+        return
     await interaction.response.send_message(
-        limits.content(text) if text else None,
+        content,
         embed=MISSING if embed is None else embed,  # not `embed or …`: an embed with no fields is falsy
         view=MISSING if view is None else view,
         file=MISSING if file is None else file,
         ephemeral=not public,
         allowed_mentions=NO_PINGS,
     )
+
+
+async def update_message(
+    interaction: discord.Interaction[Any],
+    *,
+    content: str | None = MISSING,
+    embed: discord.Embed | None = MISSING,
+    view: discord.ui.View | None = MISSING,
+) -> None:
+    """Edit the message whose button was pressed (None clears a part); after `acknowledge(update=True)` too."""
+    content = limits.content(content) if content else content
+    if interaction.response.type is discord.InteractionResponseType.deferred_message_update:
+        await interaction.edit_original_response(content=content, embed=embed, view=view, allowed_mentions=NO_PINGS)
+        interaction.extras[ANSWERED] = True
+        return
+    await interaction.response.edit_message(content=content, embed=embed, view=view, allowed_mentions=NO_PINGS)

@@ -19,8 +19,9 @@ command raised):
    channel, and the names of the options given (never their values: a note is private, an attachment's URL
    opens the file), and the member sees a short apology. A traceback never reaches the member.
 
-The answer is always ephemeral, sent as a follow-up when the interaction was already answered, and
-mentions nobody. An interaction Discord no longer knows (answered too late) cannot be answered; it is
+The answer is always ephemeral and mentions nobody: it completes an answer still "thinking…" (see
+`bot.interactions.answers.acknowledge`), is sent as a follow-up when the interaction was already answered,
+and is the first answer otherwise. An interaction Discord no longer knows (answered too late) cannot be answered; it is
 logged and dropped.
 """
 
@@ -34,6 +35,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import PillarsError
+from bot.interactions.answers import NO_PINGS, waiting_for_answer
 from bot.interactions.refusals import MemberFacingCheckFailure, WriteCooldown
 from bot.ui import limits
 from bot.ui.text import no_masked_links
@@ -101,15 +103,15 @@ def _describe(interaction: discord.Interaction[Any]) -> str:
 
 
 async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
-    """Answer the member privately, as a follow-up when the interaction was already answered."""
+    """Answer the member privately: the answer still thinking, else a follow-up, else the first answer."""
     text = limits.content(text)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+        if waiting_for_answer(interaction):
+            await interaction.edit_original_response(content=text, embed=None, view=None, allowed_mentions=NO_PINGS)
+        elif interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
         else:
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
     except discord.NotFound:
         log.warning("Could not answer %s: Discord no longer knows the interaction", _describe(interaction))
     except discord.HTTPException:

@@ -69,12 +69,16 @@ class PillarsModal(discord.ui.Modal):
 
     discord.py finds an open form by its custom_id alone. Two forms opened with the same custom_id (two
     moderators adding a resource, two members reporting the same problem) would share one: the later replaces
-    the earlier, and one submit finds no form and gets no answer. So every form opened gets
-    `pillars:form:<purpose>:<random>`; what it is about (which resource) stays on the instance.
+    the earlier, and one submit finds no form and gets no answer. So every form kept in memory until it is
+    submitted gets `pillars:form:<purpose>:<random>` (what it is about, which resource, stays on the instance).
+    A persistent form (`bot.interactions.modals`) gives its own `custom_id` instead: it is rebuilt from it when
+    submitted and kept nowhere, so two of them with one id cannot clash.
     """
 
-    def __init__(self, *, purpose: str, title: str, timeout: float = LIVE_VIEW_TIMEOUT) -> None:
-        custom_id = limits.custom_id("pillars", "form", purpose, secrets.token_hex(8))
+    def __init__(
+        self, *, title: str, purpose: str = "", custom_id: str = "", timeout: float | None = LIVE_VIEW_TIMEOUT
+    ) -> None:
+        custom_id = custom_id or limits.custom_id("pillars", "form", purpose, secrets.token_hex(8))
         super().__init__(title=limits.cut(title, limits.MODAL_TITLE), timeout=timeout, custom_id=custom_id)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.catalog.schema import Resource
+from bot.interactions.answers import acknowledge, answer
 from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
 from bot.interactions.checks import ensure_write_allowed, server_id
 from bot.interactions.views import PersistentView, PillarsModal
@@ -105,6 +106,7 @@ class ReportModal(PillarsModal):
         """Queue the report for the moderators and thank the member, privately; nobody is pinged."""
         guild_id = server_id(interaction)
         ensure_write_allowed(interaction)
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         resource = await resource_named(interaction, self.resource_id)
         note = self.note.value.strip() or None
         report = await interaction.client.store.report_problem(
@@ -115,9 +117,7 @@ class ReportModal(PillarsModal):
             f"⚠️ Thanks! Your report of a {self.problem.label} on **{title}** is #{report.id} in the moderators' "
             "queue (`/catalog suggestions`)."
         )
-        await interaction.response.send_message(
-            limits.content(text), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await answer(interaction, text)
 
 
 BUTTONS = (ReportProblemButton, FlagButton)

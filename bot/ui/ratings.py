@@ -18,6 +18,7 @@ import discord
 
 from bot.community import LISTED_REASONS, MAX_RATING, MAX_REASON_DETAIL, MIN_RATING, DropReason
 from bot.errors import InvalidInputError
+from bot.interactions.answers import acknowledge, answer, update_message
 from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
 from bot.interactions.checks import ensure_write_allowed
 from bot.interactions.modals import PersistentModal
@@ -25,7 +26,6 @@ from bot.interactions.options import title_of
 from bot.interactions.views import PersistentView
 from bot.store.community import MAX_REVIEW
 from bot.store.models import Rating
-from bot.ui import limits
 from bot.ui.community import stars
 from bot.ui.text import literal
 
@@ -71,11 +71,12 @@ class RateButton(PersistentButton, template=rf"pillars:rate:(?P<resource_id>{RES
     async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Save the rating and say so in place, keeping the buttons to change it or add a review."""
         ensure_write_allowed(interaction)
+        await acknowledge(interaction, update=True)  # the write may wait longer than Discord does
         rating = await interaction.client.store.rate(
             interaction.user.id, interaction.guild_id, self.resource_id, self.stars_given
         )
         text = rated_text(await title_of(interaction, self.resource_id), rating)
-        await interaction.response.edit_message(content=limits.content(text), view=rating_view(self.resource_id))
+        await update_message(interaction, content=text, view=rating_view(self.resource_id))
 
 
 class ReviewButton(PersistentButton, template=rf"pillars:review:(?P<resource_id>{RESOURCE_ID})"):
@@ -139,6 +140,7 @@ class ReviewForm(PersistentModal, template=rf"pillars:reviewed:(?P<resource_id>{
         if named not in _YES | _NO:
             raise InvalidInputError("Answer yes or no to showing your name with the review.")
         ensure_write_allowed(interaction)
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         rating = await interaction.client.store.rate(
             interaction.user.id,
             interaction.guild_id,
@@ -148,7 +150,7 @@ class ReviewForm(PersistentModal, template=rf"pillars:reviewed:(?P<resource_id>{
             named=named in _YES,
         )
         text = rated_text(await title_of(interaction, self.resource_id), rating)
-        await interaction.response.send_message(limits.content(text), ephemeral=True)
+        await answer(interaction, text)
 
 
 class StoppedButton(PersistentButton, template=rf"pillars:stopped:(?P<resource_id>{RESOURCE_ID}):(?P<code>[hsn])"):
@@ -162,12 +164,13 @@ class StoppedButton(PersistentButton, template=rf"pillars:stopped:(?P<resource_i
     async def pressed(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Record the reason and thank them, in place."""
         ensure_write_allowed(interaction)
+        await acknowledge(interaction, update=True)  # the write may wait longer than Discord does
         await interaction.client.store.give_drop_reason(
             interaction.user.id, interaction.guild_id, self.resource_id, self.reason.value
         )
         title = await title_of(interaction, self.resource_id)
         text = f"Noted: you stopped **{literal(title)}**: {self.reason.label}. Thank you, it helps the others choose."
-        await interaction.response.edit_message(content=limits.content(text), view=None)
+        await update_message(interaction, content=text, view=None)
 
 
 class OtherReasonButton(PersistentButton, template=rf"pillars:why-stop:(?P<resource_id>{RESOURCE_ID})"):
@@ -201,11 +204,13 @@ class OtherReasonForm(PersistentModal, template=rf"pillars:why:(?P<resource_id>{
     async def submitted(self, interaction: discord.Interaction[PillarsBot], values: dict[str, str]) -> None:
         """Record the reason."""
         ensure_write_allowed(interaction)
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         await interaction.client.store.give_drop_reason(
             interaction.user.id, interaction.guild_id, self.resource_id, values.get("reason", "")
         )
-        text = "Noted, thank you. What you wrote stays yours: others only see that a reason was given."
-        await interaction.response.send_message(text, ephemeral=True)
+        await answer(
+            interaction, "Noted, thank you. What you wrote stays yours: others only see that a reason was given."
+        )
 
 
 BUTTONS = (RateButton, ReviewButton, StoppedButton, OtherReasonButton)  # for `bot.add_dynamic_items`

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.catalog.schema import Resource
+from bot.interactions.answers import acknowledge, answer
 from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
 from bot.interactions.checks import ensure_write_allowed
 from bot.interactions.options import catalog_of, title_of, titles_for
 from bot.interactions.views import PersistentView
 from bot.reading import ReadingStatus
 from bot.store.models import ShelfEntry
-from bot.ui import embeds, limits, problem_report
+from bot.ui import embeds, problem_report
 from bot.ui.problem_report import ReportProblemButton
 from bot.ui.text import literal
 
@@ -99,12 +100,13 @@ class StartReadingButton(PersistentButton, template=rf"pillars:start:(?P<resourc
             await interaction.response.send_message(text, ephemeral=True)
             return
         ensure_write_allowed(interaction)
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         entry = await store.log_progress(
             interaction.user.id, interaction.guild_id, self.resource_id, status=ReadingStatus.READING
         )
         again = " (a re-read: your first read-through is kept)" if entry.read_count > 1 else ""
         text = f"📖 **{literal(title)}** is on your reading shelf{again}. Log how far you get with `/progress log`."
-        await interaction.response.send_message(limits.content(text), ephemeral=True)
+        await answer(interaction, text)
 
 
 class DetailsButton(PersistentButton, template=rf"pillars:details:(?P<resource_id>{RESOURCE_ID})"):

@@ -313,9 +313,11 @@ async def test_a_rejected_suggestion_leaves_the_queue_and_a_second_decision_is_r
     assert await pillars.bot.store.suggestions(SANDBOX_GUILD_ID) == []
     audit = await snapshot(pillars)
 
-    # The other queue still shows the button; its press is answered with what happened, and changes nothing.
+    # The other queue still shows the button; its press is answered with what happened (privately, below the
+    # queue, which stays as it was), and changes nothing.
     stale = await pillars.click("admin", older_queue, f"Approve #{pending.id}")
-    assert stale.ephemeral and "already" in stale.content.lower()
+    [told] = stale.followups
+    assert told.ephemeral and "already" in told.content.lower()
     assert await snapshot(pillars) == audit
 
 

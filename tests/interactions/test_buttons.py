@@ -37,6 +37,8 @@ class Answers:
     def __init__(self) -> None:
         self.sent: list[str] = []
 
+    type = None  # answered directly, never deferred
+
     def is_done(self) -> bool:
         return bool(self.sent)
 
@@ -52,6 +54,9 @@ def pressed_by(user_id: int) -> Any:
         response=Answers(),
         command=None,
         data={"custom_id": "pillars:forget:42"},
+        extras={},
+        guild_id=None,
+        channel_id=None,
     )
 
 

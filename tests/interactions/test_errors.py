@@ -18,8 +18,9 @@ from bot.interactions.refusals import NotModerator, WriteCooldown
 class FakeResponse:
     """Records the first answer, like InteractionResponse."""
 
-    def __init__(self, done: bool) -> None:
-        self.done = done
+    def __init__(self, done: bool, deferred: bool = False) -> None:
+        self.done = done or deferred
+        self.type = discord.InteractionResponseType.deferred_channel_message if deferred else None
         self.sent: list[dict[str, Any]] = []
 
     def is_done(self) -> bool:
@@ -39,11 +40,19 @@ class FakeFollowup:
         self.sent.append({"content": content, **kwargs})
 
 
-def interaction(*, answered: bool = False) -> Any:
-    """A stand-in interaction for a slash command."""
+def interaction(*, answered: bool = False, deferred: bool = False) -> Any:
+    """A stand-in interaction for a slash command (answered, or acknowledged with "thinking…")."""
+    edits: list[dict[str, Any]] = []
+
+    async def edit_original_response(**kwargs: Any) -> None:
+        edits.append(kwargs)
+
     return SimpleNamespace(
         type=discord.InteractionType.application_command,
-        response=FakeResponse(answered),
+        response=FakeResponse(answered, deferred),
+        edit_original_response=edit_original_response,
+        edits=edits,
+        extras={},
         followup=FakeFollowup(),
         command=SimpleNamespace(qualified_name="progress log"),
         namespace=SimpleNamespace(resource="sicp", status="reading", note="my private note"),
@@ -80,6 +89,14 @@ async def test_an_answered_interaction_gets_a_follow_up() -> None:
     await handle_error(fake, NotModerator())
     assert not fake.response.sent
     assert fake.followup.sent[0]["ephemeral"] is True
+
+
+async def test_a_failure_after_thinking_becomes_the_thinking_answer_itself() -> None:
+    fake = interaction(deferred=True)
+    await handle_error(fake, StorageUnavailableError("The database is busy; please try again in a moment."))
+    assert not fake.response.sent and not fake.followup.sent
+    assert fake.edits[0]["content"] == "The database is busy; please try again in a moment."
+    assert fake.edits[0]["allowed_mentions"].to_dict() == {"parse": []}
 
 
 async def test_a_bug_is_logged_with_the_command_its_option_names_and_ids_and_the_member_sees_an_apology(

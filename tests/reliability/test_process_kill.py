@@ -31,8 +31,8 @@ def send_update(driver: Sandbox, number: int) -> InteractionRecord:
 
 
 def acknowledged(driver: Sandbox, record: InteractionRecord) -> bool:
-    """Whether the member saw "Logged." for this update."""
-    if record.callback_type != 4 or record.original_message_id is None:
+    """Whether the member saw "Logged." for this update (the answer itself, or the deferred answer completed)."""
+    if record.callback_type not in (4, 5) or record.original_message_id is None:
         return False
     return driver.emulator.messages[record.original_message_id]["content"].startswith("Logged.")
 

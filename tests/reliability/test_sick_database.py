@@ -126,7 +126,7 @@ async def send_update(driver: Sandbox, number: int) -> InteractionRecord:
     record = driver.emulator.new_interaction(kind=2, user=driver.world.user("alice"), data=data)
     await driver.emulator.send_interaction(record)
     for _ in range(500):
-        if record.original_message_id is not None:
+        if record.answered and record.original_message_id is not None:  # a deferred answer once completed
             return record
         await asyncio.sleep(0.01)
     raise AssertionError(f"update {number} was never answered")

@@ -16,7 +16,7 @@ from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.exts.catalog_admin._forms import add_modal, edit_modal, open_contents_form
 from bot.exts.catalog_admin._imports import PendingImports, check_import
 from bot.exts.catalog_admin._suggestions import queue_view
-from bot.interactions.answers import answer
+from bot.interactions.answers import acknowledge, answer
 from bot.interactions.checks import is_moderator_here, moderator_only, server_id, server_manager_only
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import MODERATOR, example
@@ -116,6 +116,7 @@ class CatalogAdmin(PillarsCog):
                 f"**{literal(already.title)}** is already retired on this server. `/catalog restore` brings it back."
             )
         chosen = await find_resource(interaction, resource)
+        await acknowledge(interaction)  # the write may wait longer than Discord does
         retired = await self.store.retire_resource(guild_id, interaction.user.id, chosen.id)
         text = (
             f"🗄️ Retired **{literal(retired.title)}** (`{retired.id}`): it no longer appears in recommendations, "
@@ -142,6 +143,7 @@ class CatalogAdmin(PillarsCog):
             names = ", ".join(f"`{r.id}`" for r in list(retired)[:10]) or "none"
             typed = literal(resource)
             raise NotFoundError(limits.content(f"'{typed}' is not a retired resource here. Retired: {names}."))
+        await acknowledge(interaction)
         restored = await self.store.restore_resource(guild_id, interaction.user.id, chosen.id)
         text = f"♻️ Restored **{literal(restored.title)}** (`{restored.id}`): members see it again."
         await answer(interaction, text)
@@ -160,6 +162,7 @@ class CatalogAdmin(PillarsCog):
     async def export(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Send the server's own resources in the format of data/ (ready for /catalog import elsewhere)."""
         guild_id = server_id(interaction)
+        await acknowledge(interaction)  # a large catalog takes a while to write out
         own = await self.store.guild_resources(guild_id)
         if not own:
             text = "Nothing to export: moderators here have not added or edited any resource yet."
@@ -185,6 +188,7 @@ class CatalogAdmin(PillarsCog):
     async def reload(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Load the curated catalog again; serve it only when every file is valid."""
         guild_id = server_id(interaction)
+        await acknowledge(interaction)  # the files take a while to read, and the audit entry is a write
         path = self.bot.settings.catalog_path
         try:
             fresh = await asyncio.to_thread(load_catalog, path)
@@ -259,6 +263,7 @@ class CatalogAdmin(PillarsCog):
                 raise ConflictError("You both set and cleared the same setting; pick one.")
             changes[clear] = None
         if changes:
+            await acknowledge(interaction)  # the write may wait longer than Discord does
             settings = await self.store.update_guild_settings(guild_id, interaction.user.id, **changes)
             heading = "⚙️ Saved. This server's settings now:"
         else:

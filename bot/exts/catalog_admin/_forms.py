@@ -24,7 +24,7 @@ from bot.catalog.forms import (
 )
 from bot.catalog.schema import Resource
 from bot.errors import InvalidInputError
-from bot.interactions.answers import answer
+from bot.interactions.answers import acknowledge, answer
 from bot.interactions.buttons import RESOURCE_ID, Look, PersistentButton
 from bot.interactions.checks import ensure_moderator, server_id
 from bot.interactions.views import PersistentView
@@ -122,6 +122,7 @@ async def _save_edit(
 ) -> None:
     """Build the edited resource from the live one and save it; a refused form answers with a button to `reopen`
     it as typed."""
+    await acknowledge(interaction)  # the write may wait longer than Discord does
     store = interaction.client.store
     current = await store.resource(guild_id, resource_id)
     try:
@@ -163,6 +164,7 @@ class EditContentsButton(PersistentButton, template=rf"pillars:contents:(?P<reso
 async def save_new_resource(interaction: discord.Interaction[PillarsBot], form: ResourceForm) -> None:
     """Validate the typed resource and add it under an id made from its title."""
     guild_id = await ensure_moderator(interaction)
+    await acknowledge(interaction)  # the write may wait longer than Discord does
     store = interaction.client.store
     taken = {
         *(await store.catalog_for(guild_id)).ids,

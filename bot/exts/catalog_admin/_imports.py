@@ -18,7 +18,7 @@ import discord
 from bot.catalog.loader import CatalogError, parse_resources
 from bot.catalog.schema import Resource
 from bot.errors import InvalidInputError, NotFoundError
-from bot.interactions.answers import answer
+from bot.interactions.answers import acknowledge, answer, update_message
 from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_moderator, server_id
 from bot.interactions.views import PersistentView
@@ -106,6 +106,7 @@ async def check_import(
 ) -> None:
     """Check the file and show what it would change, with Confirm and Cancel; nothing changes yet."""
     guild_id = server_id(interaction)
+    await acknowledge(interaction)  # a large file takes a while to read
     store = interaction.client.store
     text = await read_upload(file)
     live = await store.catalog_for(guild_id)
@@ -176,12 +177,13 @@ class ImportButton(
         if self.action == "cancel":
             await interaction.response.edit_message(content="Import cancelled; nothing changed.", embed=None, view=None)
             return
+        await acknowledge(interaction, update=True)  # the write may wait longer than Discord does
         summary = await interaction.client.store.import_resources(
             pending.guild_id, interaction.user.id, pending.resources
         )
-        await interaction.response.edit_message(
+        await update_message(
+            interaction,
             content="✅ Import done. `/catalog log` shows it; `/catalog export` gives the server's resources back.",
             embed=catalog_ui.import_summary_embed(summary, filename=pending.filename, done=True),
             view=None,
-            allowed_mentions=discord.AllowedMentions.none(),
         )

@@ -10,6 +10,7 @@ import discord
 from bot.catalog.forms import form_for_suggestion
 from bot.errors import NotFoundError
 from bot.exts.catalog_admin._forms import add_modal
+from bot.interactions.answers import acknowledge, update_message
 from bot.interactions.buttons import Look, PersistentButton
 from bot.interactions.checks import ensure_moderator, server_id
 from bot.interactions.views import PersistentView
@@ -84,6 +85,7 @@ class SuggestionButton(
             await self._decide_report(interaction, guild_id)
             return
         approve = self.verdict == "approve"
+        await acknowledge(interaction, update=True)  # the write may wait longer than Discord does
         decided = await store.decide_suggestion(guild_id, interaction.user.id, self.suggestion_id, approve)
         pending = await store.suggestions(guild_id)
         verb = "✅ Approved" if approve else "✖️ Rejected"
@@ -107,6 +109,7 @@ class SuggestionButton(
         """Resolve or dismiss a report, and refresh the queue."""
         store = interaction.client.store
         fixed = self.verdict == "resolve"
+        await acknowledge(interaction, update=True)  # the write may wait longer than Discord does
         decided = await store.resolve_report(guild_id, interaction.user.id, self.suggestion_id, fixed)
         pending = await store.suggestions(guild_id)
         verb = "🛠️ Resolved" if fixed else "✖️ Dismissed"
@@ -118,9 +121,6 @@ class SuggestionButton(
 
 async def show_queue(interaction: discord.Interaction[PillarsBot], text: str, pending: list[Suggestion]) -> None:
     """Replace the queue's message with what was decided and the queue as it now stands; nobody pinged."""
-    await interaction.response.edit_message(
-        content=limits.content(text),
-        embed=catalog_ui.suggestion_queue_embed(pending),
-        view=queue_view(pending),
-        allowed_mentions=discord.AllowedMentions.none(),
+    await update_message(
+        interaction, content=text, embed=catalog_ui.suggestion_queue_embed(pending), view=queue_view(pending)
     )
