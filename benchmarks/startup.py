@@ -111,7 +111,7 @@ def write_synthetic_catalog(folder: Path, size: int) -> Path:
     import shutil
 
     from benchmarks.synthetic import CONCEPTS_FILE, synthetic_resources
-    from bot.catalog.loader import dump_resources
+    from bot.catalog.writer import dump_resources
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "synthetic.yaml").write_text(dump_resources(synthetic_resources(size)), encoding="utf-8")

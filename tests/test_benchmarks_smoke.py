@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import core, end_to_end, outcomes, startup, writes
+from benchmarks import core, end_to_end, export, outcomes, startup, writes
 from benchmarks.__main__ import table
 from benchmarks.measure import Figure
 
@@ -94,3 +94,13 @@ def test_the_command_line_figure_times_real_answers_against_the_bare_interpreter
     seconds = startup.cli_seconds([sys.executable, "-m", "bot", "recommend", "--query", "svd"], 1, tmp_path)
     assert len(seconds) == 1 and seconds[0] > 0
     assert (tmp_path / "pillars.db.catalog-cache.json").exists()  # the first, untimed run wrote the cache
+
+
+async def test_export_reports_its_time_and_its_worst_stall_each_against_a_same_run_baseline() -> None:
+    duration, stall = await export.bench(quick=True)
+
+    assert duration.name == "/catalog export @ 1,000 resources" and duration.unit == "s"
+    assert stall.name == "worst event-loop stall during /catalog export @ 1,000 resources" and stall.unit == "ms"
+    for figure in (duration, stall):
+        _well_formed(figure)
+    assert duration.details["resources"] == 1_000 and duration.details["bytes"] > 0

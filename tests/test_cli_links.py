@@ -10,7 +10,8 @@ import pytest
 from aiohttp import web
 
 from bot.__main__ import main
-from bot.catalog.loader import dump_resources, load_catalog
+from bot.catalog.loader import load_catalog
+from bot.catalog.writer import dump_resources
 from bot.store import Store
 from tests.factories import make_resource
 

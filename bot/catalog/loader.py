@@ -764,9 +764,3 @@ def parse_catalog_files(files: Sequence[tuple[str, bytes]]) -> Catalog:
 def load_catalog(path: Path | str) -> Catalog:
     """Load and validate the curated catalog from a file or a folder; raise CatalogError with every issue."""
     return parse_catalog_files(read_catalog_files(path))
-
-
-def dump_resources(resources: Iterable[Resource]) -> str:
-    """Resources as catalog YAML, in the same format the curated files use (for moderator export)."""
-    items = [resource.model_dump(mode="json", exclude_defaults=True) for resource in resources]
-    return yaml.safe_dump({"resources": items}, sort_keys=False, allow_unicode=True, width=100)

@@ -706,7 +706,9 @@ class Emulator:
         return datetime.now(UTC).isoformat()
 
     def _attachments(self, channel_id: int, payload: dict[str, Any], uploads: dict[int, StoredFile]) -> list[dict]:
-        """New attachment objects for uploaded files, served from this emulator."""
+        """New attachment objects for uploaded files, served from this emulator; 413 for a file over the limit."""
+        if any(len(upload.data) > ATTACHMENT_SIZE_LIMIT for upload in uploads.values()):
+            raise ApiError(413, 40005, "Request entity too large")
         described = {int(a["id"]): a for a in payload.get("attachments") or [] if int(a["id"]) in uploads}
         attachments = []
         for index, upload in sorted(uploads.items()):

@@ -59,7 +59,7 @@ async def _audit(
     )
 
 
-MAX_IMPORT = 2_000  # resources in one import
+MAX_IMPORT = 10_000  # resources in one import: so a server's export of up to 10,000 imports back in one file
 
 
 @dataclass(frozen=True)

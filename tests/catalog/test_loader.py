@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.loader import CatalogError, dump_resources, load_catalog, parse_resources
+from bot.catalog.loader import CatalogError, load_catalog, parse_resources
+from bot.catalog.writer import dump_resources
 from tests.factories import make_resource
 
 VALID_ENTRY = """\

@@ -12,8 +12,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from bot.catalog.loader import dump_resources, parse_resources
+from bot.catalog.loader import parse_resources
 from bot.catalog.schema import Resource, Section
+from bot.catalog.writer import dump_resources
 from bot.sandbox.harness import Reply
 from bot.sandbox.world import SANDBOX_GUILD_ID
 from tests.catalog_files import IMPORT_YAML

@@ -216,7 +216,7 @@ async def test_a_refused_contents_form_names_the_line_keeps_the_draft_and_change
 
 
 async def test_contents_too_long_for_a_form_point_to_export_and_import(pillars: PillarsSandbox) -> None:
-    from bot.catalog.loader import dump_resources
+    from bot.catalog.writer import dump_resources
     from tests.factories import make_resource
 
     sections = [{"number": str(n), "title": f"A chapter with a rather long title, number {n}"} for n in range(1, 120)]

@@ -14,6 +14,7 @@ One module per concern:
   `/catalog edit part:contents` or the button `pillars:contents:<resource id>`), and what a submitted form does.
 - `_suggestions`: the members' queue and its buttons, `pillars:suggestion:<id>:approve|reject|add|resolve|dismiss`
   ("add" opens the resource form filled with the suggestion).
+- `_files`: what export writes and import reads (`.yaml`, or `.yaml.gz` for a large catalog), and its limits.
 - `_imports`: checking an uploaded file and the buttons that finish or drop it,
   `pillars:import:<moderator id>:<token>:confirm|cancel`. The parsed file cannot fit in a custom_id, so it
   waits in memory under the token for 15 minutes; after that, or after a restart, the button says it expired.

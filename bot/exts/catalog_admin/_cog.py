@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from io import BytesIO
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
 from bot.catalog.forms import ResourceForm, form_for
-from bot.catalog.loader import CatalogError, dump_resources, load_catalog
+from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.matching import resource_choices
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
+from bot.exts.catalog_admin._files import PACKED_SUFFIX, export_attachment
 from bot.exts.catalog_admin._forms import add_modal, edit_modal, open_contents_form
 from bot.exts.catalog_admin._imports import PendingImports, check_import
 from bot.exts.catalog_admin._suggestions import queue_view
@@ -168,15 +168,14 @@ class CatalogAdmin(PillarsCog):
             text = "Nothing to export: moderators here have not added or edited any resource yet."
             await answer(interaction, text)
             return
-        data = dump_resources(own).encode("utf-8")
-        file = discord.File(BytesIO(data), filename=f"pillars-catalog-{guild_id}.yaml")
-        await answer(
-            interaction, f"📦 {counted(len(own), 'resource')} added or edited here, in the format of data/.", file=file
-        )
+        file = await export_attachment(own, f"pillars-catalog-{guild_id}")
+        packed = " Packed with gzip (any archive tool opens it); `/catalog import` takes it as it is."
+        text = f"📦 {counted(len(own), 'resource')} added or edited here, in the format of data/."
+        await answer(interaction, text + (packed if file.filename.endswith(PACKED_SUFFIX) else ""), file=file)
 
     @example("/catalog import file:our-catalog.yaml")
     @catalog.command(name="import", description="Add or update resources from a catalog YAML file (checked first)")
-    @app_commands.describe(file="A .yaml file in the format of data/ (what /catalog export gives)")
+    @app_commands.describe(file="A .yaml (or .yaml.gz) file in the format of data/: what /catalog export gives")
     @moderator_only()
     async def import_(self, interaction: discord.Interaction[PillarsBot], file: discord.Attachment) -> None:
         """Check the file and show what it would change, with Confirm and Cancel; nothing changes yet."""

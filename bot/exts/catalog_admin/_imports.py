@@ -1,5 +1,7 @@
 """/catalog import: check an uploaded catalog file, show what it would change, and finish it on confirmation.
 
+What a file may be (`.yaml`, or `.yaml.gz` as `/catalog export` sends a large catalog) is `_files`.
+
 The parsed file cannot fit in a custom_id, so it waits in memory (`PendingImports`, kept by the cog) under a
 token the buttons carry; it expires after 15 minutes and does not survive a restart.
 """
@@ -18,6 +20,7 @@ import discord
 from bot.catalog.loader import CatalogError, parse_resources
 from bot.catalog.schema import Resource
 from bot.errors import InvalidInputError, NotFoundError
+from bot.exts.catalog_admin._files import read_upload
 from bot.interactions.answers import acknowledge, answer, update_message
 from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_moderator, server_id
@@ -29,7 +32,6 @@ if TYPE_CHECKING:
     from bot.app import PillarsBot
 
 IMPORT_TTL_SECONDS = 15 * 60  # an interaction token lives 15 minutes; the dry-run message cannot be edited after
-MAX_IMPORT_BYTES = 256 * 1024
 
 Action = Literal["confirm", "cancel"]
 
@@ -81,24 +83,6 @@ def pending_imports(bot: PillarsBot) -> PendingImports:
     if not isinstance(pending, PendingImports):
         raise NotFoundError("Catalog administration is not loaded right now; try again in a minute.")
     return pending
-
-
-async def read_upload(file: discord.Attachment) -> str:
-    """The text of an uploaded catalog file; InvalidInputError when it is too big or not UTF-8 text."""
-    if file.size > MAX_IMPORT_BYTES:
-        raise InvalidInputError(
-            f"That file is {file.size // 1024} KB; imports take up to {MAX_IMPORT_BYTES // 1024} KB. Split it."
-        )
-    try:
-        raw = await file.read()
-    except discord.HTTPException:
-        raise InvalidInputError("I couldn't download that file from Discord; try attaching it again.") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInputError(
-            f"{literal(file.filename)} is not a UTF-8 text file; export the YAML as UTF-8."
-        ) from None
 
 
 async def check_import(
