@@ -69,6 +69,18 @@ def operator_runs(args: list[str], cwd: Path, database: Path) -> subprocess.Comp
     )
 
 
+def new_resource_form(title: str, **changes: str) -> dict[str, str]:
+    """What a moderator types into the add form for a short free article called `title` (`changes` on top)."""
+    typed = {
+        "title": title,
+        "url": f"https://example.org/{'-'.join(title.lower().split())}",
+        "authors": "Someone Careful",
+        "facts": "linear algebra · beginner · article · free · 12 pages",
+        "text": "Short notes.\n\nA refresher.",
+    }
+    return {**typed, **changes}
+
+
 def database_path(sandbox: Sandbox) -> Path:
     """The SQLite file of the production bot running in this sandbox."""
     return Path(sandbox.bot.settings.database_path)

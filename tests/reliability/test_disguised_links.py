@@ -17,7 +17,7 @@ from bot.sandbox.harness import Reply
 from bot.sandbox.world import build_world
 from tests.conftest import PillarsSandbox
 from tests.reliability.conftest import MakePillars
-from tests.reliability.support import rendered_masked_links, reply_problems
+from tests.reliability.support import new_resource_form, rendered_masked_links, reply_problems
 
 NITRO = "[Free Nitro](https://evil.example/{})"
 NAME = NITRO.format("name")
@@ -39,13 +39,12 @@ async def hostile_scene(sandbox: PillarsSandbox) -> list[Reply]:
 
     await run(await sandbox.command("admin", "catalog settings", announce_channel="general"))
     form = await run(await sandbox.command("admin", "catalog add"))
-    typed = {
-        "title": f"{hostile('title')} **now**",
-        "url": "https://example.org/notes-on-linear-maps",
-        "authors": hostile("author"),
-        "facts": "linear algebra · beginner · article · free · 12 pages",
-        "text": f"{hostile('summary')}\n\n# {hostile('why')}",
-    }
+    typed = new_resource_form(
+        f"{hostile('title')} **now**",
+        url="https://example.org/notes-on-linear-maps",
+        authors=hostile("author"),
+        text=f"{hostile('summary')}\n\n# {hostile('why')}",
+    )
     added = await run(await sandbox.submit_modal("admin", form, typed))
     [resource_id] = re.findall(r"\(`([a-z0-9-]+)`\)", added.content)
 

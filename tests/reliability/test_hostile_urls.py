@@ -23,7 +23,7 @@ from bot.catalog.loader import load_catalog
 from bot.catalog.schema import check_web_url
 from tests.conftest import PillarsSandbox
 from tests.database import dump_database
-from tests.reliability.support import database_path, reply_problems
+from tests.reliability.support import database_path, new_resource_form, reply_problems
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -153,13 +153,7 @@ async def test_the_moderator_form_and_an_import_refuse_a_hostile_link_and_keep_e
     pillars: PillarsSandbox,
 ) -> None:
     form = await pillars.command("admin", "catalog add")
-    typed = {
-        "title": "Notes on Linear Maps",
-        "url": "https://discord.com@evil.example/login",
-        "authors": "Someone",
-        "facts": "linear algebra · beginner · article · free · 12 pages",
-        "text": "Short notes.\n\nA refresher.",
-    }
+    typed = new_resource_form("Notes on Linear Maps", url="https://discord.com@evil.example/login")
     refused = await pillars.submit_modal("admin", form, typed)
     assert refused.ephemeral and "user name or password" in refused.content, refused.content
 

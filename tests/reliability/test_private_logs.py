@@ -21,6 +21,7 @@ from tests.catalog_files import IMPORT_YAML
 from tests.conftest import PillarsSandbox
 from tests.factories import LADR
 from tests.reliability.conftest import MakePillars
+from tests.reliability.support import new_resource_form
 
 NOTE = "my-private-note-4b1d"
 NOTE_DURING_A_BUG = "note-while-it-broke-9c2e"
@@ -50,13 +51,7 @@ async def private_scene(sandbox: PillarsSandbox) -> list[str]:
     checked = await sandbox.command("admin", "catalog import", file=("mine.yaml", IMPORT_YAML))
     assert checked.buttons
     form = await sandbox.command("admin", "catalog add")
-    typed = {
-        "title": "Typed Title",
-        "url": "https://example.org/typed",
-        "authors": "Someone",
-        "facts": "probability · beginner · article · free · 12 pages",
-        "text": f"{TYPED_SUMMARY}.\n\nWhy.",
-    }
+    typed = new_resource_form("Typed Title", text=f"{TYPED_SUMMARY}.\n\nWhy.")
     assert (await sandbox.submit_modal("admin", form, typed)).content.startswith("➕ Added")
 
     async def broken(*args: object, **kwargs: object) -> None:

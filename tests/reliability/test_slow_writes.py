@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from tests.conftest import PillarsSandbox
 from tests.factories import LADR
 from tests.reliability.conftest import MakePillars
-from tests.reliability.support import database_path, emulator_problems, reply_problems
+from tests.reliability.support import database_path, emulator_problems, new_resource_form, reply_problems
 
 BUSY = "The database is busy; please try again in a moment."
 HOLD_THE_WRITE_LOCK = """
@@ -73,13 +73,7 @@ async def test_every_kind_of_write_waiting_past_the_deadline_is_acknowledged_the
         card = await sandbox.command("carol", "resource info", resource=LADR)
         asked = await sandbox.command("bob", "mydata delete")
         form = await sandbox.command("admin", "catalog add")
-        typed = {
-            "title": "Notes Written Slowly",
-            "url": "https://example.org/slow-notes",
-            "authors": "Someone Patient",
-            "facts": "probability · beginner · article · free · 12 pages",
-            "text": "Short notes.\n\nA refresher.",
-        }
+        typed = new_resource_form("Notes Written Slowly")
         await bot_waits_for_the_lock(sandbox, 10_000)
         async with write_lock_held(sandbox, 3.5):  # longer than Discord waits, shorter than the bot does
             logged, started, deleted, added, suggested, retired = await asyncio.gather(

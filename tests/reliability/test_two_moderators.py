@@ -10,18 +10,7 @@ from __future__ import annotations
 from bot.sandbox.world import SANDBOX_GUILD_ID
 from tests.conftest import PillarsSandbox
 from tests.factories import LADR
-from tests.reliability.support import reply_problems
-
-
-def book(title: str) -> dict[str, str]:
-    """What a moderator types into the add form for a new book."""
-    return {
-        "title": title,
-        "url": f"https://example.org/{title.lower().replace(' ', '-')}",
-        "authors": "Someone Careful",
-        "facts": "linear algebra · intermediate · book · free · 200 pages",
-        "text": f"{title}, a summary.\n\nWhy it is here.",
-    }
+from tests.reliability.support import new_resource_form, reply_problems
 
 
 async def two_moderators(sandbox: PillarsSandbox) -> None:
@@ -36,8 +25,8 @@ async def test_two_moderators_adding_at_once_both_get_their_resource_added(pilla
     assert first.modal is not None and second.modal is not None
     assert first.modal.custom_id != second.modal.custom_id  # each open form has its own identity
 
-    saved_first = await pillars.submit_modal("mod", first, book("Matrices in Practice"))
-    saved_second = await pillars.submit_modal("admin", second, book("Vectors in Practice"))
+    saved_first = await pillars.submit_modal("mod", first, new_resource_form("Matrices in Practice"))
+    saved_second = await pillars.submit_modal("admin", second, new_resource_form("Vectors in Practice"))
 
     for reply in (saved_first, saved_second):
         assert reply.content.startswith("➕ Added") and reply_problems(reply) == []
@@ -65,7 +54,7 @@ async def test_two_moderators_editing_one_resource_both_get_their_edit_saved(pil
 
 async def test_a_reopened_form_is_a_new_form_too(pillars: PillarsSandbox) -> None:
     form = await pillars.command("admin", "catalog add")
-    refused = await pillars.submit_modal("admin", form, {**book("Bad Link"), "url": "http://localhost/"})
+    refused = await pillars.submit_modal("admin", form, new_resource_form("Bad Link", url="http://localhost/"))
     reopened = await pillars.click("admin", refused, "Fix it")
     other = await pillars.command("admin", "catalog add")
     assert reopened.modal is not None and other.modal is not None and form.modal is not None
@@ -73,7 +62,8 @@ async def test_a_reopened_form_is_a_new_form_too(pillars: PillarsSandbox) -> Non
 
     saved = await pillars.submit_modal("admin", reopened, {"url": "https://example.org/good-link"})
     assert saved.content.startswith("➕ Added")
-    assert (await pillars.submit_modal("admin", other, book("Another Book"))).content.startswith("➕ Added")
+    another = await pillars.submit_modal("admin", other, new_resource_form("Another Book"))
+    assert another.content.startswith("➕ Added")
 
 
 async def test_two_members_reporting_the_same_problem_at_once_both_get_their_report_queued(
