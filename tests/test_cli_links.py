@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -18,9 +20,21 @@ from tests.factories import make_resource
 GUILD = 4242
 
 
+# Stored links must name a public host (`check_web_url`), so the local server is reached under a public-looking
+# name that this test's resolver, and only it, points at the loopback address.
+SITE_HOST = "links.example"
+
+
 @pytest.fixture
-async def site() -> AsyncIterator[str]:
-    """A web server on a free local port: a live page, a moved one, a slow one; anything else is missing."""
+async def site(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
+    """A web server on a free local port, as http://links.example:<port>: a live page, a moved one, a slow one;
+    anything else is missing."""
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: Any, **kwargs: Any) -> Any:
+        return resolve("127.0.0.1" if host == SITE_HOST else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
     async def live(request: web.Request) -> web.Response:
         return web.Response(text="ok")
@@ -42,7 +56,7 @@ async def site() -> AsyncIterator[str]:
     await server.start()
     port = server._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{SITE_HOST}:{port}"
     finally:
         await runner.cleanup()
 
