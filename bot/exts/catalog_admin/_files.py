@@ -6,14 +6,13 @@ packed with gzip, as `.yaml.gz`, which any archive tool opens (10,000 resources 
 about 15 MB of YAML, 2 MB packed, inside the 10 MB Discord lets a file carry). Import takes a `.yaml` of
 up to 256 KB, or a `.yaml.gz` of up to 8 MB that unpacks to at most 32 MB (a packed file is unpacked in
 bounded steps, so one that claims more is refused before it is all in memory). Writing, packing and
-unpacking run in a worker thread: at 10,000 resources they take about a second, which the event loop, and
-every other member, must not wait out.
+unpacking run in a worker thread, a resource at a time: at 10,000 resources they take about a second, which
+the event loop, and every other member, must not wait out.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gzip
 import zlib
 from collections.abc import Sequence
 from io import BytesIO
@@ -21,7 +20,7 @@ from io import BytesIO
 import discord
 
 from bot.catalog.schema import Resource
-from bot.catalog.writer import dump_resources
+from bot.catalog.writer import resource_chunks
 from bot.errors import InvalidInputError
 from bot.ui.text import literal
 
@@ -33,11 +32,17 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def catalog_file(resources: Sequence[Resource], name: str) -> tuple[str, bytes]:
-    """The file export sends for these resources: `<name>.yaml`, or `<name>.yaml.gz` past the plain limit."""
-    data = dump_resources(resources).encode("utf-8")
-    if len(data) <= MAX_IMPORT_BYTES:
-        return f"{name}.yaml", data
-    return f"{name}.yaml{PACKED_SUFFIX}", gzip.compress(data, compresslevel=6, mtime=0)
+    """The file export sends for these resources: `<name>.yaml`, or `<name>.yaml.gz` past the plain limit.
+
+    Encoded and packed a resource at a time (see `resource_chunks`): no single call holds the interpreter long.
+    """
+    chunks = [chunk.encode("utf-8") for chunk in resource_chunks(resources)]
+    if sum(map(len, chunks)) <= MAX_IMPORT_BYTES:
+        return f"{name}.yaml", b"".join(chunks)
+    packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip's header and checksum
+    packed = [packer.compress(chunk) for chunk in chunks]
+    packed.append(packer.flush())
+    return f"{name}.yaml{PACKED_SUFFIX}", b"".join(packed)
 
 
 async def export_attachment(resources: Sequence[Resource], name: str) -> discord.File:
