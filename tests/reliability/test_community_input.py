@@ -42,6 +42,8 @@ async def refused(sandbox: Sandbox, reply_of: Any, words: str, typed: list[str])
     """Run an action that must be refused: a private answer saying `words`, no bug, every table unchanged."""
     before = dump_database(database_path(sandbox))
     reply = await reply_of()
+    if reply.kind == "update" and reply.deferred and reply.followups:  # a press acknowledged first: told below
+        [reply] = reply.followups
     assert reply.ephemeral and words in reply.content, reply.content
     assert APOLOGY not in reply.content and sandbox.logged_errors == []
     assert reply_problems(reply, typed) == [] and emulator_problems(sandbox) == []

@@ -24,9 +24,7 @@ WHEN = datetime(2025, 3, 1, tzinfo=UTC)
 
 
 def test_a_members_text_is_escaped_on_one_line_and_cut() -> None:
-    assert (
-        shown_text("**bold** _it_ @everyone\n# heading", 100) == "\\*\\*bold\\*\\* \\_it\\_ \\@everyone # heading"
-    )
+    assert shown_text("**bold** _it_ @everyone\n# heading", 100) == "\\*\\*bold\\*\\* \\_it\\_ \\@everyone # heading"
     assert len(shown_text("word " * 200, 50)) <= 50
 
 
