@@ -1,4 +1,4 @@
-"""The command line: run · sandbox · catalog check · catalog links · recommend · path · db backup.
+"""The command line: run · sandbox · catalog check · catalog links · recommend · path · db backup · db copy.
 
 `python -m bot` with no command runs the bot. The catalog, recommend and path commands give the
 same answers the bot gives in Discord, as text or JSON, with no Discord at all.
@@ -317,37 +317,79 @@ def _unlock_text(path: LearningPath, concept: Concept) -> str:
     return f"{concept.name} (also needs {', '.join(c.name for c in also)})" if also else concept.name
 
 
+def _database(text: str) -> Path | str:
+    """A database named on the command line: a postgresql:// URL as it is, anything else a SQLite file."""
+    from bot.store.connection import is_postgres
+
+    return text if is_postgres(text) else Path(text)
+
+
 @command(
     "db backup",
-    "a consistent copy of the (live) database",
+    "a consistent copy of the (live) database: SQLite's online backup, or PostgreSQL's pg_dump",
     arg("dest", help="the copy's file, or a folder (DIR/) to put it in under the database's name"),
-    arg("--database", type=Path, help="the database to copy (default: DATABASE_PATH)"),
+    arg("--database", type=_database, help="the database to copy (default: DATABASE_URL, else DATABASE_PATH)"),
 )
 def _cmd_backup(args: argparse.Namespace) -> int:
-    """Copy the database with SQLite's online backup."""
-    from bot.store import backup_database
+    """Copy the database: SQLite's online backup of the file, or a pg_dump archive (an export without pg_dump)."""
+    from urllib.parse import urlsplit
 
-    source = args.database or load_settings().database_path
-    if not source.exists():
+    from bot.store import backup_database
+    from bot.store.connection import shown
+
+    source = args.database or load_settings().database
+    if isinstance(source, Path) and not source.exists():
         print(f"No database at {source}.", file=sys.stderr)
         return 1
-    problem = _not_a_database(source)
+    problem = _not_a_database(source) if isinstance(source, Path) else None
+    # A PostgreSQL database's copy is named after the database: pillars.dump.
+    name = source.name if isinstance(source, Path) else f"{urlsplit(source).path.strip('/') or 'pillars'}.dump"
     dest = Path(args.dest)
     if dest.is_dir() or args.dest.endswith(("/", os.sep)):  # a folder, or one meant as a folder
-        dest = dest / source.name
+        dest = dest / name
     if problem is None and not dest.parent.is_dir():
         problem = f"There is no folder {dest.parent}: create it first, or back up somewhere that exists."
     if problem is not None:
         print(problem, file=sys.stderr)
         return 1
     try:
-        import asyncio  # only this command needs an event loop; the others start faster without it
+        import asyncio  # only the db commands need an event loop; the others start faster without it
 
-        asyncio.run(backup_database(source, dest))
+        written = asyncio.run(backup_database(source, dest))
     except PillarsError as exc:  # damaged, its WAL deleted, a failing disk: one sentence, no traceback
         print(exc.message, file=sys.stderr)
         return 1
-    print(f"Backed up {source} to {dest}.")
+    print(f"Backed up {shown(source)} to {dest}" + ("." if written == "a SQLite copy" else f": {written}."))
+    return 0
+
+
+@command(
+    "db copy",
+    "copy every row from one database into another: a SQLite file into PostgreSQL, or back",
+    arg("source", type=_database, help="a SQLite file, or a postgresql:// URL"),
+    arg("dest", type=_database, help="a SQLite file (created if missing), or a postgresql:// URL"),
+    arg("--force", action="store_true", help="replace everything already in DEST"),
+)
+def _cmd_copy(args: argparse.Namespace) -> int:
+    """Copy a community across backends; row counts are checked, a non-empty DEST is refused without --force."""
+    import asyncio
+
+    from bot.store.connection import shown
+    from bot.store.copy import copy_database, describe
+
+    if isinstance(args.source, Path):
+        problem = f"No database at {args.source}." if not args.source.exists() else _not_a_database(args.source)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
+    try:
+        report = asyncio.run(copy_database(args.source, args.dest, force=args.force))
+    except PillarsError as exc:  # in use, unreachable, not empty, not the same schema: one sentence
+        print(f"Nothing was copied: {exc.message}", file=sys.stderr)
+        return 1
+    print(describe(report))
+    if isinstance(args.dest, str):
+        print(f"To serve it, set DATABASE_URL to {shown(args.dest)} (with its password) and start the bot.")
     return 0
 
 

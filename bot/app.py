@@ -2,10 +2,17 @@
 
 Attributes the extensions use: `bot.settings` (the `Settings`), `bot.store` (the open `Store`) and
 `bot.write_limiter` (the per-member write cooldown, see `bot.interactions.checks.write_command`).
+
+With SHARD_COUNT set the bot is `ShardedPillarsBot`, on discord.py's sharded client, running the shards
+SHARD_IDS names; several such processes share one PostgreSQL database (README, "Running past one machine").
+What a process keeps in memory follows the others' changes (`bot.store.changes`): the store's caches itself,
+and here the write cooldown (each write counted in every process) and the curated catalog (a reload in one
+reloads every one). Commands are synced by the process that runs shard 0 only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import json
@@ -13,6 +20,7 @@ import logging
 import pkgutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
@@ -21,13 +29,15 @@ from discord.ext import commands
 import bot.exts
 from bot.catalog.cache import cache_file_beside, load_catalog_cached
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import CatalogError
+from bot.catalog.loader import CatalogError, load_catalog
 from bot.config import ConfigError, Settings
 from bot.cooldown import WriteLimiter
 from bot.errors import PillarsError
 from bot.interactions.errors import PillarsTree
 from bot.logs import configure_logging
 from bot.store import Store
+from bot.store.changes import COOLDOWN, CURATED
+from bot.store.connection import is_postgres
 from bot.store.guard import reserve_database
 
 log = logging.getLogger(__name__)
@@ -82,11 +92,18 @@ class PillarsBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=PillarsTree,
             guild_ready_timeout=settings.guild_ready_timeout,
+            **self._sharding(settings),
         )
         self.settings = settings
         self.write_limiter = WriteLimiter(settings.write_cooldown_rate, settings.write_cooldown_seconds)
         self._store: Store | None = None
         self._curated_at_start = curated
+        self._background: set[asyncio.Task[None]] = set()
+
+    @staticmethod
+    def _sharding(settings: Settings) -> dict[str, Any]:
+        """What discord.py's client is told about shards: nothing, unsharded."""
+        return {}
 
     @property
     def store(self) -> Store:
@@ -104,16 +121,44 @@ class PillarsBot(commands.Bot):
             except CatalogError as exc:
                 message = f"The curated catalog is invalid, so the bot will not start.\n{exc.message}"
                 raise StartupError(message) from None
-        self._store = await Store.open(self.settings.database_path, curated)
+        self._store = await Store.open(self.settings.database, curated)
+        self._follow_other_processes(self._store)
         log.info("Catalog: %d resources from %s", len(curated), self.settings.catalog_path)
         for name in extension_names():
             await self.load_extension(name)
-        await self.sync_commands()
+        if 0 in self.settings.shards:
+            await self.sync_commands()
+        else:
+            log.info("Commands are synced by the process that runs shard 0; this one runs %s", self.settings.shards)
         # What start-up built (the catalog, its models, every module) lives as long as the bot: moved out of
         # the garbage collector's sight, a full collection under load takes ~2 ms instead of ~50 ms, during
         # which every interaction in flight waits. Reference counting still frees what is dropped later.
         gc.collect()
         gc.freeze()
+
+    def _follow_other_processes(self, store: Store) -> None:
+        """Count every process's writes in the cooldown, and reload the curated files when another process did."""
+        database = store.database
+        self.write_limiter.on_write = lambda user_id: database.publish(COOLDOWN, user_id)
+        database.changes.subscribe(COOLDOWN, lambda key: None if key is None else self.write_limiter.record(int(key)))
+        database.changes.subscribe(CURATED, lambda key: None if key is None else self._reload_soon())
+
+    def _reload_soon(self) -> None:
+        """Another process reloaded the curated catalog: reload this one's from its own files, off the loop."""
+        task = asyncio.get_running_loop().create_task(self._reload_curated(), name="pillars-curated-reload")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _reload_curated(self) -> None:
+        """Load the curated files again; serve them only when they are valid (as /catalog reload does)."""
+        try:
+            fresh = await asyncio.to_thread(load_catalog, self.settings.catalog_path)
+        except CatalogError as exc:
+            log.error("Another process reloaded the curated catalog, but these files do not load:\n%s", exc.message)
+            return
+        if self._store is not None:
+            self._store.replace_curated(fresh)
+            log.info("Reloaded the curated catalog (%d resources) after another process did", len(fresh))
 
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync the command tree (to the dev guild when set) if its definition changed; True when synced."""
@@ -152,8 +197,21 @@ class PillarsBot(commands.Bot):
                 await store.close()
 
 
+class ShardedPillarsBot(PillarsBot, commands.AutoShardedBot):
+    """Pillars on discord.py's sharded client: the shards SHARD_IDS names, of SHARD_COUNT, in this process."""
+
+    @staticmethod
+    def _sharding(settings: Settings) -> dict[str, Any]:
+        """The whole bot's shard count and this process's shards."""
+        return {"shard_count": settings.shard_count, "shard_ids": settings.shards}
+
+
 def create_bot(settings: Settings, curated: Catalog | None = None) -> PillarsBot:
-    """A bot configured from the settings, not yet started; it loads the catalog itself unless given it."""
+    """A bot configured from the settings, not yet started; it loads the catalog itself unless given it.
+
+    Sharded (SHARD_COUNT set) it is a `ShardedPillarsBot`."""
+    if settings.sharded:
+        return ShardedPillarsBot(settings, curated)
     return PillarsBot(settings, curated)
 
 
@@ -182,7 +240,8 @@ def run_bot(settings: Settings) -> int:
         print(f"The curated catalog is invalid, so the bot will not start.\n{exc.message}", file=sys.stderr)
         return 1
     try:  # before connecting, and for the life of the process: a second bot or a damaged file is refused
-        reserve_database(settings.database_path)
+        if not is_postgres(settings.database):  # PostgreSQL is shared by design: several processes are the point
+            reserve_database(settings.database_path)
     except PillarsError as exc:
         print(f"The bot cannot start: {exc.message}", file=sys.stderr)
         return 1

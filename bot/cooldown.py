@@ -14,12 +14,20 @@ from collections.abc import Callable
 class WriteLimiter:
     """Counts each member's writes and says how long to wait once they used up the window."""
 
-    def __init__(self, rate: int, per: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: int,
+        per: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_write: Callable[[int], None] | None = None,
+    ) -> None:
         if rate < 1 or per <= 0:
             raise ValueError("rate must be at least 1 and per more than 0")
         self.rate = rate
         self.per = per
         self._clock = clock
+        self.on_write = on_write  # told of every write counted here (the bot tells its other processes)
         self._writes: dict[int, deque[float]] = {}
         self._last_sweep = clock()
 
@@ -33,7 +41,15 @@ class WriteLimiter:
         if len(writes) >= self.rate:
             return max(0.0, writes[0] + self.per - now)
         writes.append(now)
+        if self.on_write is not None:
+            self.on_write(user_id)
         return None
+
+    def record(self, user_id: int) -> None:
+        """Count a write the member made elsewhere (another process of the bot), now; it is never refused here."""
+        now = self._clock()
+        self._sweep(now)
+        self._writes.setdefault(user_id, deque()).append(now)
 
     def retry_after(self, user_id: int) -> float | None:
         """The wait before this member's next write, without counting one; None when they may write now."""

@@ -42,3 +42,13 @@ def make_pillars(tmp_path: Path) -> MakePillars:
             await running.stop()
 
     return start
+
+
+@pytest.fixture
+async def postgres_url() -> str:
+    """A PostgreSQL database emptied for this test (skipped, or failed under CI, when there is no server)."""
+    from tests.postgres import fresh_database, server_url
+
+    url = server_url()
+    await fresh_database(url)
+    return url

@@ -7,12 +7,11 @@ action that did not happen, nor misses one that did.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from bot.catalog.schema import Resource
-from bot.store.connection import Database, Session, time_from_db, time_to_db
+from bot.store.connection import Database, Row, Session, time_from_db, time_to_db
 from bot.store.models import AuditEntry
 
 MAX_AUDIT_LIMIT = 500
@@ -47,7 +46,7 @@ async def append_entry(
     )
 
 
-def entry_from_row(row: sqlite3.Row) -> AuditEntry:
+def entry_from_row(row: Row) -> AuditEntry:
     """An audit row as its record."""
     return AuditEntry(
         id=row["id"],

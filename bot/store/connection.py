@@ -1,106 +1,54 @@
-"""The SQLite connections: opening them safely, migrating the file, and running reads and transactions.
+"""What every database backend promises the store, and the one implementation of group commit they share.
 
-Every statement in the store goes through `Database`, with parameters, never formatted into SQL text.
+Every statement in the store goes through a `Database`, with parameters, never formatted into SQL text.
+Store modules write portable SQL with `?` placeholders (or `:name` with a mapping); a backend translates
+the placeholders in one place. Where a statement must differ between backends, the difference is one named
+property of `session.dialect` (`insertion_order`, `one_of`), never an `if backend ==` in a store module.
+
+The backends: SQLite (`bot.store.sqlite`, the default: a file, one process) and PostgreSQL
+(`bot.store.postgres`, `DATABASE_URL=postgresql://…`: one server, many processes). `open_database` picks one.
 
 Writes go through one connection, serialised by one asyncio lock, and concurrent writes share a commit
-(group commit): the first writer to find no open transaction opens one (BEGIN IMMEDIATE); writers that
-queued on the lock meanwhile run their bodies inside it, each in its own SAVEPOINT, so a refused update
-rolls back only itself; then a single COMMIT makes all of them durable at once, and only then is any of
-them acknowledged. One fsync per batch instead of one per update is most of what a write costs. If the
-shared commit fails (a full disk), every write in the batch fails and none of it is left; if SQLite
-abandons the whole transaction mid-batch (it does on a full disk or an I/O error), the same.
+(group commit): the first writer to find no open transaction opens one; writers that queued on the lock
+meanwhile run their bodies inside it, each in its own SAVEPOINT, so a refused update rolls back only itself;
+then a single COMMIT makes all of them durable at once, and only then is any of them acknowledged. One
+durable commit (an fsync) per batch instead of one per update is most of what a write costs. If the shared
+commit fails, every write in the batch fails and none of it is left; if the database abandons the whole
+transaction mid-batch (SQLite does on a full disk), the same.
 
-Reads go through a second, read-only connection with its own lock. WAL lets it read the last committed
-state while a batch is open, so reads never queue behind writes and never see a batch's uncommitted rows.
-(An in-memory database cannot be shared between connections: there reads use the write connection, and
-every write commits on its own before the lock is released.)
+Reads go through their own connection(s) and see the last committed state: never a batch's uncommitted rows,
+and never waiting behind writes.
 
-Durability: the journal is WAL with `synchronous=FULL`. In WAL mode NORMAL already survives the process
-being killed (the WAL is in the OS's page cache), but a power cut or kernel panic can lose the last
-transactions; FULL syncs the WAL on every commit so an acknowledged write survives those too.
-
-Guards (`bot.store.guard`): a store holds the database's lock while it is open (one store per file, so
-what the store caches stays exact), checks the file's pages when it opens, and after every commit checks
-that the database and its WAL are still the files it opened; when they are not, no write is acknowledged
-any more. A busy database (another program holding SQLite's write lock) is waited for at most
-BUSY_TIMEOUT_MS, and writers that queued during a wait that failed fail with it, so a member hears
-"busy" well inside Discord's three seconds instead of waiting out the queue.
+Several processes (PostgreSQL only): what a process keeps in memory about rows (a member's statuses, a
+server's live catalog) is dropped when another process changes them. A write names what it changed with
+`session.notify(topic, key)`; the names travel with the commit (PostgreSQL's NOTIFY is delivered only if the
+transaction commits) and `Database.changes` hands them to the caches of every other process. Writes that read
+before they write take `session.lock(topic, key)` first, so two processes changing the same member or server
+take turns instead of both acting on what they read before the other committed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib.resources
+import itertools
 import logging
-import os
 import re
-import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import aiosqlite
-
-from bot.errors import PillarsError, StorageUnavailableError
-from bot.store.guard import (
-    DatabaseDamagedError,
-    DatabaseLock,
-    FileIdentity,
-    claim_reserved,
-    damage_message,
-    damaged_message,
-    is_damage,
-)
+from bot.errors import StorageUnavailableError
+from bot.store.changes import Changes
 
 log = logging.getLogger(__name__)
 
-# How long a statement waits for another program's lock before failing with "busy": short enough that the
-# member's answer still beats Discord's 3 s deadline (a backup or a migration holds it for milliseconds).
-BUSY_TIMEOUT_MS = 1_000
-BACKUP_BUSY_TIMEOUT_MS = 5_000  # `db backup` answers nobody in a hurry
 MEMORY = ":memory:"
-
-DAMAGED = "The bot's database is damaged, so this could not be done; the bot's operators have been told."
-FILES_CHANGED = (
-    "The bot's database file was changed behind its back, so changes cannot be saved until it is restarted; "
-    "reading still works."
-)
-
-# SQLite primary result codes that mean "the storage cannot take writes now", not "the query is wrong".
-_UNAVAILABLE_CODES = {
-    5: "The database is busy; please try again in a moment.",  # SQLITE_BUSY
-    8: "The database is read-only right now, so changes cannot be saved; reading still works.",  # READONLY
-    10: "The disk holding the database failed a read or write; changes were not saved.",  # SQLITE_IOERR
-    11: DAMAGED,  # SQLITE_CORRUPT
-    13: "The disk holding the database is full, so changes cannot be saved; reading still works.",  # FULL
-    14: "The database file cannot be opened.",  # SQLITE_CANTOPEN
-    26: DAMAGED,  # SQLITE_NOTADB
-}
-_UNAVAILABLE_WORDS = {
-    "readonly database": 8,
-    "read-only": 8,
-    "disk i/o error": 10,
-    "database or disk is full": 13,
-    "database is locked": 5,
-    "unable to open database": 14,
-    "database disk image is malformed": 11,
-    "file is not a database": 26,
-}
-
-
-def storage_error(exc: sqlite3.Error) -> StorageUnavailableError | None:
-    """The friendly error for a storage failure (read-only, I/O, full disk), or None for any other error."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary not in _UNAVAILABLE_CODES:
-        text = str(exc).lower()
-        primary = next((c for words, c in _UNAVAILABLE_WORDS.items() if words in text), None)
-    if primary is None:
-        return None
-    return StorageUnavailableError(_UNAVAILABLE_CODES[primary])
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 # --- times as stored -------------------------------------------------------------------------------
@@ -119,7 +67,7 @@ def as_utc(moment: datetime | None) -> datetime:
 
 
 def time_to_db(moment: datetime) -> str:
-    """The stored text of a time: fixed-width ISO 8601 in UTC, so text order is time order."""
+    """The stored text of a time: fixed-width ISO 8601 in UTC, so text order is time order (in both backends)."""
     return as_utc(moment).isoformat(timespec="microseconds")
 
 
@@ -131,20 +79,28 @@ def time_from_db(text: str | None) -> datetime | None:
 # --- migrations ------------------------------------------------------------------------------------
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+BACKENDS = ("sqlite", "postgres")
 
 
 @dataclass(frozen=True)
 class Migration:
-    """One numbered SQL file of bot/store/migrations/."""
+    """One numbered SQL file: bot/store/migrations/ for SQLite, bot/store/migrations/postgres/ for PostgreSQL."""
 
     version: int
     name: str
     sql: str
 
 
-def migrations() -> list[Migration]:
-    """Every migration shipped with the bot, in order; numbers must run 1, 2, 3… with no gap."""
+def migrations(backend: str = "sqlite") -> list[Migration]:
+    """Every migration shipped with the bot for a backend, in order; numbers must run 1, 2, 3… with no gap.
+
+    Both backends have the same numbered set (a test checks): a schema change is written once for each.
+    """
     folder = importlib.resources.files("bot.store") / "migrations"
+    if backend == "postgres":
+        folder = folder / "postgres"
+    elif backend != "sqlite":
+        raise ValueError(f"unknown backend {backend!r}; known: {', '.join(BACKENDS)}")
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
@@ -156,23 +112,68 @@ def migrations() -> list[Migration]:
     return found
 
 
-# --- the connection --------------------------------------------------------------------------------
+def newer_schema_error(current: int, known: int) -> StorageUnavailableError:
+    """The refusal for a database migrated by a newer Pillars than this one."""
+    return StorageUnavailableError(
+        f"The database is at schema version {current}, newer than this Pillars knows ({known}); "
+        "run a newer version of the bot."
+    )
+
+
+# --- what statements look like to the store --------------------------------------------------------
+
+
+class Row(Protocol):
+    """A result row, by column name or position (sqlite3.Row and asyncpg.Record both are)."""
+
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
 
 
 Params = Sequence[Any] | Mapping[str, Any]
 
 
-class Session:
-    """Statements on a connection while the caller holds it (inside `read()` or `transaction()`).
+@dataclass(frozen=True)
+class Dialect:
+    """Where the backends' SQL must differ: each difference named once, here, for the store modules to use."""
 
-    Each method is one hop to aiosqlite's worker thread; a write's cost is mostly the number of hops.
-    """
+    name: str
+    # The column that orders a table's rows as they were first inserted (SQLite's rowid; PostgreSQL's tables
+    # that need it have a `stored_order` identity column).
+    insertion_order: str
+    # One parameter holding many ids: SQLite gets them as a JSON array, PostgreSQL as a bigint[].
+    _one_of: str
 
-    __slots__ = ("_batch", "_conn")
+    def one_of(self, column: str, placeholder: str = "?") -> str:
+        """The condition "`column` is one of the ids in the parameter `placeholder` (the next `?`, or `:name`)";
+        pass `ids(...)` as that parameter."""
+        return self._one_of.format(column=column, placeholder=placeholder)
 
-    def __init__(self, conn: aiosqlite.Connection, batch: _Batch | None = None) -> None:
-        self._conn = conn
+    def ids(self, values: Iterable[int]) -> Any:
+        """The parameter `one_of` takes: the ids, sorted and unique."""
+        unique = sorted({int(value) for value in values})
+        if self.name == "sqlite":
+            import json
+
+            return json.dumps(unique)
+        return unique
+
+
+SQLITE = Dialect("sqlite", "rowid", "{column} IN (SELECT value FROM json_each({placeholder}))")
+POSTGRES = Dialect("postgres", "stored_order", "{column} = ANY({placeholder}::bigint[])")
+
+
+class Session(ABC):
+    """Statements on a connection while the caller holds it (inside `read()` or `transaction()`)."""
+
+    __slots__ = ("_batch", "_notices")
+
+    dialect: Dialect
+
+    def __init__(self, batch: Batch | None = None) -> None:
         self._batch = batch
+        self._notices: list[tuple[str, str]] = []
 
     @property
     def batch(self) -> object | None:
@@ -185,23 +186,41 @@ class Session:
         assert self._batch is not None, "only a write transaction commits"
         self._batch.after_commit.append(callback)
 
+    def notify(self, topic: str, key: int | str) -> None:
+        """Tell the other processes, once this write commits, that rows about `key` of `topic` changed, so they drop
+        what they cached (see `bot.store.changes` for the topics). Sent only if this body is kept and commits."""
+        assert self._batch is not None, "only a write transaction changes rows"
+        self._notices.append((topic, str(key)))
+
+    def _kept(self) -> None:
+        """The body succeeded: its notices go with the batch's commit."""
+        if self._batch is not None:
+            self._batch.notices.extend(self._notices)
+        self._notices = []
+
+    @abstractmethod
+    async def lock(self, topic: str, key: int | str) -> None:
+        """Until this transaction ends, make writers in other processes that lock the same (topic, key) wait.
+
+        Take it before reading what the write depends on."""
+
+    @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the rows it changed."""
-        # The cursor is left to the garbage collector, as aiosqlite's own helpers do: closing it is a hop.
-        cursor = await self._conn.execute(sql, params)
-        return max(cursor.rowcount, 0)
 
+    @abstractmethod
     async def insert(self, sql: str, params: Params = ()) -> int:
-        """Run one INSERT; return the new row's id."""
-        row = await self._conn.execute_insert(sql, params)
-        assert row is not None and row[0] is not None
-        return int(row[0])
+        """Run one INSERT into a table whose key is `id`; return the new row's id."""
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """All rows of a query."""
-        return list(await self._conn.execute_fetchall(sql, params))
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row of parameters (a bulk insert)."""
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """The first row of a query, or None."""
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
@@ -212,8 +231,20 @@ class Session:
         return None if row is None else row[0]
 
 
+@dataclass(frozen=True)
+class TableShape:
+    """What moving a table's rows needs to know (`bot.store.copy`): its columns, the tables it references, the
+    order its rows were stored in, and the columns the database generates (moved past the copied values)."""
+
+    name: str
+    columns: tuple[str, ...]
+    references: frozenset[str]
+    order_by: str
+    generated: tuple[str, ...] = ()
+
+
 @dataclass(eq=False)
-class _Batch:
+class Batch:
     """The open write transaction that concurrent writers share.
 
     `outcome` settles once, for every writer in it: None when the COMMIT succeeded, else what failed.
@@ -222,145 +253,140 @@ class _Batch:
     outcome: asyncio.Future[BaseException | None]
     committer: asyncio.Task[None] | None = None
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)
 
 
-class Database:
-    """The store's connections to one SQLite file, with their locks; the only object that touches aiosqlite."""
+# --- the database ----------------------------------------------------------------------------------
 
-    def __init__(self, conn: aiosqlite.Connection, path: str, read_only: bool) -> None:
-        self._conn = conn  # the write connection
+
+class Database(ABC):
+    """The store's connections to one database, with group commit; a backend supplies the statements.
+
+    A backend implements the primitives (`_begin`, `_commit_batch`, `_rollback`, the savepoint trio, `read`,
+    `_unavailable`) and may refuse writes before they queue (`_refuse_writes`) or before one opens a batch
+    (`_before_leading`).
+    """
+
+    dialect: Dialect
+
+    def __init__(self, location: str, read_only: bool) -> None:
         self._lock = asyncio.Lock()
-        # Until `_open_reader` (and for good with an in-memory database) reads share the write connection.
-        self._reader = conn
-        self._reader_lock = self._lock
-        self._batch: _Batch | None = None
+        self._batch: Batch | None = None
         self._writers_waiting = 0
-        self._busy_failed_at = -1.0  # loop time of the last BEGIN that gave up waiting on a busy database
-        self._file_lock: DatabaseLock | None = None
-        self._files: FileIdentity | None = None
-        self._files_changed = False  # once set, no write is acknowledged again
-        self.path = path
+        self.location = location
         self.read_only = read_only
+        self.changes = Changes()
+        self.reads = 0  # read transactions begun: how a test sees a read served from memory
+        self.commits = 0  # batches committed: how a test (or a benchmark) sees writes sharing a commit
 
-    @classmethod
-    async def open(cls, path: Path | str, *, read_only: bool = False, migrate_to: int | None = None) -> Database:
-        """Open the file (creating it unless read-only), set it up for durability, and apply pending migrations.
+    # --- what a backend provides ----------------------------------------------------------------
 
-        `migrate_to` stops at that schema version (tests build old databases with it).
-        """
-        location = str(path)
-        file_lock, checked = None, True
-        if location != MEMORY:
-            if not read_only:
-                Path(location).parent.mkdir(parents=True, exist_ok=True)
-            reserved = claim_reserved(location)  # `python -m bot` took it before connecting, and checked the file
-            file_lock, checked = reserved or (DatabaseLock.acquire(location, read_only=read_only), False)
-        try:
-            try:
-                if location == MEMORY:
-                    conn = await aiosqlite.connect(MEMORY, isolation_level=None)
-                elif read_only:
-                    uri = _read_only_uri(location)
-                    conn = await aiosqlite.connect(uri, uri=True, isolation_level=None)
-                else:
-                    conn = await aiosqlite.connect(location, isolation_level=None)
-            except sqlite3.Error as exc:
-                raise _open_error(location, exc) from exc
-            conn.row_factory = sqlite3.Row
-            db = cls(conn, location, read_only)
-            db._file_lock = file_lock
-        except BaseException:
-            if file_lock is not None:
-                file_lock.release()
-            raise
-        try:
-            await db._configure(conn)
-            if not checked:
-                await db._check_pages()
-            await db._migrate(migrate_to)
-            if location != MEMORY:
-                await db._open_reader()
-                db._files = FileIdentity.of(location)  # the WAL exists from the first read
-        except BaseException:
-            await db._close_connections()
-            raise
-        return db
-
-    async def _check_pages(self) -> None:
-        """Refuse a damaged file (PRAGMA quick_check): DatabaseDamagedError saying how to recover."""
-        try:
-            rows = await self._conn.execute_fetchall("PRAGMA quick_check")
-        except sqlite3.Error as exc:
-            raise _open_error(self.path, exc) from exc
-        problem = damage_message(self.path, [row[0] for row in rows])
-        if problem is not None:
-            raise DatabaseDamagedError(problem)
-
-    async def _configure(self, conn: aiosqlite.Connection) -> None:
-        """Pragmas every connection needs; see the module docstring for why synchronous is FULL."""
-        try:
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            if conn is self._conn and not self.read_only and self.path != MEMORY:
-                await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.Error as exc:
-            raise _open_error(self.path, exc) from exc
-
-    async def _open_reader(self) -> None:
-        """The second connection, for reads: opened read-only, so SQLite itself keeps it from writing."""
-        try:
-            reader = await aiosqlite.connect(_read_only_uri(self.path), uri=True, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise _open_error(self.path, exc) from exc
-        reader.row_factory = sqlite3.Row
-        self._reader, self._reader_lock = reader, asyncio.Lock()
-        await self._configure(reader)
+    @property
+    def single_process(self) -> bool:
+        """Whether this process is the database's only writer (so caches of what it wrote stay exact)."""
+        return True
 
     @property
     def _shares_commits(self) -> bool:
         """Whether writes may share a commit: only when reads cannot see the open transaction."""
-        return self._reader is not self._conn
+        return True
 
-    async def schema_version(self) -> int:
-        """The last migration applied (PRAGMA user_version)."""
-        async with self.read() as session:
-            return int(await session.scalar("PRAGMA user_version"))
+    @abstractmethod
+    def _session(self, batch: Batch) -> Session:
+        """A session on the write connection, inside `batch`."""
 
-    async def _migrate(self, migrate_to: int | None) -> None:
-        """Apply each pending migration in its own transaction, recording its number in user_version."""
-        known = migrations()
-        latest = known[-1].version if migrate_to is None else migrate_to
-        current = await self.schema_version()
-        if current > len(known):
-            raise StorageUnavailableError(
-                f"The database is at schema version {current}, newer than this Pillars knows ({len(known)}); "
-                "run a newer version of the bot."
-            )
-        pending = [m for m in known if current < m.version <= latest]
-        if pending and self.read_only:
-            raise StorageUnavailableError("The database is read-only and needs an upgrade; open it writable once.")
-        for migration in pending:
-            log.info("Applying database migration %s", migration.name)
-            # executescript commits anything pending first, so the transaction is opened inside the script;
-            # user_version lives in the file header and is part of the same transaction.
-            script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
-            async with self._lock:
-                try:
-                    await self._conn.executescript(script)
-                except BaseException as exc:
-                    await self._rollback()
-                    if isinstance(exc, sqlite3.Error):
-                        unavailable = storage_error(exc)
-                        if unavailable is not None:
-                            raise unavailable from exc
-                        raise RuntimeError(f"migration {migration.name} failed: {exc}") from exc
-                    raise
+    @abstractmethod
+    async def _begin(self) -> None:
+        """Open the write transaction (raise the backend's error when it cannot)."""
 
+    @abstractmethod
+    async def _commit_batch(self, batch: Batch) -> None:
+        """Make the batch durable: its notices, then COMMIT."""
+
+    @abstractmethod
     async def _rollback(self) -> None:
-        """Roll back whatever is open; fine when SQLite already rolled back on its own (a full disk does)."""
-        with suppress(sqlite3.OperationalError):
-            await self._conn.execute("ROLLBACK")
+        """Roll back whatever is open on the write connection; fine when nothing is."""
+
+    @abstractmethod
+    async def _savepoint(self) -> None:
+        """Mark where a joining writer's body starts."""
+
+    @abstractmethod
+    async def _release_savepoint(self) -> None:
+        """The joining body succeeded: keep its work in the batch."""
+
+    @abstractmethod
+    async def _rollback_to_savepoint(self) -> bool:
+        """Undo a joining body's work; False when the backend lost the whole transaction instead."""
+
+    @abstractmethod
+    def _storage_error(self, exc: BaseException) -> StorageUnavailableError | None:
+        """The member's error when `exc` says the storage cannot serve now (down, full, read-only); None for any
+        other error (a bug, a refused statement)."""
+
+    def _unavailable(self, exc: BaseException, doing: str = "Write") -> StorageUnavailableError | None:
+        """`_storage_error`, logged once where it happens."""
+        unavailable = self._storage_error(exc)
+        if unavailable is not None:
+            log.warning("%s refused by the database: %s", doing, exc)
+        return unavailable
+
+    def _refuse_writes(self) -> None:
+        """Raise StorageUnavailableError before a writer queues, when no write can be acknowledged now (by
+        default every write may try)."""
+        return None
+
+    def _before_leading(self, arrived: float) -> None:
+        """Raise StorageUnavailableError instead of opening a batch, when waiting again would be pointless (by
+        default it never is)."""
+        return None
+
+    async def _after_commit_check(self) -> StorageUnavailableError | None:
+        """After a COMMIT: the error every writer of the batch gets when it is not durable where it should be."""
+        return None
+
+    def _shared_failure(self, failure: BaseException) -> BaseException:
+        """The error each writer of a failed batch raises (the failure itself was logged once)."""
+        return self._storage_error(failure) or RuntimeError(f"the shared commit failed: {failure!r}")
+
+    @abstractmethod
+    def read(self) -> Any:
+        """`async with db.read() as session`: reads that see one consistent, committed snapshot."""
+
+    @abstractmethod
+    async def read_rows(self, sql: str, params: Params = ()) -> list[Row]:
+        """All rows of one query, with none of the BEGIN and COMMIT `read` wraps around several: a single statement
+        reads one committed snapshot by itself."""
+
+    @abstractmethod
+    async def schema_version(self) -> int:
+        """The last migration applied."""
+
+    @abstractmethod
+    async def table_names(self) -> list[str]:
+        """The tables of the schema (for tests, dumps and `db copy`)."""
+
+    @abstractmethod
+    async def shapes(self) -> dict[str, TableShape]:
+        """Every table's shape, by name (for `db copy`)."""
+
+    @abstractmethod
+    async def follow_copied_ids(self, session: Session, shape: TableShape) -> None:
+        """After rows were copied in with their ids: make the ids the database generates next come after them."""
+
+    @abstractmethod
+    async def backup_to(self, dest: Path | str) -> None:
+        """A consistent copy of everything committed when it starts, at `dest`."""
+
+    @abstractmethod
+    async def _close_connections(self) -> None:
+        """Close every connection."""
+
+    def publish(self, topic: str, key: int | str) -> None:
+        """Tell the other processes, soon and outside any transaction, about something that is not a row (a
+        member's write cooldown, a reload of the curated files); never waits, never raises. Alone on the
+        database (SQLite), there is nobody to tell."""
+        return None
 
     # --- writes: one transaction shared by whoever is writing at the time --------------------------
 
@@ -371,8 +397,7 @@ class Database:
         Returns only once the commit carrying the body is durable, and raises StorageUnavailableError when
         that commit failed even though the body itself succeeded (see the module docstring).
         """
-        if self._files_changed:
-            raise StorageUnavailableError(FILES_CHANGED)
+        self._refuse_writes()
         arrived = asyncio.get_running_loop().time()
         self._writers_waiting += 1
         try:
@@ -382,83 +407,80 @@ class Database:
         try:
             batch = self._batch
             if batch is None:
-                if self._busy_failed_at >= arrived:
-                    # Another program held the database while this writer queued, and the writer ahead of it
-                    # already waited out the busy timeout: waiting again would take the member past Discord's
-                    # deadline, one timeout per writer in the queue.
-                    raise StorageUnavailableError(_UNAVAILABLE_CODES[5])
+                self._before_leading(arrived)
                 batch = await self._lead()
+                session = self._session(batch)
                 try:
-                    yield Session(self._conn, batch)
+                    yield session
                 except BaseException as exc:
                     # Nobody has joined yet (they wait for the lock), so the whole transaction is this body's.
                     self._batch = None
                     await self._rollback()
-                    if (unavailable := _unavailable(exc, self.path)) is None:
+                    if (unavailable := self._unavailable(exc)) is None:
                         raise
                     raise unavailable from exc
+                session._kept()
                 if self._writers_waiting and self._shares_commits:
                     # Let the writers already queued run their bodies first, then commit them all at once.
                     batch.committer = asyncio.create_task(self._commit_when_queue_ran(batch))
                 else:
                     await self._commit(batch)
             else:
+                session = self._session(batch)
                 try:
-                    await self._conn.execute("SAVEPOINT write")
-                    yield Session(self._conn, batch)
+                    await self._savepoint()
+                    yield session
                 except BaseException as exc:
                     await self._undo_savepoint(batch, exc)
-                    if (unavailable := _unavailable(exc, self.path)) is None:
+                    if (unavailable := self._unavailable(exc)) is None:
                         raise
                     raise unavailable from exc
                 # Outside the try: once queued, the RELEASE runs even if this await is cancelled, so the body
                 # is part of the batch by then; rolling back to a released savepoint would be wrong.
-                await self._conn.execute("RELEASE write")
+                session._kept()
+                await self._release_savepoint()
         finally:
             self._lock.release()
         await self._settled(batch)
 
-    async def _lead(self) -> _Batch:
+    async def _lead(self) -> Batch:
         """Open the write transaction that the writers queued behind this one will join."""
         try:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._begin()
         except BaseException as exc:
             await self._rollback()  # a cancelled await does not stop the BEGIN from running
-            if (unavailable := _unavailable(exc, self.path)) is None:
+            if (unavailable := self._unavailable(exc)) is None:
                 raise
-            if unavailable.message == _UNAVAILABLE_CODES[5]:
-                self._busy_failed_at = asyncio.get_running_loop().time()
             raise unavailable from exc
-        self._batch = _Batch(asyncio.get_running_loop().create_future())
+        self._batch = Batch(asyncio.get_running_loop().create_future())
         return self._batch
 
-    async def _undo_savepoint(self, batch: _Batch, failure: BaseException) -> None:
+    async def _undo_savepoint(self, batch: Batch, failure: BaseException) -> None:
         """Undo a failed body that joined a batch, keeping the others' work, unless the batch is lost."""
-        if self._conn.in_transaction:
-            try:
-                await self._conn.execute("ROLLBACK TO write")
-                await self._conn.execute("RELEASE write")
+        try:
+            if await self._rollback_to_savepoint():
                 return
-            except sqlite3.Error as exc:
-                failure = exc
-        # SQLite gave up the whole transaction (it does on a full disk or an I/O error): every body in the
-        # batch is gone, so every writer in it fails, and the next writer starts a new one.
+        except Exception as exc:
+            failure = exc
+        # The backend gave up the whole transaction (SQLite does on a full disk or an I/O error; a lost
+        # connection does): every body in the batch is gone, so every writer in it fails, and the next writer
+        # starts a new one.
         self._batch = None
         await self._rollback()
         log.warning("Write refused by the database, the whole batch with it: %r", failure)
         batch.outcome.set_result(failure)
 
-    async def _commit_when_queue_ran(self, batch: _Batch) -> None:
+    async def _commit_when_queue_ran(self, batch: Batch) -> None:
         """Queue behind the writers waiting when the leader finished, then commit the batch they joined."""
         async with self._lock:
             if self._batch is batch:  # not already failed, nor committed by `close`
                 await self._commit(batch)
 
-    async def _commit(self, batch: _Batch) -> None:
+    async def _commit(self, batch: Batch) -> None:
         """COMMIT the batch (holding the lock) and settle it for every writer in it."""
         self._batch = None
         try:
-            await self._conn.execute("COMMIT")
+            await self._commit_batch(batch)
         except BaseException as exc:
             await self._rollback()
             log.warning("Write refused by the database, the whole batch with it: %r", exc)
@@ -466,50 +488,16 @@ class Database:
             if not isinstance(exc, Exception):
                 raise
         else:
-            if (changed := await self._changed_files()) is not None:
-                batch.outcome.set_result(changed)  # durable only in files nobody will read: not acknowledged
+            if (changed := await self._after_commit_check()) is not None:
+                batch.outcome.set_result(changed)  # durable only where nobody will read it: not acknowledged
                 return
+            self.commits += 1
             # Still holding the lock: what the callbacks publish is in place before the next writer starts.
             for callback in batch.after_commit:
                 callback()
             batch.outcome.set_result(None)
 
-    async def _changed_files(self) -> StorageUnavailableError | None:
-        """After a commit: the error every writer gets once the database or its WAL is no longer the file the
-        store opened (deleted, replaced); None while they are. Said loudly, once, with what was saved.
-
-        What was committed is still in the files the store holds open, so it is saved where it can be: a
-        deleted WAL is checkpointed into the database file (which the next start reads), and a database file
-        deleted or replaced is copied, from the store's own connection, to `<database>.rescued`.
-        """
-        if self._files_changed:
-            return StorageUnavailableError(FILES_CHANGED)
-        change = self._files.change() if self._files is not None else None
-        if change is None:
-            return None
-        self._files_changed = True
-        database_changed = change.path == Path(self.path)
-        try:
-            if database_changed:
-                rescued = Path(f"{self.path}.rescued")
-                async with self._reader_lock:
-                    await _backup(self._reader, rescued)
-                saved = f"everything committed was copied to {rescued}"
-            else:
-                await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                saved = f"everything committed was checkpointed into {self.path}"
-        except (sqlite3.Error, OSError, PillarsError) as exc:
-            saved = f"saving what was committed failed too ({exc})"
-        log.critical(
-            "%s while the bot was running, so no write is acknowledged any more; %s. Stop the bot, put the "
-            "database back (or restore a backup) and start it again.",
-            change.description,
-            saved,
-        )
-        return StorageUnavailableError(FILES_CHANGED)
-
-    @staticmethod
-    async def _settled(batch: _Batch) -> None:
+    async def _settled(self, batch: Batch) -> None:
         """Wait for the batch's commit (shielded: cancelling one writer must not abandon the others)."""
         failure = await asyncio.shield(batch.outcome)
         if failure is None:
@@ -517,181 +505,91 @@ class Database:
         if isinstance(failure, StorageUnavailableError):
             raise StorageUnavailableError(failure.message)
         # One failure is shared by the batch's writers (and already logged), so each raises its own error.
-        unavailable = storage_error(failure) if isinstance(failure, sqlite3.Error) else None
-        raise unavailable or RuntimeError(f"the shared commit failed: {failure!r}") from failure
-
-    # --- reads: the last committed state, on their own connection ----------------------------------
-
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[Session]:
-        """Hold the read connection for reads that see one consistent, committed snapshot."""
-        async with self._reader_lock:
-            try:
-                await self._reader.execute("BEGIN")
-                yield Session(self._reader)
-                await self._reader.execute("COMMIT")
-            except BaseException as exc:
-                with suppress(sqlite3.OperationalError):
-                    await self._reader.execute("ROLLBACK")
-                if (unavailable := _unavailable(exc, self.path, "Read")) is not None:
-                    raise unavailable from exc
-                raise
-
-    async def read_rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """All rows of one query, in one hop to the worker thread: a single statement reads one committed
-        snapshot by itself, so it needs none of the BEGIN and COMMIT `read` wraps around several."""
-        async with self._reader_lock:
-            try:
-                return list(await self._reader.execute_fetchall(sql, params))
-            except BaseException as exc:
-                if (unavailable := _unavailable(exc, self.path, "Read")) is not None:
-                    raise unavailable from exc
-                raise
-
-    async def backup_to(self, dest: Path | str) -> None:
-        """A consistent copy of the committed database at `dest`, with SQLite's online backup; see `backup_file`."""
-        async with self._reader_lock:
-            await _backup(self._reader, Path(dest))
-
-    async def table_names(self) -> list[str]:
-        """The tables of the schema (for tests and dumps)."""
-        async with self.read() as session:
-            rows = await session.fetchall(
-                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        return [row[0] for row in rows]
-
-    @property
-    def writer(self) -> aiosqlite.Connection:
-        """The write connection itself, for tests that trace its statements or inject a fault into it."""
-        return self._conn
-
-    @property
-    def reader(self) -> aiosqlite.Connection:
-        """The read connection (the write one for an in-memory database), for tests that trace it."""
-        return self._reader
-
-    async def run_between_transactions(self, sql: str) -> Any:
-        """Run one statement on the write connection while no transaction is open; its first value, if any.
-
-        For tests that change the connection under the store (`PRAGMA query_only`, `max_page_count`).
-        """
-        async with self._lock, self._conn.execute(sql) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
-
-    @property
-    def total_changes(self) -> int:
-        """Rows changed on this connection since it opened (a refused request must leave it unchanged)."""
-        return self._conn.total_changes
+        raise self._shared_failure(failure) from failure
 
     async def close(self) -> None:
-        """Commit the open batch if there is one, then close both connections."""
+        """Commit the open batch if there is one, then close every connection."""
         async with self._lock:
             if self._batch is not None:
                 await self._commit(self._batch)
             await self._close_connections()
 
-    async def _close_connections(self) -> None:
-        """Close the reader first: the writer, closing last, checkpoints the WAL into the file; then let
-        another store open the file."""
-        try:
-            if self._shares_commits:
-                await self._reader.close()
-            await self._conn.close()
-        finally:
-            if self._file_lock is not None:
-                self._file_lock.release()
+
+# --- placeholders ----------------------------------------------------------------------------------
+
+# A string literal, a quoted identifier, a cast (::), a positional `?` or a named `:name`.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|:([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _unavailable(exc: BaseException, path: str = "", doing: str = "Write") -> StorageUnavailableError | None:
-    """The member's error when `exc` is a storage outage (and one log line saying so); None for anything else."""
-    if not isinstance(exc, sqlite3.Error) or (unavailable := storage_error(exc)) is None:
-        return None
-    if is_damage(exc):
-        log.error(
-            "%s refused: the database %s is damaged (%s). Stop the bot, move the file aside and restore your last "
-            "'python -m bot db backup' copy, or salvage it with: sqlite3 %s .recover",
-            doing,
-            path,
-            exc,
-            path,
-        )
-    else:
-        log.warning("%s refused by the database: %s", doing, exc)
-    return unavailable
+def numbered_placeholders(sql: str, params: Params) -> tuple[str, tuple[Any, ...]]:
+    """The statement with `?` or `:name` placeholders as PostgreSQL's `$1, $2…`, and its arguments in order."""
+    if isinstance(params, Mapping):
+        order: list[str] = []
+
+        def named(match: re.Match[str]) -> str:
+            if match.group(1) is None:
+                return match.group(0)
+            if match.group(1) not in order:
+                order.append(match.group(1))
+            return f"${order.index(match.group(1)) + 1}"
+
+        text = _TOKENS.sub(named, sql)
+        return text, tuple(params[name] for name in order)
+    counter = itertools.count(1)
+
+    def positional(match: re.Match[str]) -> str:
+        return f"${next(counter)}" if match.group(0) == "?" else match.group(0)
+
+    return _TOKENS.sub(positional, sql), tuple(params)
 
 
-def _open_error(path: str, exc: sqlite3.Error) -> StorageUnavailableError:
-    """What opening the database failed on, for the person starting the bot."""
-    if is_damage(exc):
-        return DatabaseDamagedError(damaged_message(path, str(exc)))
-    return storage_error(exc) or StorageUnavailableError(f"The database cannot be opened: {exc}")
+# --- opening a database ----------------------------------------------------------------------------
 
 
-def _read_only_uri(path: Path | str) -> str:
-    """The URI that opens a file read-only: SQLite refuses every write through it."""
-    return Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+def is_postgres(location: Path | str) -> bool:
+    """Whether a database location is a PostgreSQL URL (else it is a SQLite file, or ":memory:")."""
+    return str(location).startswith(POSTGRES_SCHEMES)
 
 
-async def _backup(source: aiosqlite.Connection, dest: Path) -> None:
-    """Copy `source` into a temporary file next to `dest`, check it, then move it into place atomically."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
-    target = await aiosqlite.connect(partial)
-    try:
-        await source.backup(target)
-        rows = await target.execute_fetchall("PRAGMA integrity_check")
-        verdict = [row[0] for row in rows]
-        if verdict != ["ok"]:
-            raise DatabaseDamagedError(f"the copy failed its integrity check ({'; '.join(verdict[:3])})")
-        # The copy carries the WAL flag; fold everything into the one file so it can be moved alone.
-        await target.execute("PRAGMA journal_mode = DELETE")
-    except BaseException:
-        await target.close()
-        partial.unlink(missing_ok=True)
-        raise
-    await target.close()
-    partial.replace(dest)
+def shown(location: Path | str) -> str:
+    """A location safe to print or log: a URL's password replaced by ***."""
+    text = str(location)
+    if not is_postgres(text):
+        return text
+    return re.sub(r"^(\w+://[^:/@]*):[^@]*@", r"\1:***@", text)
 
 
-async def backup_file(source: Path | str, dest: Path | str) -> None:
-    """Back up a database file that another process may be writing to (WAL lets it read a snapshot).
+async def open_database(location: Path | str, *, read_only: bool = False, migrate_to: int | None = None) -> Database:
+    """Open the database at `location` (a SQLite path or a postgresql:// URL) and apply pending migrations."""
+    if is_postgres(location):
+        from bot.store.postgres import PostgresDatabase
 
-    StorageUnavailableError, in one sentence, when it cannot: the file is damaged, its WAL is gone, the disk
-    failed. No lock is taken: a backup holds no cache and writes nothing to the database, so it runs beside
-    the bot.
-    """
-    try:
-        conn = await aiosqlite.connect(_read_only_uri(source), uri=True)
-    except sqlite3.Error as exc:
-        raise _backup_error(source, exc) from exc
-    try:
-        await conn.execute(f"PRAGMA busy_timeout = {BACKUP_BUSY_TIMEOUT_MS}")
-        await _backup(conn, Path(dest))
-    except (sqlite3.Error, DatabaseDamagedError) as exc:
-        raise _backup_error(source, exc) from exc
-    finally:
-        await conn.close()
+        return await PostgresDatabase.open(str(location), read_only=read_only, migrate_to=migrate_to)
+    from bot.store.sqlite import SqliteDatabase
+
+    return await SqliteDatabase.open(location, read_only=read_only, migrate_to=migrate_to)
 
 
-def _backup_error(source: Path | str, exc: BaseException) -> StorageUnavailableError:
-    """Why a backup of `source` failed, and what may help, in one sentence."""
-    wal = Path(f"{source}-wal")
-    if not wal.exists() and Path(f"{source}-shm").exists():
-        hint = (
-            f"its write-ahead log {wal} is missing, deleted while a bot had it open: if that bot is still "
-            "running, stop it cleanly (it writes what it holds back into the database) and back up again"
-        )
-    elif isinstance(exc, DatabaseDamagedError) or (isinstance(exc, sqlite3.Error) and is_damage(exc)):
-        hint = f"the database is damaged ({exc}); salvage what is readable with: sqlite3 {source} .recover"
-    else:
-        friendly = storage_error(exc) if isinstance(exc, sqlite3.Error) else None
-        hint = f"{friendly.message if friendly else exc} ({exc})"
-    return StorageUnavailableError(f"Could not back up {source}: {hint}.")
+async def backup_file(source: Path | str, dest: Path | str) -> str:
+    """Back up a (possibly live) database: SQLite's online backup of a file; pg_dump (or a consistent export)
+    of a PostgreSQL database. Returns what was written; StorageUnavailableError, in one sentence, when it cannot."""
+    if is_postgres(source):
+        from bot.store.postgres import backup_postgres
+
+        return await backup_postgres(str(source), Path(dest))
+    from bot.store.sqlite import backup_sqlite_file
+
+    await backup_sqlite_file(source, dest)
+    return "a SQLite copy"
 
 
-def rows_as_dicts(rows: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:
+def rows_as_dicts(rows: Iterable[Row]) -> list[dict[str, Any]]:
     """Rows as plain dicts (for exports and dumps)."""
-    return [dict(row) for row in rows]
+    # keys(): iterating a sqlite3.Row gives its values, not its column names.
+    return [{key: row[key] for key in row.keys()} for row in rows]  # noqa: SIM118
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """`items` in slices of at most `size`."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -8,8 +8,9 @@ Each server's view is cached; every write to a server's catalog invalidates its 
 counter stops a read that raced a write from caching what it saw before the write. A view is read once
 however many commands find it missing at the same time (after a moderator's edit, every command of a busy
 server does): they all wait for the one read in flight (single-flight), unless a write came in since it
-started, in which case the next caller starts a fresh one. The cache is exact
-because this store is the only writer: it holds the database's lock (`bot.store.guard`).
+started, in which case the next caller starts a fresh one. A change made by another process (PostgreSQL)
+drops the server's view when its notification arrives (`bot.store.changes`), and every change locks the
+server first (`Session.lock`), so two processes changing one server's catalog take turns.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.catalog.loader import find_cycles
 from bot.catalog.schema import Resource
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.store.audit import append_entry, resource_json
+from bot.store.changes import CATALOG
 from bot.store.connection import Database, Session, time_to_db, utc_now
 from bot.store.models import ImportSummary
 from bot.store.text import did_you_mean
@@ -84,6 +86,7 @@ class GuildCatalogs:
         self._cache: dict[int, GuildView] = {}
         self._generation = 0
         self._reading: dict[int, tuple[int, asyncio.Future[GuildView]]] = {}  # guild → (generation, read in flight)
+        db.changes.subscribe(CATALOG, lambda key: self._invalidate(None if key is None else int(key)))
 
     @property
     def curated(self) -> Catalog:
@@ -106,8 +109,9 @@ class GuildCatalogs:
     async def _load(self, session: Session, guild_id: int) -> GuildView:
         """Read one server's rows and build its view."""
         overrides: dict[str, Resource] = {}
+        stored_order = session.dialect.insertion_order
         rows = await session.fetchall(
-            "SELECT resource_id, data FROM guild_resources WHERE guild_id = ? ORDER BY rowid", (guild_id,)
+            f"SELECT resource_id, data FROM guild_resources WHERE guild_id = ? ORDER BY {stored_order}", (guild_id,)
         )
         for row in rows:
             try:
@@ -117,7 +121,7 @@ class GuildCatalogs:
                 # server's catalog down; it is skipped and reported, and the row is kept for a moderator to fix.
                 log.warning("Guild %s: stored resource %r no longer validates: %s", guild_id, row["resource_id"], exc)
         retired = await session.fetchall(
-            "SELECT resource_id FROM guild_retired WHERE guild_id = ? ORDER BY retired_at, rowid", (guild_id,)
+            f"SELECT resource_id FROM guild_retired WHERE guild_id = ? ORDER BY retired_at, {stored_order}", (guild_id,)
         )
         retired_ids = tuple(row["resource_id"] for row in retired)
         live = self._curated.merged(overrides.values(), hidden=retired_ids)
@@ -141,7 +145,7 @@ class GuildCatalogs:
         try:
             async with self._db.read() as session:
                 view = await self._load(session, guild_id)
-            if generation == self._generation:
+            if generation == self._generation and self._db.changes.exact:
                 self._cache[guild_id] = view
             return view
         finally:
@@ -196,9 +200,12 @@ class GuildCatalogs:
 
     @asynccontextmanager
     async def _changing(self, guild_id: int) -> AsyncIterator[tuple[Session, GuildView]]:
-        """A write transaction with the server's current view read inside it; the cache is dropped after."""
+        """A write transaction with the server's current view read inside it (the server locked against other
+        processes' changes, and named to their caches); this process's cache is dropped after."""
         try:
             async with self._db.transaction() as session:
+                await session.lock(CATALOG, guild_id)
+                session.notify(CATALOG, guild_id)
                 yield session, await self._load(session, guild_id)
         finally:
             self._invalidate(guild_id)

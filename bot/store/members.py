@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.store.changes import MEMBER
 from bot.store.connection import Database, rows_as_dicts, time_to_db, utc_now
 from bot.store.progress import ProgressLog
 
@@ -97,6 +98,8 @@ class MemberData:
         """
         gone = 0
         async with self._db.transaction() as session:
+            await session.lock(MEMBER, user_id)
+            session.notify(MEMBER, user_id)
             # History and reasons first: rows removed by ON DELETE CASCADE would not be counted. The triggers take
             # the member out of every outcome count as their rows go (migration 0004).
             gone += await session.execute(

@@ -6,8 +6,6 @@ from the SQL. Progress is per member across servers; a resource's id is enough t
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,8 +17,9 @@ from bot.community import DropReason
 from bot.errors import InvalidInputError
 from bot.pace import Pace, ReadingSpan
 from bot.reading import ReadingStatus
+from bot.store.changes import MEMBER
 from bot.store.community import write_drop_reason
-from bot.store.connection import Database, Session, as_utc, time_from_db, time_to_db
+from bot.store.connection import Database, Row, Session, as_utc, time_from_db, time_to_db
 from bot.store.models import LeaderboardRow, ProgressEvent, ReadingStats, ShelfEntry
 
 MAX_HISTORY = 1_000
@@ -92,7 +91,7 @@ class ReadThrough:
     note: str | None
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> ReadThrough:
+    def from_row(cls, row: Row) -> ReadThrough:
         """A read_throughs row as a record."""
         return cls(
             id=row["id"],
@@ -191,7 +190,7 @@ def plan_update(
     return PlannedUpdate(new, number, status, position, started_at, finished_at, note)
 
 
-def _shelf_entry(row: sqlite3.Row, user_id: int) -> ShelfEntry:
+def _shelf_entry(row: Row, user_id: int) -> ShelfEntry:
     """A read_throughs row, with the times its resource was finished, as the member's shelf entry."""
     updated_at = time_from_db(row["updated_at"])
     assert updated_at is not None
@@ -200,7 +199,7 @@ def _shelf_entry(row: sqlite3.Row, user_id: int) -> ShelfEntry:
     )
 
 
-def _event(row: sqlite3.Row) -> ProgressEvent:
+def _event(row: Row) -> ProgressEvent:
     """A progress_events row as its record."""
     return ProgressEvent(
         user_id=row["user_id"],
@@ -212,7 +211,7 @@ def _event(row: sqlite3.Row) -> ProgressEvent:
     )
 
 
-def _spans(rows: list[sqlite3.Row]) -> list[ReadingSpan]:
+def _spans(rows: list[Row]) -> list[ReadingSpan]:
     """Each read-through's span from its positioned updates (oldest first): from where it started (the position
     logged with the start, else 0) to the first update at its furthest position."""
     found: dict[int, tuple[LengthUnit, datetime, int, int, datetime]] = {}  # id → unit, start, from, furthest, when
@@ -259,13 +258,17 @@ def streaks(days: list[date], today: date) -> tuple[int, int]:
 class ProgressLog:
     """The members' read-throughs and their history.
 
-    Two caches, both exact because the store is the file's only writer: it holds the database's lock while it
-    is open, so no other store, in this process or another, can change the rows (`bot.store.guard`):
+    Two caches:
 
     - Each member's statuses (read on every /recommend), for readers. Dropping a member's entry after each
       of their writes keeps it exact; a generation counter stops a read that raced a write from caching what
-      it saw before the write.
-    - Each member's current read-throughs, for writers, so an update need not SELECT them first. It is what
+      it saw before the write. A write in another process (PostgreSQL) drops it too, when its notification
+      arrives (`bot.store.changes`); while notifications may be missed, nothing is cached.
+    - Each member's current read-throughs, for writers, so an update need not SELECT them first, kept only
+      where this process is the database's only writer (SQLite: the store holds the file's lock,
+      `bot.store.guard`). With several processes, an update locks the member (`Session.lock`) and reads
+      them inside its transaction instead: a notification arrives after the commit, too late for a writer
+      that must not act on what another process already changed. Where it is kept, it is what
       the write connection sees. A write in an open batch goes into `_pending`, which only writers of that
       same batch (the same transaction) see; the batch's COMMIT publishes it into `_current`, and a batch
       that fails never does: the next batch finds `_pending` belongs to another batch and drops it. Any write
@@ -282,6 +285,18 @@ class ProgressLog:
         self._current: dict[int, dict[str, ReadThrough]] = {}  # as committed
         self._pending: dict[int, dict[str, ReadThrough]] = {}  # as written in the open batch `_pending_batch`
         self._pending_batch: object | None = None
+        self._keeps_read_throughs = db.single_process
+        db.changes.subscribe(MEMBER, self._changed_elsewhere)
+
+    def _changed_elsewhere(self, key: str | None) -> None:
+        """Another process changed a member's progress (None: anyone's): drop what is cached about them."""
+        if key is None:
+            self._generation += 1
+            self._statuses.clear()
+            self._current.clear()
+            return
+        self.forget(int(key))
+        self._current.pop(int(key), None)
 
     def forget(self, user_id: int) -> None:
         """Drop the member's cached statuses (after a write that may have changed them)."""
@@ -301,6 +316,9 @@ class ProgressLog:
 
     async def _read_throughs(self, session: Session, user_id: int) -> dict[str, ReadThrough]:
         """resource id → the member's current read-through, as this write transaction sees it (do not change it)."""
+        if not self._keeps_read_throughs:
+            rows = await session.fetchall(_CURRENT, (user_id,))
+            return {row["resource_id"]: ReadThrough.from_row(row) for row in rows}
         if self._pending_batch is not session.batch:
             self._pending_batch, self._pending = session.batch, {}  # another batch's: committed, or failed
             session.after_commit(self._publish)
@@ -315,6 +333,8 @@ class ProgressLog:
 
     def _stage(self, session: Session, user_id: int, resource_id: str, read_through: ReadThrough) -> None:
         """Note the member's new current read-through of a resource, for the writers of this batch."""
+        if not self._keeps_read_throughs:
+            return
         assert self._pending_batch is session.batch
         before = self._pending.get(user_id) or self._current.get(user_id) or {}
         self._pending[user_id] = {**before, resource_id: read_through}
@@ -329,10 +349,13 @@ class ProgressLog:
 
     @asynccontextmanager
     async def _changing(self, user_id: int) -> AsyncIterator[Session]:
-        """A write transaction on the member's progress; their cached statuses are dropped once it is over."""
+        """A write transaction on the member's progress, the member locked against other processes' writes and
+        named to their caches; this process's cached statuses are dropped once it is over."""
         try:
             async with self._db.transaction() as session:
                 try:
+                    await session.lock(MEMBER, user_id)
+                    session.notify(MEMBER, user_id)
                     yield session
                 except BaseException:
                     # Refused before writing, undone, or cut off mid-statement: whatever the cache says, the
@@ -432,7 +455,7 @@ class ProgressLog:
         async with self._db.read() as session:
             rows = await session.fetchall(_CURRENT, (user_id,))
         statuses = {row["resource_id"]: ReadingStatus(row["status"]) for row in rows}
-        if generation == self._generation:
+        if generation == self._generation and self._db.changes.exact:
             if len(self._statuses) >= MAX_CACHED_MEMBERS:
                 del self._statuses[next(iter(self._statuses))]
             self._statuses[user_id] = statuses
@@ -483,7 +506,7 @@ class ProgressLog:
             by_status = {
                 row[0]: row[1]
                 for row in await session.fetchall(
-                    f"SELECT status, COUNT(*) FROM ({_CURRENT}) GROUP BY status", (user_id,)
+                    f"SELECT status, COUNT(*) FROM ({_CURRENT}) AS current_reads GROUP BY status", (user_id,)
                 )
             }
             rereads = await session.scalar(
@@ -494,11 +517,11 @@ class ProgressLog:
                 "SELECT DISTINCT substr(at, 1, 10) FROM progress_events WHERE user_id = ?", (user_id,)
             )
             finished = await session.scalar(
-                f"SELECT COUNT(*) FROM ({finished_resources(' AND user_id = ?')})", (user_id,)
+                f"SELECT COUNT(*) FROM ({finished_resources(' AND user_id = ?')}) AS done", (user_id,)
             )
             this_year = finished_resources(" AND user_id = ? AND finished_at >= ? AND finished_at < ?")
             finished_this_year = await session.scalar(
-                f"SELECT COUNT(*) FROM ({this_year})", (user_id, year_start, next_year)
+                f"SELECT COUNT(*) FROM ({this_year}) AS done", (user_id, year_start, next_year)
             )
         days = [date.fromisoformat(row[0]) for row in day_rows]
         current, longest = streaks(days, today)
@@ -521,31 +544,32 @@ class ProgressLog:
         """Members ranked by resources finished (`finished_resources`), then by updates logged; only what was
         logged from `since` on when given. Members who chose to be left out of community figures are not listed.
 
-        `user_ids` (a server's members) travels as one JSON parameter, so a server of any size is one query.
+        `user_ids` (a server's members) travels as one parameter, so a server of any size is one query.
         """
         limit = max(0, min(limit, MAX_LEADERBOARD))
         if user_ids is not None and not user_ids:
             return []
-        members = " AND user_id NOT IN (SELECT user_id FROM member_privacy WHERE in_community = 0)"
-        if user_ids is not None:
-            members += " AND user_id IN (SELECT value FROM json_each(:members))"
-        updated = finished = ""
-        if since is not None:
-            updated, finished = " AND at >= :since", " AND finished_at >= :since"
-        sql = (
-            "WITH updates AS (SELECT user_id, COUNT(*) AS n FROM progress_events"
-            f" WHERE 1{members}{updated} GROUP BY user_id),"
-            " finished AS (SELECT user_id, COUNT(*) AS n FROM"
-            f" ({finished_resources(members + finished)}) GROUP BY user_id)"
-            " SELECT u.user_id, COALESCE(f.n, 0) AS finished, u.n AS updates FROM updates AS u"
-            " LEFT JOIN finished AS f USING (user_id)"
-            " ORDER BY finished DESC, updates DESC, u.user_id LIMIT :limit"
-        )
-        params: dict[str, object] = {"limit": limit}
-        if since is not None:
-            params["since"] = time_to_db(since)
-        if user_ids is not None:
-            params["members"] = json.dumps(sorted({int(user_id) for user_id in user_ids}))
         async with self._db.read() as session:
+            dialect = session.dialect
+            members = " AND user_id NOT IN (SELECT user_id FROM member_privacy WHERE in_community = 0)"
+            if user_ids is not None:
+                members += f" AND {dialect.one_of('user_id', ':members')}"
+            updated = finished = ""
+            if since is not None:
+                updated, finished = " AND at >= :since", " AND finished_at >= :since"
+            sql = (
+                "WITH updates AS (SELECT user_id, COUNT(*) AS n FROM progress_events"
+                f" WHERE TRUE{members}{updated} GROUP BY user_id),"
+                " finished AS (SELECT user_id, COUNT(*) AS n FROM"
+                f" ({finished_resources(members + finished)}) AS done GROUP BY user_id)"
+                " SELECT u.user_id, COALESCE(f.n, 0) AS finished, u.n AS updates FROM updates AS u"
+                " LEFT JOIN finished AS f USING (user_id)"
+                " ORDER BY finished DESC, updates DESC, u.user_id LIMIT :limit"
+            )
+            params: dict[str, object] = {"limit": limit}
+            if since is not None:
+                params["since"] = time_to_db(since)
+            if user_ids is not None:
+                params["members"] = dialect.ids(user_ids)
             rows = await session.fetchall(sql, params)
         return [LeaderboardRow(user_id=row[0], finished=row[1], updates=row[2]) for row in rows]

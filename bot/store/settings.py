@@ -44,6 +44,7 @@ class SettingsBook:
         changes = _check(changes)
         now = utc_now()
         async with self._db.transaction() as session:
+            await session.lock("settings", guild_id)  # changes from two processes at once: neither is lost
             row = await session.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
             current = (
                 GuildSettings(guild_id)

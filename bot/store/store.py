@@ -23,8 +23,9 @@ from bot.errors import InvalidInputError
 from bot.pace import Pace
 from bot.reading import ReadingStatus
 from bot.store.audit import append_entry, recent_entries
+from bot.store.changes import CURATED
 from bot.store.community import CommunityBook
-from bot.store.connection import Database, as_utc, backup_file, utc_now
+from bot.store.connection import Database, as_utc, backup_file, open_database, utc_now
 from bot.store.guild_catalog import GuildCatalogs
 from bot.store.members import MemberData
 from bot.store.models import (
@@ -50,7 +51,8 @@ __all__ = ["MAX_NOTE", "Store", "backup_database"]
 
 
 class Store:
-    """Reading progress, the live catalog, suggestions, the audit log and server settings, in SQLite."""
+    """Reading progress, the live catalog, suggestions, the audit log and server settings, in SQLite or
+    PostgreSQL (the same promises on both: `bot.store.connection`)."""
 
     def __init__(self, db: Database, curated: Catalog) -> None:
         self._db = db
@@ -62,13 +64,14 @@ class Store:
         self._members = MemberData(db, self._progress)
 
     @classmethod
-    async def open(cls, path: Path | str, curated: Catalog, *, read_only: bool = False) -> Store:
-        """Open (creating if needed) the database at `path`, apply pending migrations, and serve `curated`.
+    async def open(cls, location: Path | str, curated: Catalog, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) the database at `location`, apply pending migrations, and serve `curated`.
 
-        `read_only` opens an existing file without ever writing to it: reads work, writes raise
-        StorageUnavailableError. `":memory:"` is a private database that vanishes on close.
+        `location` is a SQLite file, `":memory:"` (a private database that vanishes on close), or a
+        `postgresql://` URL. `read_only` opens an existing database without ever writing to it: reads work,
+        writes raise StorageUnavailableError.
         """
-        return cls(await Database.open(path, read_only=read_only), curated)
+        return cls(await open_database(location, read_only=read_only), curated)
 
     @property
     def database(self) -> Database:
@@ -96,9 +99,14 @@ class Store:
         """The curated catalog from data/, as last loaded."""
         return self._catalogs.curated
 
-    def replace_curated(self, catalog: Catalog) -> None:
-        """Serve a newly loaded curated catalog (after /catalog reload); moderators' changes stay on top."""
+    def replace_curated(self, catalog: Catalog, *, by_guild: int | None = None) -> None:
+        """Serve a newly loaded curated catalog (after /catalog reload); moderators' changes stay on top.
+
+        `by_guild`: a moderator of that server reloaded the files, so every other process sharing the database
+        is told to reload its own (`bot.store.changes.CURATED`)."""
         self._catalogs.replace_curated(catalog)
+        if by_guild is not None:
+            self._db.publish(CURATED, by_guild)
 
     async def catalog_for(self, guild_id: int | None) -> Catalog:
         """The catalog a server sees: curated, plus its moderators' additions and edits, minus what it retired.
@@ -355,6 +363,7 @@ class Store:
         await self._db.backup_to(dest)
 
 
-async def backup_database(source: Path | str, dest: Path | str) -> None:
-    """A consistent copy of a (possibly live) database, with SQLite's online backup."""
-    await backup_file(source, dest)
+async def backup_database(source: Path | str, dest: Path | str) -> str:
+    """A consistent copy of a (possibly live) database: SQLite's online backup, or PostgreSQL's pg_dump; what it
+    wrote, in words."""
+    return await backup_file(source, dest)

@@ -6,7 +6,6 @@ rows of one table, so a member's data (export, deletion) and the queue hold them
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -16,7 +15,7 @@ from bot.catalog.matching import names_the_same, same_resource
 from bot.catalog.schema import Resource, check_web_url
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.store.audit import append_entry
-from bot.store.connection import Database, as_utc, time_from_db, time_to_db, utc_now
+from bot.store.connection import Database, Row, as_utc, time_from_db, time_to_db, utc_now
 from bot.store.models import Problem, Suggestion, SuggestionKind, SuggestionStatus
 from bot.store.text import clean_note, clean_title
 
@@ -33,7 +32,7 @@ def check_url(url: str) -> str:
         raise InvalidInputError(f"The link {exc}.") from None
 
 
-def suggestion_from_row(row: sqlite3.Row) -> Suggestion:
+def suggestion_from_row(row: Row) -> Suggestion:
     """A suggestions row as its record."""
     return Suggestion(
         id=row["id"],
@@ -211,6 +210,7 @@ class SuggestionQueue:
         now = utc_now()
         status, action = _VERDICTS[(kind, approve)]
         async with self._db.transaction() as session:
+            await session.lock("suggestion", suggestion_id)  # two moderators deciding at once: one decides
             row = await session.fetchone(
                 "SELECT * FROM suggestions WHERE id = ? AND guild_id = ?", (suggestion_id, guild_id)
             )

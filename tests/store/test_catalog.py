@@ -35,28 +35,28 @@ async def test_an_addition_is_seen_by_its_server_only(store: Store, curated: Cat
         await store.add_resource(GUILD, MODERATOR, make_resource(LADR))
 
 
-async def test_prerequisites_must_exist_and_never_go_round_in_a_circle(store: Store, db_path: Path) -> None:
-    before = dump_database(db_path)
+async def test_prerequisites_must_exist_and_never_go_round_in_a_circle(store: Store, db_location: Path | str) -> None:
+    before = dump_database(db_location)
     with pytest.raises(InvalidInputError, match=r"not in the catalog \(did you mean 'Deep Learning'\?\)\."):
         await store.add_resource(GUILD, MODERATOR, make_resource("rnn-notes", prerequisites=["deep-learning-bok"]))
     circular = make_resource(LADR, title="Linear Algebra Done Right", prerequisites=[DEEP])
     with pytest.raises(InvalidInputError, match="round in a circle"):
         await store.edit_resource(GUILD, MODERATOR, circular)
-    assert dump_database(db_path) == before
+    assert dump_database(db_location) == before
 
 
 async def test_a_moderators_edit_of_a_curated_entry_survives_restarts_and_reloads(
-    db_path: Path, curated: Catalog
+    db_location: Path | str, curated: Catalog
 ) -> None:
     edited = make_resource(LADR, title="Linear Algebra Done Right, 4th ed.", length={"amount": 340, "unit": "pages"})
-    async with await Store.open(db_path, curated) as store:
+    async with await Store.open(db_location, curated) as store:
         before = await store.edit_resource(GUILD, MODERATOR, edited)
         assert before == curated[LADR]
         assert await store.resource(GUILD, LADR) == edited
         assert await store.resource(OTHER_GUILD, LADR) == curated[LADR]
     # The curated file changes the same entry and the bot restarts: the server's edit stays on top.
     newer = Catalog(make_resource(LADR, title="LADR, newly curated") if r.id == LADR else r for r in curated_catalog())
-    async with await Store.open(db_path, newer) as store:
+    async with await Store.open(db_location, newer) as store:
         assert await store.resource(GUILD, LADR) == edited
         assert (await store.resource(OTHER_GUILD, LADR)).title == "LADR, newly curated"
         store.replace_curated(curated_catalog())
@@ -118,17 +118,19 @@ async def test_the_cache_is_reused_until_a_write_invalidates_it(store: Store) ->
     assert (await store.catalog_for(GUILD)).ids == ["only-curated", "fresh-one"]
 
 
-async def test_an_import_adds_updates_and_skips_in_one_go(store: Store, curated: Catalog, db_path: Path) -> None:
+async def test_an_import_adds_updates_and_skips_in_one_go(
+    store: Store, curated: Catalog, db_location: Path | str
+) -> None:
     batch = [
         curated[LADR],  # unchanged
         make_resource(DEEP, title="Deep Learning (2nd printing)", prerequisites=[LADR]),  # updated
         make_resource("d2l", title="Dive into Deep Learning", prerequisites=[DEEP, "probability-primer"]),
         make_resource("probability-primer"),  # added, and a prerequisite of the one above
     ]
-    before = dump_database(db_path)
+    before = dump_database(db_location)
     preview = await store.import_resources(GUILD, MODERATOR, batch, dry_run=True)
     assert (preview.added, preview.updated, preview.unchanged) == (["d2l", "probability-primer"], [DEEP], [LADR])
-    assert dump_database(db_path) == before
+    assert dump_database(db_location) == before
     assert "d2l" not in await store.catalog_for(GUILD)
 
     summary = await store.import_resources(GUILD, MODERATOR, batch)
@@ -138,14 +140,14 @@ async def test_an_import_adds_updates_and_skips_in_one_go(store: Store, curated:
     assert [r.id for r in await store.guild_resources(GUILD)] == [DEEP, "d2l", "probability-primer"]
 
 
-async def test_an_import_with_one_bad_resource_changes_nothing(store: Store, db_path: Path) -> None:
-    before = dump_database(db_path)
+async def test_an_import_with_one_bad_resource_changes_nothing(store: Store, db_location: Path | str) -> None:
+    before = dump_database(db_location)
     batch = [make_resource("good-one"), make_resource("bad-one", prerequisites=["missing-thing"])]
     with pytest.raises(InvalidInputError, match="missing-thing"):
         await store.import_resources(GUILD, MODERATOR, batch)
     with pytest.raises(InvalidInputError, match="more than once"):
         await store.import_resources(GUILD, MODERATOR, [make_resource("twice"), make_resource("twice")])
-    assert dump_database(db_path) == before
+    assert dump_database(db_location) == before
     assert "good-one" not in await store.catalog_for(GUILD)
 
 

@@ -19,9 +19,10 @@ from bot.catalog import Catalog
 from bot.errors import StorageUnavailableError
 from bot.reading import ReadingStatus
 from bot.store import Store, backup_database
-from bot.store.connection import migrations
+from bot.store.connection import is_postgres, migrations, open_database
 from bot.store.models import GuildSettings
-from tests.database import dump_database
+from tests.database import dump_database, integrity
+from tests.database import rows as rows_of
 from tests.factories import LADR, make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, count
 
@@ -31,53 +32,81 @@ REPO = Path(__file__).resolve().parents[2]
 # --- migrations -----------------------------------------------------------------------------------
 
 
-def make_first_schema_database(path: Path) -> None:
+async def make_first_schema_database(location: Path | str) -> None:
     """A database as the first release left it: only 0001 applied, with a member's data in every table."""
-    first = migrations()[0]
-    assert first.version == 1
-    with sqlite3.connect(path) as conn:
-        conn.executescript(first.sql)
-        conn.execute("PRAGMA user_version = 1")
-        t = "2025-01-05T10:00:00.000000+00:00"
-        conn.execute(
-            "INSERT INTO read_throughs (id, user_id, resource_id, number, status, position, unit, total, started_at,"
-            " finished_at, note, updated_at) VALUES (1, ?, ?, 1, 'finished', 390, 'pages', 390, ?, ?, 'done', ?)",
-            (MEMBER, LADR, t, t, t),
-        )
-        conn.execute(
-            "INSERT INTO progress_events (read_through_id, user_id, guild_id, resource_id, status, position, note, at)"
-            " VALUES (1, ?, ?, ?, 'finished', 390, 'done', ?)",
-            (MEMBER, GUILD, LADR, t),
-        )
-        edited = '{"id": "linear-algebra-done-right", "title": "LADR, our edition", "authors": ["Sheldon Axler"],'
-        edited += ' "kind": "book", "url": "https://linear.axler.net/", "cost": "free-online-paid-print",'
-        edited += ' "topics": ["linear-algebra"], "level": "intermediate", "length": {"amount": 390, "unit": "pages"},'
-        edited += ' "summary": "Vector spaces first.", "why": "Friendly."}'
-        row = (GUILD, LADR, edited, MODERATOR, t, MODERATOR, t)
-        conn.execute("INSERT INTO guild_resources VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-        conn.execute("INSERT INTO guild_retired VALUES (?, 'deep-learning-book', ?, ?)", (GUILD, MODERATOR, t))
-        conn.execute(
-            "INSERT INTO suggestions (guild_id, user_id, title, url, created_at) VALUES (?, ?, 'Spivak', ?, ?)",
-            (GUILD, MEMBER, "https://example.org/spivak", t),
-        )
-        conn.execute(
-            "INSERT INTO audit_log (guild_id, moderator_id, action, target, after, at) VALUES (?, ?, 'edit', ?, ?, ?)",
-            (GUILD, MODERATOR, LADR, edited, t),
-        )
-        conn.execute("INSERT INTO guild_settings VALUES (?, 777, ?)", (GUILD, t))
-    conn.close()
+    db = await open_database(location, migrate_to=1)
+    try:
+        assert await db.schema_version() == 1
+        async with db.transaction() as session:
+            t = "2025-01-05T10:00:00.000000+00:00"
+            read_through = await session.insert(
+                "INSERT INTO read_throughs (user_id, resource_id, number, status, position, unit, total,"
+                " started_at, finished_at, note, updated_at)"
+                " VALUES (?, ?, 1, 'finished', 390, 'pages', 390, ?, ?, 'done', ?)",
+                (MEMBER, LADR, t, t, t),
+            )
+            await session.execute(
+                "INSERT INTO progress_events (read_through_id, user_id, guild_id, resource_id, status, position,"
+                " note, at) VALUES (?, ?, ?, ?, 'finished', 390, 'done', ?)",
+                (read_through, MEMBER, GUILD, LADR, t),
+            )
+            edited = '{"id": "linear-algebra-done-right", "title": "LADR, our edition", "authors": ["Sheldon Axler"],'
+            edited += ' "kind": "book", "url": "https://linear.axler.net/", "cost": "free-online-paid-print",'
+            edited += ' "topics": ["linear-algebra"], "level": "intermediate",'
+            edited += (
+                ' "length": {"amount": 390, "unit": "pages"}, "summary": "Vector spaces first.", "why": "Friendly."}'
+            )
+            await session.execute(
+                "INSERT INTO guild_resources (guild_id, resource_id, data, created_by, created_at, updated_by,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (GUILD, LADR, edited, MODERATOR, t, MODERATOR, t),
+            )
+            await session.execute(
+                "INSERT INTO guild_retired (guild_id, resource_id, retired_by, retired_at)"
+                " VALUES (?, 'deep-learning-book', ?, ?)",
+                (GUILD, MODERATOR, t),
+            )
+            await session.execute(
+                "INSERT INTO suggestions (guild_id, user_id, title, url, created_at) VALUES (?, ?, 'Spivak', ?, ?)",
+                (GUILD, MEMBER, "https://example.org/spivak", t),
+            )
+            await session.execute(
+                "INSERT INTO audit_log (guild_id, moderator_id, action, target, after, at)"
+                " VALUES (?, ?, 'edit', ?, ?, ?)",
+                (GUILD, MODERATOR, LADR, edited, t),
+            )
+            await session.execute(
+                "INSERT INTO guild_settings (guild_id, moderator_role_id, updated_at) VALUES (?, 777, ?)", (GUILD, t)
+            )
+    finally:
+        await db.close()
+
+
+def index_exists(location: Path | str, name: str) -> bool:
+    """Whether the schema has an index of this name."""
+    if is_postgres(location):
+        return count(location, "SELECT COUNT(*) FROM pg_indexes WHERE indexname = ?", (name,)) == 1
+    return count(location, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = ?", (name,)) == 1
 
 
 def test_migrations_are_numbered_without_gaps() -> None:
-    assert [m.version for m in migrations()] == list(range(1, len(migrations()) + 1))
+    for backend in ("sqlite", "postgres"):
+        assert [m.version for m in migrations(backend)] == list(range(1, len(migrations(backend)) + 1))
     assert len(migrations()) >= 2
 
 
-async def test_upgrading_a_first_schema_database_keeps_every_row(db_path: Path, curated: Catalog) -> None:
-    make_first_schema_database(db_path)
-    old_rows = dump_database(db_path)
+def test_both_backends_have_the_same_numbered_migrations() -> None:
+    """A schema change is written for SQLite and for PostgreSQL, under the same number and name: a database
+    copied across (`db copy`) is at the same version on both sides."""
+    assert [m.name for m in migrations("postgres")] == [m.name for m in migrations("sqlite")]
 
-    async with await Store.open(db_path, curated) as store:
+
+async def test_upgrading_a_first_schema_database_keeps_every_row(db_location: Path | str, curated: Catalog) -> None:
+    await make_first_schema_database(db_location)
+    old_rows = dump_database(db_location)
+    assert not index_exists(db_location, "read_throughs_finished")
+
+    async with await Store.open(db_location, curated) as store:
         (entry,) = await store.shelf(MEMBER)
         assert (entry.resource_id, entry.status, entry.position) == (LADR, ReadingStatus.FINISHED, 390)
         assert [e.note for e in await store.history(MEMBER)] == ["done"]
@@ -87,32 +116,41 @@ async def test_upgrading_a_first_schema_database_keeps_every_row(db_path: Path, 
         assert [e.action for e in await store.audit_log(GUILD)] == ["edit"]
         # The column 0002 added has its default; the old setting is kept.
         assert await store.guild_settings(GUILD) == GuildSettings(GUILD, moderator_role_id=777)
+        assert await store.database.schema_version() == len(migrations())
 
-    assert count(db_path, "PRAGMA user_version") == len(migrations())
-    assert count(db_path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'read_throughs_finished'") == 1
-    new_rows = dump_database(db_path)
+    assert index_exists(db_location, "read_throughs_finished")
+    new_rows = dump_database(db_location)
     assert new_rows["guild_settings"] == [(*row, None) for row in old_rows.pop("guild_settings")]
     # 0003's columns: every old row is a suggested resource, naming no resource and no problem.
     assert new_rows["suggestions"] == [(*row, "resource", None, None) for row in old_rows.pop("suggestions")]
     for table, rows in old_rows.items():
         assert new_rows[table] == rows, table
 
-    async with await Store.open(db_path, curated) as store:
+    async with await Store.open(db_location, curated) as store:
         await store.update_guild_settings(GUILD, MODERATOR, announce_channel_id=888)
         assert await store.guild_settings(GUILD) == GuildSettings(GUILD, 777, 888)
+        # New rows get new ids after the ones the old release gave (PostgreSQL's identity sequences follow).
+        entry = await store.log_progress(MEMBER, GUILD, "essence-of-linear-algebra", position=1)
+        assert entry.read_count == 1
 
 
-async def test_a_database_from_a_newer_bot_is_refused(db_path: Path, curated: Catalog) -> None:
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("PRAGMA user_version = 99")
-    conn.close()
+async def test_a_database_from_a_newer_bot_is_refused(db_location: Path | str, curated: Catalog) -> None:
+    async with await Store.open(db_location, curated):
+        pass
+    if is_postgres(db_location):
+        rows_of(db_location, "INSERT INTO pillars_schema VALUES (99, '0099_future.sql', 'x') RETURNING version")
+    else:
+        with sqlite3.connect(db_location) as conn:
+            conn.execute("PRAGMA user_version = 99")
+        conn.close()
     with pytest.raises(StorageUnavailableError, match="newer"):
-        await Store.open(db_path, curated)
+        await Store.open(db_location, curated)
 
 
 # --- backups --------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 async def test_a_backup_has_the_same_rows_and_passes_the_integrity_check(
     store: Store, db_path: Path, tmp_path: Path
 ) -> None:
@@ -140,13 +178,15 @@ async def test_a_backup_has_the_same_rows_and_passes_the_integrity_check(
 # --- a database that cannot take writes -----------------------------------------------------------
 
 
-async def test_a_read_only_database_serves_reads_and_refuses_writes_kindly(db_path: Path, curated: Catalog) -> None:
-    async with await Store.open(db_path, curated) as store:
+async def test_a_read_only_database_serves_reads_and_refuses_writes_kindly(
+    db_location: Path | str, curated: Catalog
+) -> None:
+    async with await Store.open(db_location, curated) as store:
         await store.log_progress(MEMBER, GUILD, LADR, position=12)
         await store.retire_resource(GUILD, MODERATOR, "deep-learning-book")
-    before = dump_database(db_path)
+    before = dump_database(db_location)
 
-    async with await Store.open(db_path, curated, read_only=True) as store:
+    async with await Store.open(db_location, curated, read_only=True) as store:
         assert [e.position for e in await store.shelf(MEMBER)] == [12]
         assert "deep-learning-book" not in await store.catalog_for(GUILD)
         assert len(await store.audit_log(GUILD)) == 1
@@ -161,10 +201,11 @@ async def test_a_read_only_database_serves_reads_and_refuses_writes_kindly(db_pa
         # Reads still work after the refusals, and the cache was not confused by the failed write.
         assert [e.position for e in await store.shelf(MEMBER)] == [12]
         assert "deep-learning-book" not in await store.catalog_for(GUILD)
-    assert dump_database(db_path) == before
+    assert dump_database(db_location) == before
 
 
-async def test_a_full_disk_refuses_the_write_whole_and_reads_go_on(store: Store, db_path: Path) -> None:
+@pytest.mark.sqlite_only
+async def test_a_full_disk_refuses_the_write_whole_and_reads_go_on(store: Store, db_location: Path | str) -> None:
     await store.log_progress(MEMBER, GUILD, LADR, position=1)
     # Cap the file at its current size: the next write that needs a new page fails as a full disk would.
     connection = store.database.writer
@@ -175,8 +216,8 @@ async def test_a_full_disk_refuses_the_write_whole_and_reads_go_on(store: Store,
         for i in range(5_000):
             await store.log_progress(MEMBER + 1 + i, GUILD, LADR, position=2, note="n" * 400)
             accepted += 1
-    assert count(db_path, "SELECT COUNT(*) FROM progress_events") == accepted + 1
-    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == accepted + 1  # no half-written update
+    assert count(db_location, "SELECT COUNT(*) FROM progress_events") == accepted + 1
+    assert count(db_location, "SELECT COUNT(*) FROM read_throughs") == accepted + 1  # no half-written update
     assert [e.position for e in await store.shelf(MEMBER)] == [1]
     await connection.execute(f"PRAGMA max_page_count = {pages * 100}")
     await store.log_progress(MEMBER, GUILD, LADR, position=2)  # and writes resume once there is room
@@ -185,7 +226,7 @@ async def test_a_full_disk_refuses_the_write_whole_and_reads_go_on(store: Store,
 # --- many members at once -------------------------------------------------------------------------
 
 
-async def test_a_hundred_members_logging_at_once_lose_nothing(store: Store, db_path: Path) -> None:
+async def test_a_hundred_members_logging_at_once_lose_nothing(store: Store, db_location: Path | str) -> None:
     members = range(2000, 2100)
     updates_each = 5
 
@@ -200,9 +241,9 @@ async def test_a_hundred_members_logging_at_once_lose_nothing(store: Store, db_p
     elapsed = time.perf_counter() - started
     print(f"\n{len(members) * updates_each + 20} concurrent updates in {elapsed:.2f} s")
 
-    assert count(db_path, "SELECT COUNT(*) FROM progress_events") == len(members) * updates_each + 20
-    assert count(db_path, "SELECT COUNT(DISTINCT note) FROM progress_events WHERE note IS NOT NULL") == 500
-    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == len(members) + 1
+    assert count(db_location, "SELECT COUNT(*) FROM progress_events") == len(members) * updates_each + 20
+    assert count(db_location, "SELECT COUNT(DISTINCT note) FROM progress_events WHERE note IS NOT NULL") == 500
+    assert count(db_location, "SELECT COUNT(*) FROM read_throughs") == len(members) + 1
     for user_id in (2000, 2042, 2099):
         (entry,) = await store.shelf(user_id)
         assert (entry.position, entry.read_count) == (updates_each * 10, 1)
@@ -213,9 +254,9 @@ async def test_a_hundred_members_logging_at_once_lose_nothing(store: Store, db_p
 # --- a process killed mid-write -------------------------------------------------------------------
 
 
-def test_every_acknowledged_write_survives_sigkill(db_path: Path) -> None:
+def test_every_acknowledged_write_survives_sigkill(db_location: Path | str) -> None:
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.store.kill_child", str(db_path)],
+        [sys.executable, "-m", "tests.store.kill_child", str(db_location)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -239,19 +280,18 @@ def test_every_acknowledged_write_survives_sigkill(db_path: Path) -> None:
     assert child.returncode == -signal.SIGKILL, errors
     assert len(acknowledged) >= 300, errors
 
-    with sqlite3.connect(db_path) as conn:  # opening recovers from the WAL, as a restarted bot would
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        notes = [row[0] for row in conn.execute("SELECT note FROM progress_events ORDER BY id")]
-    conn.close()
+    if isinstance(db_location, Path):  # opening recovers from the WAL, as a restarted bot would
+        assert integrity(db_location) == ["ok"]
+    notes = [row[0] for row in rows_of(db_location, "SELECT note FROM progress_events ORDER BY id")]
     stored = [int(note.removeprefix("write-")) for note in notes]
     assert stored[: len(acknowledged)] == acknowledged  # every acknowledged write, in order, once
     assert len(stored) - len(acknowledged) <= 1  # at most the one in flight when the kill came
 
 
-def test_every_acknowledged_write_of_concurrent_writers_survives_sigkill(db_path: Path) -> None:
+def test_every_acknowledged_write_of_concurrent_writers_survives_sigkill(db_location: Path | str) -> None:
     writers = 20  # their writes share commits: each is acknowledged only once its batch is durable
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.store.kill_child", str(db_path), str(writers)],
+        [sys.executable, "-m", "tests.store.kill_child", str(db_location), str(writers)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -279,10 +319,9 @@ def test_every_acknowledged_write_of_concurrent_writers_survives_sigkill(db_path
         k, i = map(int, line.split())
         acknowledged[k].append(i)
 
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        notes = [row[0] for row in conn.execute("SELECT note FROM progress_events ORDER BY id")]
-    conn.close()
+    if isinstance(db_location, Path):
+        assert integrity(db_location) == ["ok"]
+    notes = [row[0] for row in rows_of(db_location, "SELECT note FROM progress_events ORDER BY id")]
     stored: dict[int, list[int]] = {k: [] for k in range(writers)}
     for note in notes:
         k, i = map(int, note.removeprefix("write-").split("-"))
@@ -292,7 +331,7 @@ def test_every_acknowledged_write_of_concurrent_writers_survives_sigkill(db_path
         assert len(stored[k]) - len(acknowledged[k]) <= 1, k  # at most the one in flight when the kill came
 
 
-async def test_a_cancelled_update_leaves_nothing_half_written(store: Store, db_path: Path) -> None:
+async def test_a_cancelled_update_leaves_nothing_half_written(store: Store, db_location: Path | str) -> None:
     await store.log_progress(MEMBER, GUILD, LADR, position=1)
     for delay_steps in range(1, 200, 10):
         task = asyncio.create_task(store.log_progress(MEMBER, GUILD, LADR, position=2, note=f"cancelled {delay_steps}"))
@@ -303,11 +342,11 @@ async def test_a_cancelled_update_leaves_nothing_half_written(store: Store, db_p
     entry = await store.log_progress(MEMBER, GUILD, LADR, position=3)
     assert entry.position == 3
     # Whatever was cancelled either happened whole (the update and its history row) or not at all.
-    events = count(db_path, "SELECT COUNT(*) FROM progress_events")
-    notes = count(db_path, "SELECT COUNT(*) FROM progress_events WHERE note LIKE 'cancelled%'")
+    events = count(db_location, "SELECT COUNT(*) FROM progress_events")
+    notes = count(db_location, "SELECT COUNT(*) FROM progress_events WHERE note LIKE 'cancelled%'")
     assert events == 2 + notes
     print(f"\n{notes} of 20 cancelled updates had committed before the cancel")
-    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == 1
+    assert count(db_location, "SELECT COUNT(*) FROM read_throughs") == 1
 
 
 async def test_a_catalog_read_racing_a_write_never_caches_the_old_catalog(store: Store) -> None:

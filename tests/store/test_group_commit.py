@@ -8,6 +8,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from bot.errors import InvalidInputError, StorageUnavailableError
 from bot.reading import ReadingStatus
 from bot.store import Store
 from bot.store.connection import Database
-from tests.database import integrity
+from tests.database import integrity, rows
 from tests.factories import ESSENCE, LADR
 from tests.store.conftest import GUILD, MEMBER, count
 
@@ -24,12 +25,23 @@ VIDEOS = ESSENCE
 
 
 @pytest.fixture
-async def commits(store: Store) -> AsyncIterator[list[str]]:
-    """Every COMMIT the store's write connection runs, as SQLite traces it."""
+async def commits(store: Store, backend: str) -> AsyncIterator[list[str]]:
+    """Every COMMIT the store's write connection runs, as SQLite traces it or asyncpg logs it."""
     seen: list[str] = []
-    await store.database.writer.set_trace_callback(lambda sql: seen.append(sql) if sql == "COMMIT" else None)
+    writer = store.database.writer  # type: ignore[attr-defined]
+    if backend == "sqlite":
+        await writer.set_trace_callback(lambda sql: seen.append(sql) if sql == "COMMIT" else None)
+        yield seen
+        await writer.set_trace_callback(None)
+        return
+
+    def logged(query: Any) -> None:
+        if query.query == "COMMIT":
+            seen.append(query.query)
+
+    writer.add_query_logger(logged)
     yield seen
-    await store.database.writer.set_trace_callback(None)
+    writer.remove_query_logger(logged)
 
 
 def database(store: Store) -> Database:
@@ -57,7 +69,7 @@ async def insert_note(db: Database, user_id: int, note: str) -> None:
 
 @pytest.mark.parametrize("refused", [0, 7, 19], ids=["the leader", "a follower", "the last follower"])
 async def test_one_refused_update_in_a_batch_leaves_exactly_the_others(
-    store: Store, db_path: Path, commits: list[str], refused: int
+    store: Store, db_location: Path | str, commits: list[str], refused: int
 ) -> None:
     await store.log_progress(MEMBER, GUILD, VIDEOS, status=ReadingStatus.FINISHED)
     commits.clear()
@@ -74,14 +86,15 @@ async def test_one_refused_update_in_a_batch_leaves_exactly_the_others(
     assert all(not isinstance(r, BaseException) for i, r in enumerate(results) if i != refused)
     assert len(commits) < len(members) // 2, f"{len(commits)} commits: the writes did not share them"
     expected = {(m, f"from {m}") for i, m in enumerate(members) if i != refused}
-    with sqlite3.connect(db_path) as conn:
-        stored = set(conn.execute("SELECT user_id, note FROM progress_events WHERE user_id != ?", (MEMBER,)))
-        assert conn.execute("SELECT COUNT(*) FROM progress_events WHERE user_id = ?", (MEMBER,)).fetchone() == (1,)
+    stored = set(rows(db_location, "SELECT user_id, note FROM progress_events WHERE user_id != ?", (MEMBER,)))
+    assert count(db_location, "SELECT COUNT(*) FROM progress_events WHERE user_id = ?", (MEMBER,)) == 1
     assert stored == expected
     assert [e.status for e in await store.shelf(MEMBER)] == [ReadingStatus.FINISHED]
 
 
-async def test_a_body_raising_any_error_inside_a_batch_undoes_its_own_statements(store: Store, db_path: Path) -> None:
+async def test_a_body_raising_any_error_inside_a_batch_undoes_its_own_statements(
+    store: Store, db_location: Path | str
+) -> None:
     db = database(store)
 
     async def half_then_fail() -> None:
@@ -93,14 +106,16 @@ async def test_a_body_raising_any_error_inside_a_batch_undoes_its_own_statements
     tasks.insert(5, half_then_fail())
     results = await asyncio.gather(*tasks, return_exceptions=True)
     assert [type(r).__name__ for r in results].count("KeyError") == 1
-    assert count(db_path, "SELECT COUNT(*) FROM progress_events") == 10
-    assert count(db_path, "SELECT COUNT(*) FROM guild_settings") == 0
+    assert count(db_location, "SELECT COUNT(*) FROM progress_events") == 10
+    assert count(db_location, "SELECT COUNT(*) FROM guild_settings") == 0
 
 
 # --- acknowledged only once durable; readers see only what is committed ---------------------------
 
 
-async def test_a_batch_is_invisible_to_readers_and_unacknowledged_until_its_commit(store: Store, db_path: Path) -> None:
+async def test_a_batch_is_invisible_to_readers_and_unacknowledged_until_its_commit(
+    store: Store, db_location: Path | str
+) -> None:
     db = database(store)
     leader_may_finish, follower_may_finish = asyncio.Event(), asyncio.Event()
     follower_wrote = asyncio.Event()
@@ -128,12 +143,12 @@ async def test_a_batch_is_invisible_to_readers_and_unacknowledged_until_its_comm
         assert not leading.done() and not following.done()
         async with asyncio.timeout(1), db.read() as session:  # and reads do not wait for the writer
             assert await session.scalar("SELECT COUNT(*) FROM guild_settings") == 0
-        assert count(db_path, "SELECT COUNT(*) FROM guild_settings") == 0
+        assert count(db_location, "SELECT COUNT(*) FROM guild_settings") == 0
     finally:
         leader_may_finish.set()
         follower_may_finish.set()
     await asyncio.wait_for(asyncio.gather(leading, following), 5)
-    assert count(db_path, "SELECT COUNT(*) FROM guild_settings") == 2
+    assert count(db_location, "SELECT COUNT(*) FROM guild_settings") == 2
     async with db.read() as session:
         assert await session.scalar("SELECT COUNT(*) FROM guild_settings") == 2
 
@@ -161,6 +176,7 @@ async def test_reads_go_on_while_a_write_holds_the_writer(store: Store) -> None:
 # --- a failed commit fails the whole batch --------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 async def test_a_commit_sqlite_refuses_fails_every_writer_in_the_batch_and_leaves_nothing(
     store: Store, db_path: Path
 ) -> None:
@@ -185,6 +201,7 @@ async def test_a_commit_sqlite_refuses_fails_every_writer_in_the_batch_and_leave
     assert count(db_path, "SELECT COUNT(*) FROM progress_events") == 1
 
 
+@pytest.mark.sqlite_only
 async def test_a_commit_failing_on_a_full_disk_fails_the_whole_batch_kindly(
     store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -206,6 +223,7 @@ async def test_a_commit_failing_on_a_full_disk_fails_the_whole_batch_kindly(
     assert count(db_path, "SELECT COUNT(*) FROM progress_events") == 1
 
 
+@pytest.mark.sqlite_only
 async def test_a_full_disk_mid_batch_loses_nothing_acknowledged_and_keeps_nothing_refused(
     store: Store, db_path: Path
 ) -> None:
@@ -235,7 +253,7 @@ async def test_a_full_disk_mid_batch_loses_nothing_acknowledged_and_keeps_nothin
 
 
 async def test_a_hundred_members_with_refusals_in_between_lose_and_duplicate_nothing(
-    store: Store, db_path: Path, commits: list[str]
+    store: Store, db_location: Path | str, commits: list[str]
 ) -> None:
     members = range(2000, 2100)
 
@@ -252,18 +270,19 @@ async def test_a_hundred_members_with_refusals_in_between_lose_and_duplicate_not
 
     accepted = dict(zip(members, await asyncio.gather(*(member_reads(m) for m in members)), strict=True))
     assert len(commits) < sum(map(len, accepted.values())) // 4
-    with sqlite3.connect(db_path) as conn:
-        for user_id in members:
-            positions = [row[0] for row in conn.execute(
-                "SELECT position FROM progress_events WHERE user_id = ? ORDER BY id", (user_id,))]  # fmt: skip
-            assert positions == accepted[user_id], user_id
-    assert count(db_path, "SELECT COUNT(*) FROM read_throughs") == len(members)
+    stored: dict[int, list[int]] = {user_id: [] for user_id in members}
+    for user_id, position in rows(db_location, "SELECT user_id, position FROM progress_events ORDER BY id"):
+        stored[user_id].append(position)
+    assert stored == accepted
+    assert count(db_location, "SELECT COUNT(*) FROM read_throughs") == len(members)
     for user_id in (2000, 2042, 2099):
         (entry,) = await store.shelf(user_id)
         assert entry.position == accepted[user_id][-1]
 
 
-async def test_cancelled_writers_in_a_batch_leave_their_update_whole_or_not_at_all(store: Store, db_path: Path) -> None:
+async def test_cancelled_writers_in_a_batch_leave_their_update_whole_or_not_at_all(
+    store: Store, db_location: Path | str
+) -> None:
     for delay_steps in range(0, 40, 3):
         writes = [
             asyncio.create_task(store.log_progress(3100 + i, GUILD, LADR, position=5, note=f"{delay_steps}:{i}"))
@@ -276,17 +295,22 @@ async def test_cancelled_writers_in_a_batch_leave_their_update_whole_or_not_at_a
         results = await asyncio.gather(*writes, return_exceptions=True)
         for i, result in enumerate(results):
             if not isinstance(result, BaseException):  # acknowledged: it must be there
-                assert count(db_path, "SELECT COUNT(*) FROM progress_events WHERE note = ?", (f"{delay_steps}:{i}",))
+                assert count(
+                    db_location, "SELECT COUNT(*) FROM progress_events WHERE note = ?", (f"{delay_steps}:{i}",)
+                )
     # Every history row has its read-through and every read-through its latest history row: nothing half-written.
-    orphans = count(db_path, "SELECT COUNT(*) FROM read_throughs WHERE id NOT IN (SELECT read_through_id FROM"
-                             " progress_events)")  # fmt: skip
+    orphans = count(db_location, "SELECT COUNT(*) FROM read_throughs WHERE id NOT IN (SELECT read_through_id FROM"
+                                 " progress_events)")  # fmt: skip
     assert orphans == 0
-    assert integrity(db_path) == ["ok"]
+    if isinstance(db_location, Path):
+        assert integrity(db_location) == ["ok"]
     await store.log_progress(MEMBER, GUILD, LADR, position=3)  # and the writer is not left stuck
 
 
-async def test_closing_while_writes_are_queued_keeps_every_acknowledged_one(db_path: Path, curated: Catalog) -> None:
-    store = await Store.open(db_path, curated)
+async def test_closing_while_writes_are_queued_keeps_every_acknowledged_one(
+    db_location: Path | str, curated: Catalog
+) -> None:
+    store = await Store.open(db_location, curated)
     writes = [asyncio.create_task(store.log_progress(3200 + i, None, LADR, position=4)) for i in range(20)]
     for _ in range(5):
         await asyncio.sleep(0)
@@ -294,4 +318,45 @@ async def test_closing_while_writes_are_queued_keeps_every_acknowledged_one(db_p
     results = await asyncio.gather(*writes, return_exceptions=True)
     acknowledged = [r for r in results if not isinstance(r, BaseException)]
     assert acknowledged, "no write got in before the close"
-    assert count(db_path, "SELECT COUNT(*) FROM progress_events") == len(acknowledged)
+    assert count(db_location, "SELECT COUNT(*) FROM progress_events") == len(acknowledged)
+
+
+async def test_the_server_ending_the_connection_mid_batch_fails_the_batch_kindly_and_the_next_write_reconnects(
+    postgres_url: str, curated: Catalog
+) -> None:
+    """PostgreSQL's shared commit failing: the server ends the writer's connection (a restart, an operator's
+    pg_terminate_backend) while a batch is open. Every writer in that batch hears "cannot be reached" and none
+    of it is kept; the writers after it open a new connection and are kept, each acknowledged one there."""
+    import asyncpg
+
+    async with await Store.open(postgres_url, curated) as store:
+        db = store.database
+        writer_pid = db.writer.get_server_pid()  # type: ignore[attr-defined]
+        release = asyncio.Event()
+
+        async def leader() -> None:
+            async with db.transaction() as session:
+                await session.execute("INSERT INTO guild_settings (guild_id, updated_at) VALUES (1, 'lost')")
+                await release.wait()
+
+        writes = [asyncio.create_task(leader())]
+        await asyncio.sleep(0.05)
+        writes += [asyncio.create_task(insert_note(db, 5000 + i, f"note {i}")) for i in range(10)]  # queued
+        await asyncio.sleep(0.05)
+        admin = await asyncpg.connect(postgres_url)
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", writer_pid)
+        finally:
+            await admin.close()
+        release.set()
+        results = await asyncio.gather(*writes, return_exceptions=True)
+
+        failed = [r for r in results if r is not None]
+        assert isinstance(results[0], StorageUnavailableError)  # the batch the server dropped
+        assert all(isinstance(r, StorageUnavailableError) and "cannot be reached" in r.message for r in failed)
+        acknowledged = {f"note {i}" for i, r in enumerate(results[1:]) if r is None}
+        assert count(postgres_url, "SELECT COUNT(*) FROM guild_settings") == 0
+        assert {row[0] for row in rows(postgres_url, "SELECT note FROM progress_events")} == acknowledged
+        await insert_note(db, 6000, "after")  # and writing goes on, on a new connection
+        assert db.writer.get_server_pid() != writer_pid  # type: ignore[attr-defined]
+    assert count(postgres_url, "SELECT COUNT(*) FROM progress_events WHERE note = 'after'") == 1

@@ -17,6 +17,8 @@ from bot.store import Store
 from bot.store.guard import DatabaseDamagedError, DatabaseInUseError, claim_reserved, reserve_database
 from tests.store.conftest import GUILD, MEMBER, count
 
+pytestmark = pytest.mark.sqlite_only  # PostgreSQL has no file to guard: several processes are the point
+
 LADR = "linear-algebra-done-right"
 
 

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from bot.reading import ReadingStatus
 from bot.store import Store
 from bot.store.members import DELETED_MEMBER
+from tests.database import count, integer_columns
 from tests.factories import make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, at
 
 OTHER_MEMBER = 43
 
 
-def rows_naming(path: Path, user_id: int) -> dict[str, int]:
+def rows_naming(location: Path | str, user_id: int) -> dict[str, int]:
     """For every integer column of every table, how many rows hold this id (only non-zero counts)."""
     found: dict[str, int] = {}
-    with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
-        for table in tables:
-            for column in conn.execute(f"PRAGMA table_info({table})"):
-                name = column[1]
-                hits = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {name} = ?", (user_id,)).fetchone()[0]
-                if hits:
-                    found[f"{table}.{name}"] = hits
+    for table, column in integer_columns(location):
+        hits = count(location, f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (user_id,))
+        if hits:
+            found[f"{table}.{column}"] = hits
     return found
 
 
@@ -62,14 +58,14 @@ async def test_the_export_holds_everything_about_the_member(store: Store) -> Non
     assert stranger["shelf"] == stranger["history"] == stranger["suggestions"] == stranger["moderator_actions"] == []
 
 
-async def test_after_deletion_no_table_names_the_member(store: Store, db_path: Path) -> None:
+async def test_after_deletion_no_table_names_the_member(store: Store, db_location: Path | str) -> None:
     await make_a_busy_member(store)
-    assert rows_naming(db_path, MEMBER)  # they are everywhere to begin with
+    assert rows_naming(db_location, MEMBER)  # they are everywhere to begin with
     others_before = await store.shelf(OTHER_MEMBER)
 
     removed = await store.delete_member(MEMBER)
 
-    assert rows_naming(db_path, MEMBER) == {}
+    assert rows_naming(db_location, MEMBER) == {}
     # Deleted: 3 read-throughs, 3 updates, 1 suggestion. Anonymised: 4 audit entries, 1 decision, the added
     # resource's created_by and updated_by, 1 retirement.
     assert removed == 3 + 3 + 1 + 4 + 1 + 2 + 1

@@ -1,6 +1,7 @@
 """The writers' cache of each member's current read-throughs: an update reads them from memory instead of
 the database, so the cache must say exactly what the write connection would, after every kind of write,
-refusal and failure."""
+refusal and failure. Only SQLite keeps it (one process per file); with PostgreSQL an update reads the
+member's rows inside its transaction instead (`tests/store/test_processes.py`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from bot.store import Store
 from bot.store.progress import _CURRENT, ReadThrough
 from tests.factories import DEEP, ESSENCE, LADR, POST
 from tests.store.conftest import GUILD, MEMBER, count
+
+pytestmark = pytest.mark.sqlite_only
 
 
 async def stored(store: Store, user_id: int) -> dict[str, ReadThrough]:

@@ -199,7 +199,7 @@ class CatalogAdmin(PillarsCog):
             await answer(interaction, catalog_ui.catalog_problems_text(heading, error.issues))
             return
         old = self.store.curated
-        self.store.replace_curated(fresh)
+        self.store.replace_curated(fresh, by_guild=guild_id)
         new_ids = [i for i in fresh.ids if i not in old]
         gone_ids = [i for i in old.ids if i not in fresh]
         changed = [i for i in fresh.ids if i in old and old[i] != fresh[i]]
