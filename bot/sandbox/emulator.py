@@ -24,8 +24,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox import limits
-from bot.sandbox.gateway import Gateway
-from bot.sandbox.world import SnowflakeClock, User, World, build_world
+from bot.sandbox.gateway import Gateway, Session
+from bot.sandbox.world import Guild, SnowflakeClock, User, World, build_world
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +153,7 @@ class Emulator:
         self.requests: list[tuple[str, str, int]] = []
         self.unknown_routes: list[str] = []
         self.interaction_deadline = INTERACTION_DEADLINE
+        self.recommended_shards = 1  # what GET /gateway/bot recommends
         self.token_lifetime = TOKEN_LIFETIME
         self.clock_offset = 0.0
         self._rate_limits: list[RateLimit] = []
@@ -448,7 +449,7 @@ class Emulator:
     async def _get_gateway_bot(self, request: web.Request) -> web.Response:
         """The gateway URL with shards and the session start limit."""
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return json_response({"url": self.gateway_url, "shards": self.recommended_shards, "session_start_limit": limit})
 
     async def _get_commands(self, request: web.Request, app_id: str, guild_id: str | None = None) -> web.Response:
         """The synced commands, globally or in a guild."""
@@ -459,7 +460,7 @@ class Emulator:
         """Bulk overwrite: check Discord's limits, then store and return the commands with ids and versions."""
         self._check_application(app_id)
         scope = int(guild_id) if guild_id else None
-        if scope is not None and scope != self.world.guild_id:
+        if scope is not None and scope not in self.world.guilds:
             raise ApiError(403, 50001, "Missing Access")
         commands, _ = await self._payload(request)
         if not isinstance(commands, list):
@@ -507,10 +508,13 @@ class Emulator:
         data: dict[str, Any],
         channel_id: int | None = None,
         message: dict[str, Any] | None = None,
+        guild: Guild | None = None,
     ) -> InteractionRecord:
-        """Record an interaction and build the INTERACTION_CREATE payload Discord would send."""
-        channel = self.world.channels[channel_id or self.world.default_channel.id]
-        member = self.world.members[user.id]
+        """Record an interaction and build the INTERACTION_CREATE payload Discord would send: in `guild` (the
+        channel's guild, else the home guild), in #study unless a channel is given."""
+        guild = guild or (self.world.guild_of_channel(channel_id) if channel_id else None) or self.world.home
+        channel = guild.channels[channel_id or guild.default_channel.id]
+        member = guild.members[user.id]
         interaction_id = self.ids.next()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         payload: dict[str, Any] = {
@@ -518,19 +522,19 @@ class Emulator:
             "application_id": str(self.world.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(self.world.guild_id),
-            "guild": self.world.guild_partial(),
+            "guild_id": str(guild.id),
+            "guild": guild.partial(),
             "channel_id": str(channel.id),
-            "channel": channel.payload(self.world.guild_id),
-            "member": member.payload(permissions=self.world.permissions(user.id)),
+            "channel": channel.payload(guild.id),
+            "member": member.payload(permissions=guild.permissions(user.id)),
             "token": token,
             "version": 1,
-            "app_permissions": str(self.world.permissions(self.world.bot_user.id)),
+            "app_permissions": str(guild.permissions(self.world.bot_user.id)),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+            "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
@@ -549,10 +553,11 @@ class Emulator:
         self.interactions[interaction_id] = record
         return record
 
-    async def send_interaction(self, record: InteractionRecord) -> None:
-        """Dispatch INTERACTION_CREATE for a recorded interaction."""
+    async def send_interaction(self, record: InteractionRecord, *, via: Session | None = None) -> None:
+        """Dispatch INTERACTION_CREATE for a recorded interaction to its guild's shard (or through `via`)."""
         self.counters["interactions"] += 1
-        await self.gateway.dispatch("INTERACTION_CREATE", record.payload)
+        guild_id = int(record.payload["guild_id"]) if record.payload.get("guild_id") else None
+        await self.gateway.dispatch("INTERACTION_CREATE", record.payload, guild_id=guild_id, session=via)
 
     def _interaction_by_token(self, app_id: str, token: str) -> InteractionRecord:
         """The interaction a webhook token belongs to; 404 10015 or 401 50027 as Discord answers."""
@@ -770,8 +775,9 @@ class Emulator:
             "type": 0,
             "flags": int(payload.get("flags") or 0),
         }
-        if channel_id in self.world.channels:
-            message["guild_id"] = str(self.world.guild_id)
+        guild = self.world.guild_of_channel(channel_id)
+        if guild is not None:
+            message["guild_id"] = str(guild.id)
         if interaction is not None:
             command_type = (interaction.payload.get("data") or {}).get("type", 1)
             message["type"] = {2: 20 if command_type == 1 else 23}.get(interaction.type, 0)
@@ -780,8 +786,8 @@ class Emulator:
             message["interaction_metadata"] = {
                 "id": str(interaction.id),
                 "type": interaction.type,
-                "user": self.world.members[interaction.user_id].user.payload(),
-                "authorizing_integration_owners": {"0": str(self.world.guild_id)},
+                "user": self.world.user(interaction.user_id).payload(),
+                "authorizing_integration_owners": {"0": interaction.payload.get("guild_id")},
             }
         self.messages[message_id] = message
         self.allowed_mentions[message_id] = payload.get("allowed_mentions")
@@ -819,18 +825,19 @@ class Emulator:
 
     async def _announce(self, message: dict[str, Any] | None, *, created: bool) -> None:
         """MESSAGE_CREATE / MESSAGE_UPDATE for a visible guild message, when the bot asked for message events."""
-        session = self.gateway.session
-        if message is None or session is None or not session.intents & GUILD_MESSAGES_INTENT:
+        if message is None or "guild_id" not in message or int(message.get("flags") or 0) & (EPHEMERAL | LOADING):
             return
-        if "guild_id" not in message or int(message.get("flags") or 0) & (EPHEMERAL | LOADING):
+        session = self.gateway.session_for(int(message["guild_id"]))
+        if session is None or not session.intents & GUILD_MESSAGES_INTENT:
             return
-        await self.gateway.dispatch("MESSAGE_CREATE" if created else "MESSAGE_UPDATE", message)
+        await self.gateway.dispatch("MESSAGE_CREATE" if created else "MESSAGE_UPDATE", message, session=session)
 
     async def post_user_message(self, author: User, content: str, channel_id: int | None = None) -> dict[str, Any]:
         """A member writes a message in a channel (#study by default); the bot receives MESSAGE_CREATE."""
         channel_id = channel_id or self.world.default_channel.id
+        guild = self.world.guild_of_channel(channel_id) or self.world.home
         message = self._create_message(channel_id, {"content": content}, {}, author=author)
-        message["member"] = {k: v for k, v in self.world.members[author.id].payload().items() if k != "user"}
+        message["member"] = {k: v for k, v in guild.members[author.id].payload().items() if k != "user"}
         await self._announce(message, created=True)
         return message
 
@@ -841,7 +848,7 @@ class Emulator:
     async def _post_message(self, request: web.Request, channel_id: str) -> web.Response:
         """The bot sends a message to a channel."""
         channel = int(channel_id)
-        if channel not in self.world.channels and channel not in self._dm_channels.values():
+        if self.world.guild_of_channel(channel) is None and channel not in self._dm_channels.values():
             raise ApiError(404, 10003, "Unknown Channel")
         payload, uploads = await self._payload(request)
         _refuse_if(limits.check_message(payload))
@@ -893,10 +900,10 @@ class Emulator:
 
     async def _get_channel(self, request: web.Request, channel_id: str) -> web.Response:
         """A channel."""
-        channel = self.world.channels.get(int(channel_id))
-        if channel is None:
+        guild = self.world.guild_of_channel(int(channel_id))
+        if guild is None:
             raise ApiError(404, 10003, "Unknown Channel")
-        return json_response(channel.payload(self.world.guild_id))
+        return json_response(guild.channels[int(channel_id)].payload(guild.id))
 
     async def _open_dm(self, request: web.Request) -> web.Response:
         """Open (or reuse) a DM channel with a member."""
@@ -914,33 +921,32 @@ class Emulator:
         except KeyError:
             raise ApiError(404, 10013, "Unknown User") from None
 
-    def _check_guild(self, guild_id: str) -> None:
-        """Refuse any guild but the sandbox's."""
-        if int(guild_id) != self.world.guild_id:
+    def _check_guild(self, guild_id: str) -> Guild:
+        """One of the sandbox's guilds; any other is refused."""
+        guild = self.world.guilds.get(int(guild_id))
+        if guild is None:
             raise ApiError(404, 10004, "Unknown Guild")
+        return guild
 
     async def _get_guild(self, request: web.Request, guild_id: str) -> web.Response:
         """The guild (without members, as REST returns it)."""
-        self._check_guild(guild_id)
-        guild = self.world.guild_payload()
+        payload = self._check_guild(guild_id).payload()
         for key in ("members", "channels", "threads", "presences", "voice_states"):
-            guild.pop(key, None)
-        return json_response(guild)
+            payload.pop(key, None)
+        return json_response(payload)
 
     async def _get_roles(self, request: web.Request, guild_id: str) -> web.Response:
         """The guild's roles."""
-        self._check_guild(guild_id)
-        return json_response([role.payload() for role in self.world.roles.values()])
+        return json_response([role.payload() for role in self._check_guild(guild_id).roles.values()])
 
     async def _get_channels(self, request: web.Request, guild_id: str) -> web.Response:
         """The guild's channels."""
-        self._check_guild(guild_id)
-        return json_response([channel.payload(self.world.guild_id) for channel in self.world.channels.values()])
+        guild = self._check_guild(guild_id)
+        return json_response([channel.payload(guild.id) for channel in guild.channels.values()])
 
     async def _get_member(self, request: web.Request, guild_id: str, user_id: str) -> web.Response:
         """A guild member."""
-        self._check_guild(guild_id)
-        member = self.world.members.get(int(user_id))
+        member = self._check_guild(guild_id).members.get(int(user_id))
         if member is None:
             raise ApiError(404, 10007, "Unknown Member")
         return json_response(member.payload())

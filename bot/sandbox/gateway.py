@@ -1,8 +1,14 @@
-"""The emulated gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, member chunks, and faults.
+"""The emulated gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, member chunks, shards, and faults.
 
 Everything is sent as JSON in text frames, which discord.py reads without decompressing whatever the
 `compress` query parameter asked for. Dispatches are kept per session so a RESUME replays what the client
 missed while it was away, as Discord does.
+
+Shards: IDENTIFY carries `shard: [id, count]` (a client that sends none is shard 0 of 1). A session's READY
+lists, and its GUILD_CREATEs carry, only the guilds of its shard, `(guild_id >> 22) % count`; each guild's
+events go to the newest live session of its shard (DMs to shard 0's), unless a test sends one through a
+session it names (two processes running the same shard during a rolling restart). A shard id outside the
+count is refused with close code 4010, as Discord does.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.sandbox.world import World
+from bot.sandbox.world import World, shard_for
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,12 @@ class Session:
     events: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     valid: bool = True
     intents: int = 0
+    shard: tuple[int, int] = (0, 1)  # (id, count), as IDENTIFY gave it
+
+    def carries(self, guild_id: int | None) -> bool:
+        """Whether this session's shard is the one a guild's events go to (DMs: shard 0)."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else shard_for(guild_id, count))
 
 
 @dataclass
@@ -159,14 +171,22 @@ class Gateway:
             log.warning("the sandbox gateway ignores op %s", op)
 
     async def _identify(self, connection: Connection, data: dict[str, Any]) -> None:
-        """A new session: READY, then one GUILD_CREATE."""
+        """A new session: READY, then a GUILD_CREATE for each guild of its shard."""
         if data.get("token") != self.token:
             self._note("identify-refused")
             await connection.socket.close(code=4004, message=b"Authentication failed.")
             return
-        if self.session is not None:
-            self.session.valid = False
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents") or 0))
+        shard_id, count = (data.get("shard") or [0, 1])[:2]
+        if not (isinstance(shard_id, int) and isinstance(count, int) and 0 <= shard_id < count):
+            self._note("identify-refused")
+            await connection.socket.close(code=4010, message=b"Invalid shard.")
+            return
+        for earlier in self.sessions.values():
+            # Identifying anew ends a session nobody is connected to (it cannot be resumed any more); another
+            # process's session of the same shard, still connected, goes on (a rolling restart).
+            if earlier.shard[0] == shard_id and not any(c.session is earlier for c in self.connections):
+                earlier.valid = False
+        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents") or 0), shard=(shard_id, count))
         self.sessions[session.id] = session
         self.session = session
         connection.session = session
@@ -174,12 +194,12 @@ class Gateway:
         ready = {
             "v": 10,
             "user": {**self.world.bot_user.payload(), "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(self.world.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.world.guilds_of_shard(shard_id, count)],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._resume_url(),
             "application": {"id": str(self.world.application_id), "flags": 0},
-            "shard": [0, 1],
+            "shard": [shard_id, count],
             "private_channels": [],
             "relationships": [],
             "presences": [],
@@ -191,7 +211,8 @@ class Gateway:
         }
         await self._send_dispatch(session, "READY", ready)
         self._note("ready")
-        await self._send_dispatch(session, "GUILD_CREATE", self.world.guild_payload())
+        for guild in self.world.guilds_of_shard(shard_id, count):
+            await self._send_dispatch(session, "GUILD_CREATE", guild.payload())
 
     async def _resume(self, connection: Connection, data: dict[str, Any]) -> None:
         """Replay what the session missed and send RESUMED, or refuse with INVALID_SESSION (false)."""
@@ -212,10 +233,14 @@ class Gateway:
         self._note("resumed")
 
     async def _members_chunk(self, connection: Connection, data: dict[str, Any]) -> None:
-        """All members in one chunk (the sandbox guild is small)."""
+        """All members in one chunk (the sandbox guilds are small)."""
         if connection.session is None:
             return
-        members = list(self.world.members.values())
+        try:
+            guild = self.world.guild(int(data.get("guild_id") or self.world.guild_id))
+        except (KeyError, ValueError):
+            return
+        members = list(guild.members.values())
         limit = int(data.get("limit") or 0)
         query = (data.get("query") or "").lower()
         wanted_ids = {int(user_id) for user_id in data.get("user_ids") or []}
@@ -226,7 +251,7 @@ class Gateway:
         if limit:
             members = members[:limit]
         chunk = {
-            "guild_id": str(self.world.guild_id),
+            "guild_id": str(guild.id),
             "members": [member.payload() for member in members],
             "chunk_index": 0,
             "chunk_count": 1,
@@ -244,11 +269,26 @@ class Gateway:
             if connection.session is session:
                 await connection.send({"op": Op.DISPATCH, "t": event, "s": session.sequence, "d": data})
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event to the bot now, or keep it for its RESUME if it is away."""
-        if self.session is None:
-            raise RuntimeError("No gateway session: the bot has not identified yet.")
-        await self._send_dispatch(self.session, event, data)
+    def session_for(self, guild_id: int | None) -> Session | None:
+        """The newest live session of the shard a guild's events go to (DMs: shard 0), or None."""
+        for session in reversed(list(self.sessions.values())):
+            if session.valid and session.carries(guild_id):
+                return session
+        return None
+
+    def sessions_of(self, shard_id: int) -> list[Session]:
+        """The live sessions that identified for a shard, oldest first."""
+        return [s for s in self.sessions.values() if s.valid and s.shard[0] == shard_id]
+
+    async def dispatch(
+        self, event: str, data: dict[str, Any], *, guild_id: int | None = None, session: Session | None = None
+    ) -> None:
+        """Send a guild's event (the home guild's by default) to its shard's session now, or keep it for that
+        session's RESUME if it is away; `session` sends it through that one instead."""
+        target = session or self.session_for(self.world.guild_id if guild_id is None else guild_id)
+        if target is None:
+            raise RuntimeError("No gateway session for that guild's shard: the bot has not identified yet.")
+        await self._send_dispatch(target, event, data)
 
     # -- faults ----------------------------------------------------------------------------------------
 

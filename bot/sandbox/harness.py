@@ -24,7 +24,8 @@ import yarl
 from discord.ext import commands
 
 from bot.sandbox.emulator import EPHEMERAL, SANDBOX_TOKEN, Emulator, InteractionRecord, StoredFile
-from bot.sandbox.world import SANDBOX_GUILD_ID, User, World, build_world
+from bot.sandbox.gateway import Session
+from bot.sandbox.world import SANDBOX_GUILD_ID, Guild, User, World, build_world
 
 log = logging.getLogger(__name__)
 
@@ -318,12 +319,27 @@ class Sandbox(Generic[BotT]):
 
     # -- actions -----------------------------------------------------------------------------------------
 
-    async def command(self, user: str, name: str, /, *, in_channel: str | None = None, **options: Any) -> Reply:
-        """`user` runs slash command `name` ("recommend", "progress log") with these options (in #study)."""
+    async def command(
+        self,
+        user: str,
+        name: str,
+        /,
+        *,
+        in_channel: str | None = None,
+        guild: str | int | None = None,
+        via: Session | None = None,
+        **options: Any,
+    ) -> Reply:
+        """`user` runs slash command `name` ("recommend", "progress log") with these options (in #study).
+
+        `guild` (a name or id) runs it in another guild than the home one; `via` sends it through that gateway
+        session instead of the one the guild's shard has (two processes running one shard)."""
         member = self.world.user(user)
-        data = self.command_payload(name, options)
-        record = self.emulator.new_interaction(kind=2, user=member, data=data, channel_id=self._channel_id(in_channel))
-        return await self._exchange(record, f"/{name}")
+        place = self.world.guild(guild)
+        data = self.command_payload(name, options, guild=place)
+        channel_id = None if in_channel is None else place.channel(in_channel).id
+        record = self.emulator.new_interaction(kind=2, user=member, data=data, channel_id=channel_id, guild=place)
+        return await self._exchange(record, f"/{name}", via=via)
 
     async def autocomplete(
         self, user: str, name: str, /, *, focused: str, value: str = "", **options: Any
@@ -345,15 +361,15 @@ class Sandbox(Generic[BotT]):
         reply = await self._exchange(record, f"autocomplete of /{name} {focused}")
         return reply.choices
 
-    async def click(self, user: str, reply: Reply, button: str) -> Reply:
-        """`user` clicks a button (by label or custom id) on the message of `reply`."""
+    async def click(self, user: str, reply: Reply, button: str, *, via: Session | None = None) -> Reply:
+        """`user` clicks a button (by label or custom id) on the message of `reply` (`via` as for `command`)."""
         target = reply.button(button)
         if target.style == 5 or target.custom_id is None:
             raise SandboxError(f"{button!r} is a link button ({target.url}); Discord opens it, the bot sees nothing.")
         if target.disabled:
             raise SandboxError(f"{button!r} is disabled; Discord does not let {user} click it.")
         data = {"custom_id": target.custom_id, "component_type": 2}
-        return await self._component(user, reply, data, f"click {button!r}")
+        return await self._component(user, reply, data, f"click {button!r}", via=via)
 
     async def select(self, user: str, reply: Reply, menu: str, values: list[str]) -> Reply:
         """`user` picks `values` (labels or values) in a select menu (by custom id or placeholder)."""
@@ -473,9 +489,16 @@ class Sandbox(Generic[BotT]):
         return found
 
     def command_payload(
-        self, path: str, options: dict[str, Any], focused: tuple[str, str] | None = None
+        self,
+        path: str,
+        options: dict[str, Any],
+        focused: tuple[str, str] | None = None,
+        *,
+        guild: Guild | None = None,
     ) -> dict[str, Any]:
-        """The `data` of a slash command or autocomplete interaction, options typed by the synced definitions."""
+        """The `data` of a slash command or autocomplete interaction, options typed by the synced definitions
+        (members, roles and channels named in options are the home guild's unless `guild` is given)."""
+        place = guild or self.world.home
         words = path.strip().lstrip("/").split()
         if not words:
             raise SandboxError("No command given.")
@@ -494,7 +517,7 @@ class Sandbox(Generic[BotT]):
         if any(o.get("type") in (1, 2) for o in leaf.get("options") or []):
             names = ", ".join(o["name"] for o in leaf["options"])
             raise SandboxError(f"/{path.strip()} needs a subcommand: {names}.")
-        values = self._typed_options(path, leaf.get("options") or [], options, resolved, focused)
+        values = self._typed_options(path, leaf.get("options") or [], options, resolved, focused, place)
         for step in reversed(chain):
             values = [{"name": step["name"], "type": step["type"], "options": values}]
         data: dict[str, Any] = {"id": command["id"], "name": command["name"], "type": 1, "options": values}
@@ -511,6 +534,7 @@ class Sandbox(Generic[BotT]):
         given: dict[str, Any],
         resolved: dict[str, dict[str, Any]],
         focused: tuple[str, str] | None,
+        guild: Guild,
     ) -> list[dict[str, Any]]:
         """Each given option as Discord sends it; unknown, missing or ill-typed options raise SandboxError."""
         by_name = {d["name"]: d for d in definitions}
@@ -534,11 +558,13 @@ class Sandbox(Generic[BotT]):
             if focused is not None and name == focused[0]:
                 values.append({"name": name, "type": definition["type"], "value": focused[1], "focused": True})
             elif name in wanted:
-                value = self._option_value(path, definition, wanted[name], resolved)
+                value = self._option_value(path, definition, wanted[name], resolved, guild)
                 values.append({"name": name, "type": definition["type"], "value": value})
         return values
 
-    def _option_value(self, path: str, definition: dict[str, Any], value: Any, resolved: dict[str, dict]) -> Any:
+    def _option_value(
+        self, path: str, definition: dict[str, Any], value: Any, resolved: dict[str, dict], guild: Guild
+    ) -> Any:
         """One option's value typed as Discord sends it, adding users, roles, channels, attachments to `resolved`."""
         kind, name = definition["type"], definition["name"]
         try:
@@ -565,19 +591,19 @@ class Sandbox(Generic[BotT]):
             except KeyError:
                 if kind == 6:
                     raise SandboxError(f"Option {name!r}: no member {value!r} in the sandbox.") from None
-                role = self.world.role(str(value))
+                role = guild.role(str(value))
                 resolved.setdefault("roles", {})[str(role.id)] = role.payload()
                 return str(role.id)
-            for key, entries in self._resolved_member(user).items():
+            for key, entries in self._resolved_member(user, guild).items():
                 resolved.setdefault(key, {}).update(entries)
             return str(user.id)
         if kind == 7:
-            channel = self.world.channel(str(value))
-            entry = {**channel.payload(self.world.guild_id), "permissions": str(1 << 10 | 1 << 11)}
+            channel = guild.channel(str(value))
+            entry = {**channel.payload(guild.id), "permissions": str(1 << 10 | 1 << 11)}
             resolved.setdefault("channels", {})[str(channel.id)] = entry
             return str(channel.id)
         if kind == 8:
-            role = self.world.role(str(value))
+            role = guild.role(str(value))
             resolved.setdefault("roles", {})[str(role.id)] = role.payload()
             return str(role.id)
         if kind == 11:
@@ -587,13 +613,16 @@ class Sandbox(Generic[BotT]):
             return attachment["id"]
         return value
 
-    def _resolved_member(self, user: User) -> dict[str, dict[str, Any]]:
-        """`resolved` entries for a member: the user and the member with permissions."""
-        member = self.world.members[user.id].payload(permissions=self.world.permissions(user.id))
+    def _resolved_member(self, user: User, guild: Guild | None = None) -> dict[str, dict[str, Any]]:
+        """`resolved` entries for a member of a guild (the home one by default): the user and the member."""
+        guild = guild or self.world.home
+        member = guild.members[user.id].payload(permissions=guild.permissions(user.id))
         member.pop("user")
         return {"users": {str(user.id): user.payload()}, "members": {str(user.id): member}}
 
-    async def _component(self, user: str, reply: Reply, data: dict[str, Any], what: str) -> Reply:
+    async def _component(
+        self, user: str, reply: Reply, data: dict[str, Any], what: str, *, via: Session | None = None
+    ) -> Reply:
         """A component interaction carrying the whole message it is on."""
         if reply.message_id is None or reply.message_id not in self.emulator.messages:
             raise SandboxError("This reply has no message to click on.")
@@ -603,7 +632,7 @@ class Sandbox(Generic[BotT]):
         record = self.emulator.new_interaction(
             kind=3, user=self.world.user(user), data=data, channel_id=int(message["channel_id"]), message=message
         )
-        return await self._exchange(record, what)
+        return await self._exchange(record, what, via=via)
 
     # -- waiting for the answer --------------------------------------------------------------------------
 
@@ -611,10 +640,10 @@ class Sandbox(Generic[BotT]):
         """discord.py's tasks still running an interaction handler."""
         return [t for t in asyncio.all_tasks() if not t.done() and t.get_name().startswith(_HANDLER_TASKS)]
 
-    async def _exchange(self, record: InteractionRecord, what: str) -> Reply:
+    async def _exchange(self, record: InteractionRecord, what: str, *, via: Session | None = None) -> Reply:
         """Send the interaction, wait for the answer and for the handler to finish, and read the reply."""
         errors_before = len(self._errors.records)
-        await self.emulator.send_interaction(record)
+        await self.emulator.send_interaction(record, via=via)
 
         def settled() -> bool:
             if record.answered:

@@ -201,35 +201,21 @@ class Channel:
         }
 
 
-@dataclass
-class World:
-    """Everything the emulated Discord knows about: one guild, its people, roles and channels."""
+def shard_for(guild_id: int, shard_count: int) -> int:
+    """The shard a guild's events go to, as Discord assigns it: (guild_id >> 22) % shard_count."""
+    return (guild_id >> 22) % shard_count
 
-    application_id: int
-    bot_user: User
-    guild_id: int
-    guild_name: str
+
+@dataclass
+class Guild:
+    """One guild: its people, roles and channels."""
+
+    id: int
+    name: str
     owner_id: int
-    users: dict[str, User] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
-
-    # -- lookups -------------------------------------------------------------------------------------
-
-    def user(self, name_or_id: str | int) -> User:
-        """A user by name (alice, bob, carol, mod, admin, owner) or id; KeyError names the known ones."""
-        if isinstance(name_or_id, int) or (isinstance(name_or_id, str) and name_or_id.isdigit()):
-            for user in self.users.values():
-                if user.id == int(name_or_id):
-                    return user
-        elif name_or_id.lstrip("@").lower() in self.users:
-            return self.users[name_or_id.lstrip("@").lower()]
-        raise KeyError(f"No user {name_or_id!r} in the sandbox; there are: {', '.join(self.users)}.")
-
-    def member(self, name_or_id: str | int) -> Member:
-        """The guild member for a user name or id."""
-        return self.members[self.user(name_or_id).id]
 
     def channel(self, name_or_id: str | int) -> Channel:
         """A channel by name (`study` or `#study`) or id."""
@@ -253,7 +239,7 @@ class World:
     @property
     def everyone_role(self) -> Role:
         """The @everyone role, whose id is the guild id."""
-        return self.roles[self.guild_id]
+        return self.roles[self.id]
 
     def permissions(self, user_id: int) -> int:
         """The member's computed permissions (no channel overwrites exist in the sandbox)."""
@@ -265,13 +251,11 @@ class World:
             bits |= self.roles[role_id].permissions
         return Permission.ALL if bits & Permission.ADMINISTRATOR else bits
 
-    # -- payloads ------------------------------------------------------------------------------------
-
-    def guild_payload(self) -> dict[str, Any]:
+    def payload(self) -> dict[str, Any]:
         """The GUILD_CREATE payload: the guild with roles, channels and members."""
         return {
-            "id": str(self.guild_id),
-            "name": self.guild_name,
+            "id": str(self.id),
+            "name": self.name,
             "icon": None,
             "splash": None,
             "discovery_splash": None,
@@ -298,7 +282,7 @@ class World:
             "roles": [role.payload() for role in self.roles.values()],
             "emojis": [],
             "stickers": [],
-            "channels": [channel.payload(self.guild_id) for channel in self.channels.values()],
+            "channels": [channel.payload(self.id) for channel in self.channels.values()],
             "threads": [],
             "members": [member.payload() for member in self.members.values()],
             "member_count": len(self.members),
@@ -315,43 +299,188 @@ class World:
             "premium_progress_bar_enabled": False,
         }
 
-    def guild_partial(self) -> dict[str, Any]:
+    def partial(self) -> dict[str, Any]:
         """The partial guild an interaction carries."""
-        return {"id": str(self.guild_id), "locale": "en-US", "features": []}
+        return {"id": str(self.id), "locale": "en-US", "features": []}
 
 
-def build_world() -> World:
-    """The sandbox world: "Pillars Study Hall" with #study, five people, a moderator and an admin role, the bot."""
-    ids = (snowflake_at(WORLD_CREATED_MS + n) for n in itertools.count())
-    application_id = next(ids)
-    bot_user = User(id=application_id, name="Pillars", bot=True)
-    guild_id = next(ids)
-    people = {name: User(id=next(ids), name=name) for name in ("alice", "bob", "carol", "mod", "admin", "owner")}
-    world = World(
-        application_id=application_id,
-        bot_user=bot_user,
-        guild_id=guild_id,
-        guild_name="Pillars Study Hall",
-        owner_id=people["owner"].id,
-        users={**people, "pillars": bot_user},
+@dataclass
+class World:
+    """Everything the emulated Discord knows about: the guilds (the first is home), their people, the bot.
+
+    The home guild's parts are the world's own (`world.guild_id`, `world.members`, `world.channel("study")`…),
+    as the sandbox had one guild before it had several; `world.guild(name)` finds any guild.
+    """
+
+    application_id: int
+    bot_user: User
+    users: dict[str, User] = field(default_factory=dict)
+    guilds: dict[int, Guild] = field(default_factory=dict)
+    next_id_ms: int = WORLD_CREATED_MS  # where the next fixed id comes from (add_guild)
+
+    # -- the home guild ------------------------------------------------------------------------------
+
+    @property
+    def home(self) -> Guild:
+        """The first guild: where commands go unless a test names another."""
+        return next(iter(self.guilds.values()))
+
+    @property
+    def guild_id(self) -> int:
+        """The home guild's id."""
+        return self.home.id
+
+    @property
+    def guild_name(self) -> str:
+        """The home guild's name."""
+        return self.home.name
+
+    @property
+    def owner_id(self) -> int:
+        """The home guild's owner."""
+        return self.home.owner_id
+
+    @property
+    def members(self) -> dict[int, Member]:
+        """The home guild's members."""
+        return self.home.members
+
+    @property
+    def roles(self) -> dict[int, Role]:
+        """The home guild's roles."""
+        return self.home.roles
+
+    @property
+    def channels(self) -> dict[int, Channel]:
+        """The home guild's channels."""
+        return self.home.channels
+
+    # -- lookups -------------------------------------------------------------------------------------
+
+    def user(self, name_or_id: str | int) -> User:
+        """A user by name (alice, bob, carol, mod, admin, owner) or id; KeyError names the known ones."""
+        if isinstance(name_or_id, int) or (isinstance(name_or_id, str) and name_or_id.isdigit()):
+            for user in self.users.values():
+                if user.id == int(name_or_id):
+                    return user
+        elif name_or_id.lstrip("@").lower() in self.users:
+            return self.users[name_or_id.lstrip("@").lower()]
+        raise KeyError(f"No user {name_or_id!r} in the sandbox; there are: {', '.join(self.users)}.")
+
+    def member(self, name_or_id: str | int) -> Member:
+        """The home guild member for a user name or id."""
+        return self.members[self.user(name_or_id).id]
+
+    def channel(self, name_or_id: str | int) -> Channel:
+        """A channel of the home guild by name (`study` or `#study`) or id."""
+        return self.home.channel(name_or_id)
+
+    def role(self, name_or_id: str | int) -> Role:
+        """A role of the home guild by name or id."""
+        return self.home.role(name_or_id)
+
+    @property
+    def default_channel(self) -> Channel:
+        """The channel commands are typed in unless a test says otherwise: the home guild's #study."""
+        return self.home.default_channel
+
+    @property
+    def everyone_role(self) -> Role:
+        """The home guild's @everyone role."""
+        return self.home.everyone_role
+
+    def permissions(self, user_id: int) -> int:
+        """The member's computed permissions in the home guild."""
+        return self.home.permissions(user_id)
+
+    def guild(self, name_or_id: str | int | None = None) -> Guild:
+        """A guild by name or id (the home guild for None); KeyError names the known ones."""
+        if name_or_id is None:
+            return self.home
+        for guild in self.guilds.values():
+            if str(name_or_id) in (guild.name, str(guild.id)):
+                return guild
+        raise KeyError(f"No guild {name_or_id!r}; there are: {', '.join(g.name for g in self.guilds.values())}.")
+
+    def guild_of_channel(self, channel_id: int) -> Guild | None:
+        """The guild a channel belongs to (None: a DM, or no such channel)."""
+        return next((guild for guild in self.guilds.values() if channel_id in guild.channels), None)
+
+    def guilds_of_shard(self, shard_id: int, shard_count: int) -> list[Guild]:
+        """The guilds whose events go to this shard."""
+        return [guild for guild in self.guilds.values() if shard_for(guild.id, shard_count) == shard_id]
+
+    # -- payloads ------------------------------------------------------------------------------------
+
+    def guild_payload(self) -> dict[str, Any]:
+        """The home guild's GUILD_CREATE payload."""
+        return self.home.payload()
+
+    def guild_partial(self) -> dict[str, Any]:
+        """The partial home guild an interaction carries."""
+        return self.home.partial()
+
+    # -- building --------------------------------------------------------------------------------------
+
+    def fixed_id(self) -> int:
+        """The next of the world's fixed ids (the same in every run)."""
+        self.next_id_ms += 1
+        return snowflake_at(self.next_id_ms)
+
+    def add_guild(
+        self,
+        name: str,
+        *,
+        people: tuple[str, ...] = ("alice", "bob", "carol", "mod", "admin", "owner"),
+        shard: tuple[int, int] | None = None,
+    ) -> Guild:
+        """Another guild with #study and #general, the Moderator, Admin and Pillars roles, `people` and the bot.
+
+        `shard=(id, count)` gives it an id on that shard (`shard_for`). Its owner is the user `owner`, as at home.
+        """
+        guild_id = self.fixed_id()
+        while shard is not None and shard_for(guild_id, shard[1]) != shard[0]:
+            guild_id = self.fixed_id()
+        guild = Guild(id=guild_id, name=name, owner_id=self.users["owner"].id)
+        _furnish(self, guild, people)
+        self.guilds[guild.id] = guild
+        return guild
+
+
+def _furnish(world: World, guild: Guild, people: tuple[str, ...]) -> None:
+    """Give a guild the sandbox's roles, channels and members (the moderator and admin holding their roles)."""
+    everyone = Role(id=guild.id, name="@everyone", permissions=EVERYONE_PERMISSIONS, position=0)
+    moderator = Role(
+        id=world.fixed_id(), name="Moderator", permissions=MODERATOR_PERMISSIONS, position=1, color=0x3498DB
     )
-    everyone = Role(id=guild_id, name="@everyone", permissions=EVERYONE_PERMISSIONS, position=0)
-    moderator = Role(id=next(ids), name="Moderator", permissions=MODERATOR_PERMISSIONS, position=1, color=0x3498DB)
-    admin = Role(id=next(ids), name="Admin", permissions=ADMIN_PERMISSIONS, position=2, color=0xE74C3C)
+    admin = Role(id=world.fixed_id(), name="Admin", permissions=ADMIN_PERMISSIONS, position=2, color=0xE74C3C)
     bot_role = Role(
-        id=next(ids),
+        id=world.fixed_id(),
         name="Pillars",
         permissions=EVERYONE_PERMISSIONS | Permission.MANAGE_MESSAGES,
         position=3,
         managed=True,
     )
-    world.roles = {role.id: role for role in (everyone, moderator, admin, bot_role)}
-    study = Channel(id=next(ids), name="study", position=0, topic="Study together.")
-    general = Channel(id=next(ids), name="general", position=1)
-    world.channels = {channel.id: channel for channel in (study, general)}
+    guild.roles = {role.id: role for role in (everyone, moderator, admin, bot_role)}
+    study = Channel(id=world.fixed_id(), name="study", position=0, topic="Study together.")
+    general = Channel(id=world.fixed_id(), name="general", position=1)
+    guild.channels = {channel.id: channel for channel in (study, general)}
     role_ids = {"mod": [moderator.id], "admin": [admin.id]}
-    world.members = {user.id: Member(user=user, role_ids=role_ids.get(name, [])) for name, user in people.items()}
-    world.members[bot_user.id] = Member(user=bot_user, role_ids=[bot_role.id])
+    guild.members = {world.users[name].id: Member(world.users[name], role_ids.get(name, [])) for name in people}
+    guild.members[world.bot_user.id] = Member(user=world.bot_user, role_ids=[bot_role.id])
+
+
+def build_world() -> World:
+    """The sandbox world: "Pillars Study Hall" with #study, five people, a moderator and an admin role, the bot."""
+    application_id = snowflake_at(WORLD_CREATED_MS)
+    world = World(application_id=application_id, bot_user=User(id=application_id, name="Pillars", bot=True))
+    guild_id = world.fixed_id()
+    names = ("alice", "bob", "carol", "mod", "admin", "owner")
+    people = {name: User(id=world.fixed_id(), name=name) for name in names}
+    world.users = {**people, "pillars": world.bot_user}
+    home = Guild(id=guild_id, name="Pillars Study Hall", owner_id=people["owner"].id)
+    _furnish(world, home, names)
+    world.guilds[home.id] = home
     return world
 
 
