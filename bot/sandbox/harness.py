@@ -183,8 +183,9 @@ class _ErrorLog(logging.Handler):
         self.records.append(text)
 
 
-async def _identify_at_once(shard_id: int | None, *, initial: bool = False) -> None:
-    """discord.py waits 5 s before identifying again; the sandbox does not."""
+async def identify_at_once(shard_id: int | None, *, initial: bool = False) -> None:
+    """discord.py waits 5 s before identifying again (and before each shard after the first); the sandbox does
+    not."""
 
 
 class Sandbox(Generic[BotT]):
@@ -251,7 +252,7 @@ class Sandbox(Generic[BotT]):
     async def _start_bot(self, bot: BotT) -> None:
         """Log the bot in (its setup_hook syncs), connect it, and wait until it is ready."""
         self._bot = bot
-        bot.before_identify_hook = _identify_at_once  # type: ignore[method-assign]
+        bot.before_identify_hook = identify_at_once  # type: ignore[method-assign]
         bot._connection.heartbeat_timeout = self.heartbeat_timeout
         await asyncio.wait_for(bot.login(self.token), self.timeout * 4)
         self._connect_task = asyncio.create_task(bot.connect(reconnect=True), name="sandbox-bot-connect")

@@ -3,7 +3,8 @@
 Child side, started by `BotProcess` (or by hand):
 
     python -m bot.sandbox.process --api http://127.0.0.1:PORT/api/v10 \\
-        --gateway ws://127.0.0.1:PORT/gateway --database /tmp/x/pillars.db [--catalog PATH] [--write-rate N]
+        --gateway ws://127.0.0.1:PORT/gateway --database /tmp/x/pillars.db [--catalog PATH] [--write-rate N] \\
+        [--database-url postgresql://…] [--shard-count 2 --shard-ids 0]
 
 It points discord.py at the emulator as the sandbox harness does (`Route.BASE`, `DEFAULT_GATEWAY`), then
 starts the bot as `bot.app.run_bot` does (the curated catalog loaded once, before connecting, and handed to
@@ -32,7 +33,7 @@ import yarl
 from bot.app import PillarsBot, create_bot, load_curated
 from bot.logs import configure_logging
 from bot.sandbox.emulator import SANDBOX_TOKEN, Emulator
-from bot.sandbox.harness import sandbox_settings
+from bot.sandbox.harness import identify_at_once, sandbox_settings
 
 READY = "PILLARS-READY"
 _REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,9 @@ def argument_parser(prog: str = "python -m bot.sandbox.process") -> argparse.Arg
     parser.add_argument("--catalog", type=Path, default=None, help="the curated catalog (default: the repo's data/)")
     parser.add_argument("--write-rate", type=int, default=100_000, help="writes a member may make per period")
     parser.add_argument("--write-period", type=float, default=None, help="the write cooldown's period, in seconds")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL database instead of --database")
+    parser.add_argument("--shard-count", type=int, default=None, help="SHARD_COUNT")
+    parser.add_argument("--shard-ids", default=None, help="SHARD_IDS, e.g. 0 or 0,1")
     return parser
 
 
@@ -59,8 +63,12 @@ def run(args: argparse.Namespace, customise: Callable[[PillarsBot], None] | None
         overrides["catalog_path"] = args.catalog
     if args.write_period is not None:
         overrides["write_cooldown_seconds"] = args.write_period
+    for setting in ("database_url", "shard_count", "shard_ids"):
+        if getattr(args, setting) is not None:
+            overrides[setting] = getattr(args, setting)
     settings = sandbox_settings(args.database.parent, **overrides)
     client = create_bot(settings, load_curated(settings))
+    client.before_identify_hook = identify_at_once  # type: ignore[method-assign]
     if customise is not None:
         customise(client)
 
@@ -90,11 +98,17 @@ class BotProcess:
         catalog: Path | None = None,
         write_rate: int | None = None,
         write_period: float | None = None,
+        database_url: str | None = None,
+        shards: tuple[int, Sequence[int]] | None = None,
         module: str = "bot.sandbox.process",
         extra_args: Sequence[str] = (),
     ) -> None:
         self.emulator, self.database, self.log = emulator, database, log
         self.options: list[str] = []
+        if database_url is not None:
+            self.options += ["--database-url", database_url]
+        if shards is not None:  # (SHARD_COUNT, SHARD_IDS)
+            self.options += ["--shard-count", str(shards[0]), "--shard-ids", ",".join(map(str, shards[1]))]
         if catalog is not None:
             self.options += ["--catalog", str(catalog)]
         if write_rate is not None:
