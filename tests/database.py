@@ -138,3 +138,12 @@ def rows(location: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[t
         return _on_postgres(str(location), query)
     with sqlite3.connect(location) as conn:
         return [tuple(row) for row in conn.execute(sql, params)]
+
+
+def index_names(location: Path | str) -> set[str]:
+    """The names of the schema's indexes."""
+    if is_postgres(location):
+        found = rows(location, "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    else:
+        found = rows(location, "SELECT name FROM sqlite_schema WHERE type = 'index'")
+    return {row[0] for row in found}

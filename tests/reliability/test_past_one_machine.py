@@ -10,14 +10,14 @@ writes: the store drops it when the other's NOTIFY arrives (`bot.store.changes`)
 from __future__ import annotations
 
 import asyncio
-import re
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.sandbox import Sandbox
+from bot.catalog.loader import load_catalog
+from bot.sandbox import Reply, Sandbox
 from bot.sandbox.emulator import InteractionRecord
 from bot.sandbox.process import BotProcess
 from bot.sandbox.world import build_world, shard_for
@@ -27,6 +27,7 @@ from tests.factories import LADR
 
 SECOND = "Second Hall"
 LADR_TITLE = "Linear Algebra Done Right"
+CATALOG = load_catalog(Path(__file__).resolve().parents[2] / "data")
 COUNT = 2
 
 
@@ -43,11 +44,14 @@ async def driver() -> AsyncIterator[PillarsSandbox]:
         await sandbox.emulator.stop()
 
 
-def done(path_text: str) -> int:
-    """How many steps a /path answer marks done ("3 of 12 done")."""
-    found = re.search(r"(\d+) of \d+ done", path_text)
-    assert found is not None, path_text
-    return int(found.group(1))
+def picks(reply: Reply) -> list[str]:
+    """The ids of the resources a /recommend answer picked, in order (from their Start reading buttons)."""
+    return [b.custom_id.split(":")[2] for b in reply.buttons if (b.custom_id or "").startswith("pillars:start:")]
+
+
+def driver_title(resource_id: str) -> str:
+    """A shipped resource's title."""
+    return CATALOG[resource_id].title
 
 
 def shard_of(driver: PillarsSandbox, guild: str | None = None) -> int:
@@ -74,18 +78,17 @@ async def test_a_members_progress_through_one_shard_shows_at_once_through_the_ot
         # Each process got only its own shard's guild.
         assert {s.shard for s in driver.emulator.gateway.sessions.values()} == {(0, COUNT), (1, COUNT)}
 
-        # alice's statuses are cached in the second process: nothing finished yet.
-        before = await driver.command("alice", "path", guild=SECOND, topic="linear algebra")
-        assert done(before.text) == 0
+        # alice's statuses are cached in the second process: nothing on her shelves yet.
+        before = picks(await driver.command("alice", "recommend", guild=SECOND, topic="linear algebra"))
+        first = before[0]
 
-        logged = await driver.command("alice", "progress log", resource=LADR, status="finished")  # at home
+        logged = await driver.command("alice", "progress log", resource=first, status="finished")  # at home
         assert logged.content.startswith("Logged.")
 
         shown = await driver.command("alice", "progress show", guild=SECOND)
-        assert "Linear Algebra Done Right" in shown.text
-        after = await driver.command("alice", "path", guild=SECOND, topic="linear algebra")
-        assert done(after.text) == 1  # the second process dropped what it cached when the first wrote
-        assert f"✅ [{LADR_TITLE}" in after.text
+        assert driver_title(first) in shown.text
+        after = picks(await driver.command("alice", "recommend", guild=SECOND, topic="linear algebra"))
+        assert first not in after  # finished: the second process dropped what it cached when the first wrote
     finally:
         await asyncio.gather(home.stop(), second.stop())
 

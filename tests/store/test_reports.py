@@ -10,9 +10,9 @@ import pytest
 from bot.catalog import Catalog
 from bot.errors import ConflictError, InvalidInputError
 from bot.store import Store
-from bot.store.connection import Database, migrations
+from bot.store.connection import is_postgres, migrations, open_database
 from bot.store.models import Problem, SuggestionKind, SuggestionStatus
-from tests.database import dump_database
+from tests.database import dump_database, index_names
 from tests.factories import ESSENCE, LADR
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, OTHER_GUILD, count
 
@@ -84,13 +84,17 @@ async def test_a_members_reports_are_in_their_export_and_gone_with_their_data(st
     assert await store.suggestions(GUILD) == []
 
 
-def test_the_table_refuses_a_report_without_its_resource_or_a_suggestion_resolved(db_path: Path) -> None:
-    with sqlite3.connect(db_path) as conn:
-        for migration in migrations():
-            conn.executescript(migration.sql)
-        insert = (
-            "INSERT INTO suggestions (guild_id, user_id, title, url, created_at, kind, resource_id, problem, status)"
-        )
+async def test_the_table_refuses_a_report_without_its_resource_or_a_suggestion_resolved(
+    db_location: Path | str,
+) -> None:
+    db = await open_database(db_location)
+    refused: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+    if is_postgres(db_location):
+        import asyncpg
+
+        refused = (asyncpg.IntegrityConstraintViolationError,)
+    insert = "INSERT INTO suggestions (guild_id, user_id, title, url, created_at, kind, resource_id, problem, status)"
+    try:
         for values in [
             ("report", None, "dead-link", "pending"),  # a report names its resource
             ("report", LADR, None, "pending"),  # and its problem
@@ -99,19 +103,22 @@ def test_the_table_refuses_a_report_without_its_resource_or_a_suggestion_resolve
             ("report", LADR, "dead-link", "approved"),  # a report is resolved or dismissed
             ("report", LADR, "typo", "pending"),  # the problems are known ones
         ]:
-            with pytest.raises(sqlite3.IntegrityError):
-                conn.execute(insert + " VALUES (1, 2, 't', 'https://x.org', 'now', ?, ?, ?, ?)", values)
-    conn.close()
+            with pytest.raises(refused):
+                async with db.transaction() as session:
+                    await session.execute(insert + " VALUES (1, 2, 't', 'https://x.org', 'now', ?, ?, ?, ?)", values)
+    finally:
+        await db.close()
+    assert count(db_location, "SELECT COUNT(*) FROM suggestions") == 0
 
 
 async def test_upgrading_a_database_with_suggestions_keeps_each_and_takes_reports(
-    db_path: Path, curated: Catalog
+    db_location: Path | str, curated: Catalog
 ) -> None:
     # A database as the release before reports left it (schema 2), with pending and decided suggestions.
-    old = await Database.open(db_path, migrate_to=2)
-    await old.close()
-    with sqlite3.connect(db_path) as conn:
-        conn.executemany(
+    old = await open_database(db_location, migrate_to=2)
+    shapes = await old.shapes()
+    async with old.transaction() as session:
+        await session.execute_many(
             "INSERT INTO suggestions (id, guild_id, user_id, title, url, note, status, created_at, decided_by,"
             " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -153,19 +160,19 @@ async def test_upgrading_a_database_with_suggestions_keeps_each_and_takes_report
                 ),
             ],
         )
-    conn.close()
-    before = dump_database(db_path)
+        await old.follow_copied_ids(session, shapes["suggestions"])  # ids came from the database then
+    await old.close()
+    before = dump_database(db_location)
 
-    async with await Store.open(db_path, curated) as store:
+    async with await Store.open(db_location, curated) as store:
         assert [(s.id, s.title, s.is_report) for s in await store.suggestions(GUILD)] == [(3, "Spivak", False)]
         report = await store.report_problem(GUILD, MEMBER, curated[LADR], Problem.DEAD_LINK, None)
         assert report.id == 10  # after the ids kept from before
 
-    after = dump_database(db_path)
-    assert count(db_path, "PRAGMA user_version") == len(migrations())
+        assert await store.database.schema_version() == len(migrations())
+    after = dump_database(db_location)
     kept = [row for row in after["suggestions"] if row[0] != report.id]
     assert kept == [(*row, "resource", None, None) for row in before.pop("suggestions")]
     for table, rows in before.items():
         assert after[table] == rows, table
-    names = {row[0] for row in sqlite3.connect(db_path).execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
-    assert {"suggestions_by_guild", "suggestions_by_user", "reports_pending_once"} <= names
+    assert {"suggestions_by_guild", "suggestions_by_user", "reports_pending_once"} <= index_names(db_location)
