@@ -75,8 +75,8 @@ class Settings(BaseSettings):
             return None
         ids: list[int] = []
         for part in (piece.strip() for piece in text.split(",")):
-            low, dash, high = part.partition("-")
-            if not low.isdigit() or (dash and not high.strip().isdigit()):
+            low, dash, high = (side.strip() for side in part.partition("-"))
+            if not low.isdigit() or (dash and not high.isdigit()):
                 raise ValueError(f"{part!r} is not a shard id or a range like 0-3")
             ids += list(range(int(low), int(high) + 1)) if dash else [int(low)]
         return ids

@@ -73,3 +73,40 @@ def test_a_dotenv_that_is_not_utf8_is_one_clear_sentence(tmp_path: Path) -> None
     assert done.stderr.strip() == (
         "The settings file .env is not UTF-8 text (byte 0xe9 at position 20 is not valid UTF-8); save it as UTF-8."
     )
+
+
+def test_shard_settings_name_this_processs_shards_and_bad_ones_are_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().shards == [0] and not load_settings().sharded  # unset: one process, no sharding
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    assert load_settings().shards == [0, 1, 2, 3]
+    for written, shards in (("1", [1]), ("0,2", [0, 2]), ("0-1", [0, 1]), ("[2, 3]", [2, 3]), (" 1 - 3 ", [1, 2, 3])):
+        monkeypatch.setenv("SHARD_IDS", written)
+        assert load_settings().shards == shards, written
+    for written, problem in (("4", "shards 0 to 3"), ("1,1", "each once"), ("one", "not a shard id"), ("2-x", "range")):
+        monkeypatch.setenv("SHARD_IDS", written)
+        with pytest.raises(ConfigError, match=problem):
+            load_settings()
+    monkeypatch.delenv("SHARD_COUNT")
+    monkeypatch.setenv("SHARD_IDS", "0")
+    with pytest.raises(ConfigError, match="^The configuration is invalid: SHARD_IDS needs SHARD_COUNT"):
+        load_settings()
+
+
+def test_database_url_selects_postgresql_and_its_password_is_never_shown(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().database == Path("pillars.db")  # the default: SQLite
+    url = "postgresql://pillars:s3cret-pass@db.internal:5432/pillars"
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings = load_settings()
+    assert settings.database == url
+    assert "s3cret-pass" not in repr(settings) and "s3cret-pass" not in str(settings.model_dump())
+    monkeypatch.setenv("DATABASE_URL", "")  # blank, as .env.example leaves it: SQLite
+    assert load_settings().database == Path("pillars.db")
+    monkeypatch.setenv("DATABASE_URL", "mysql://x@y/z")
+    with pytest.raises(ConfigError, match="DATABASE_URL: must be a postgresql:// URL"):
+        load_settings()

@@ -75,3 +75,17 @@ def test_idle_members_are_forgotten_so_memory_follows_activity() -> None:
 def test_a_nonsense_rate_is_refused() -> None:
     with pytest.raises(ValueError):
         WriteLimiter(0, 10.0)
+
+
+def test_writes_counted_elsewhere_use_up_the_same_window_and_each_write_here_is_told() -> None:
+    now = [0.0]
+    told: list[int] = []
+    limiter = WriteLimiter(3, 10.0, clock=lambda: now[0], on_write=told.append)
+    limiter.record(7)  # two writes made through another process of the bot
+    limiter.record(7)
+    assert told == []  # a write from elsewhere is not told back
+    assert limiter.hit(7) is None and told == [7]
+    assert limiter.hit(7) == pytest.approx(10.0)  # the third here would be the fourth in all: refused
+    assert told == [7]
+    now[0] = 10.5
+    assert limiter.hit(7) is None
