@@ -134,24 +134,42 @@ _ROWCOUNT = re.compile(r"(\d+)$")
 
 
 class PostgresSession(Session):
-    """Statements on one asyncpg connection, each one round trip to the server."""
+    """Statements on one asyncpg connection, each one round trip to the server.
 
-    __slots__ = ("_conn",)
+    A write session may owe statements (`owed`: the batch's BEGIN, the body's SAVEPOINT) that are sent with its
+    first statement instead of on their own: a write that starts with a lock, as most do, then costs one round
+    trip for all three (several statements in one simple query, each with its own snapshot, in order).
+    """
+
+    __slots__ = ("_conn", "_owed")
 
     dialect = POSTGRES
 
-    def __init__(self, conn: asyncpg.Connection, batch: Batch | None = None) -> None:
+    def __init__(self, conn: asyncpg.Connection, batch: Batch | None = None, owed: list[str] | None = None) -> None:
         super().__init__(batch)
         self._conn = conn
+        self._owed = owed if owed is not None else []
+
+    def _owed_now(self) -> str:
+        """The statements owed, as the start of a simple query ('' when none), no longer owed."""
+        owed = "".join(f"{statement}; " for statement in self._owed)
+        self._owed.clear()
+        return owed
+
+    async def _pay(self) -> None:
+        """Send what is owed before a statement that cannot carry it (one with parameters)."""
+        if self._owed:
+            await uninterrupted(self._conn.execute(self._owed_now()))
 
     async def lock(self, topic: str, key: int | str) -> None:
         """A transaction-scoped advisory lock on (topic, key): released by the COMMIT or ROLLBACK."""
-        await uninterrupted(
-            self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"{topic}:{key}")
-        )
+        name = f"{topic}:{key}".replace("'", "''")  # our own topic and key, quoted: it travels as SQL text
+        sql = f"{self._owed_now()}SELECT pg_advisory_xact_lock(hashtextextended('{name}', 0))"
+        await uninterrupted(self._conn.execute(sql))
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the rows it changed."""
+        await self._pay()
         text, args = _arguments(sql, params)
         status = await uninterrupted(self._conn.execute(text, *args))
         found = _ROWCOUNT.search(status or "")
@@ -159,16 +177,19 @@ class PostgresSession(Session):
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run one INSERT; return the new row's id (RETURNING id: every table the store inserts into has one)."""
+        await self._pay()
         text, args = _arguments(sql, params)
         return int(await uninterrupted(self._conn.fetchval(f"{text} RETURNING id", *args)))
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """All rows of a query."""
+        await self._pay()
         text, args = _arguments(sql, params)
         return list(await uninterrupted(self._conn.fetch(text, *args)))
 
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for each row of parameters, pipelined."""
+        await self._pay()
         await uninterrupted(self._conn.executemany(_numbered(sql), rows))
 
 
@@ -209,6 +230,7 @@ class PostgresDatabase(Database):
         self._conn = writer
         self._readers = readers
         self._listener = _Listener(self)
+        self._owed: list[str] = []  # statements the write connection owes: see PostgresSession
         self._published: set[tuple[str, str]] = set()
         self._publishing: asyncio.Task[None] | None = None
 
@@ -342,18 +364,23 @@ class PostgresDatabase(Database):
     # --- the primitives group commit runs on ---------------------------------------------------
 
     def _session(self, batch: Batch) -> Session:
-        """A session on the write connection."""
-        return PostgresSession(self._conn, batch)
+        """A session on the write connection, carrying what the write connection owes."""
+        return PostgresSession(self._conn, batch, self._owed)
 
     async def _begin(self) -> None:
-        """BEGIN, reconnecting first if the server dropped the write connection since the last batch."""
+        """BEGIN (sent with the body's first statement), reconnecting first if the server dropped the write
+        connection since the last batch."""
         if self._conn.is_closed():
             self._conn = await connect(self._url, read_only=self.read_only)
             self._listener.ignore(self._conn)
-        await uninterrupted(self._conn.execute("BEGIN"))
+        self._owed[:] = ["BEGIN"]
 
     async def _commit_batch(self, batch: Batch) -> None:
         """Announce what the batch changed (delivered only if it commits), then COMMIT."""
+        if self._owed and self._owed[0] == "BEGIN":  # no body sent a statement: there is nothing to commit
+            self._owed.clear()
+            return
+        self._owed.clear()
         if batch.notices:
             payloads = sorted({f"{topic}:{key}" for topic, key in batch.notices})
             await uninterrupted(self._conn.execute(NOTIFY_ALL, CHANNEL, payloads))
@@ -361,14 +388,16 @@ class PostgresDatabase(Database):
 
     async def _rollback(self) -> None:
         """Roll back whatever is open; nothing to do on a connection the server already dropped."""
+        self._owed.clear()
         if self._conn.is_closed() or not self._conn.is_in_transaction():
             return
         with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
             await uninterrupted(self._conn.execute("ROLLBACK"))
 
     async def _savepoint(self) -> None:
-        """SAVEPOINT write (nested in the ones before it: see the module docstring)."""
-        await uninterrupted(self._conn.execute("SAVEPOINT write"))
+        """SAVEPOINT write (nested in the ones before it: see the module docstring), sent with the body's first
+        statement."""
+        self._owed.append("SAVEPOINT write")
 
     async def _release_savepoint(self) -> None:
         """Nothing: the COMMIT keeps it."""
@@ -376,6 +405,9 @@ class PostgresDatabase(Database):
 
     async def _rollback_to_savepoint(self) -> bool:
         """ROLLBACK TO the body's savepoint (the newest one of that name), unless the connection is gone."""
+        if self._owed and self._owed[-1] == "SAVEPOINT write":  # the body sent nothing: nothing to undo
+            self._owed.pop()
+            return True
         if self._conn.is_closed() or not self._conn.is_in_transaction():
             return False
         await uninterrupted(self._conn.execute("ROLLBACK TO SAVEPOINT write"))
