@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import core, end_to_end, export, outcomes, startup, writes
+from benchmarks import core, end_to_end, export, outcomes, postgres, startup, writes
 from benchmarks.__main__ import table
 from benchmarks.measure import Figure
 
@@ -104,3 +104,14 @@ async def test_export_reports_its_time_and_its_worst_stall_each_against_a_same_r
     for figure in (duration, stall):
         _well_formed(figure)
     assert duration.details["resources"] == 1_000 and duration.details["bytes"] > 0
+
+
+async def test_postgresql_figures_lose_nothing_and_two_processes_answer_everything(postgres_url: str) -> None:
+    writes = await postgres.bench_writes(postgres_url, quick=True)
+    _well_formed(writes)
+    assert writes.unit == "updates/s" and writes.baseline_name.startswith("raw asyncpg insert+commit")
+    assert writes.details["lost"] == 0 and writes.details["rows_after"] == writes.details["raw_rows_after"] == 300
+
+    loads = await postgres.measure_processes(postgres_url, [[0], [1]], 12)
+    for load in loads.values():
+        assert load.unanswered == 0 and len(load.latencies) == 12
