@@ -43,14 +43,12 @@ from benchmarks.end_to_end import (
 )
 from benchmarks.measure import Figure
 from benchmarks.synthetic import synthetic_catalog
-from benchmarks.writes import GOAL_RATIO, WriteRun, _plan
+from benchmarks.writes import GOAL_RATIO, WriteRun, _plan, timed_store_writes
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load_catalog
-from bot.reading import ReadingStatus
 from bot.sandbox import SANDBOX_TOKEN, InteractionRecord
 from bot.sandbox.process import BotProcess
 from bot.sandbox.world import Guild, World, build_world, shard_for
-from bot.store import Store
 from bot.store.connection import migrations, time_to_db, utc_now
 
 MEMBERS_WRITING = 100
@@ -85,18 +83,7 @@ async def store_run(url: str, catalog: Catalog, members: int, updates: int) -> W
     """The planned updates through the store on PostgreSQL, each member concurrently; the history counted after."""
     await _empty(url)
     plans = _plan(catalog, members, updates)
-    store = await Store.open(url, catalog)
-    try:
-
-        async def member(plan: list[tuple[int, str, int]]) -> None:
-            for user_id, resource_id, position in plan:
-                await store.log_progress(user_id, None, resource_id, status=ReadingStatus.READING, position=position)
-
-        start = time.perf_counter()
-        await asyncio.gather(*(member(plan) for plan in plans))
-        seconds = time.perf_counter() - start
-    finally:
-        await store.close()
+    seconds = await timed_store_writes(url, catalog, plans)
     return WriteRun(sum(map(len, plans)), seconds, await _count(url, "progress_events"))
 
 

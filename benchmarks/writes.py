@@ -65,11 +65,9 @@ def _plan(catalog: Catalog, members: int, updates: int) -> list[list[tuple[int, 
     return plans
 
 
-async def _store_run(directory: Path, catalog: Catalog, members: int, updates: int) -> WriteRun:
-    """Log the planned updates through the store, each member concurrently; count the history after."""
-    path = directory / f"store-{members}.db"
-    plans = _plan(catalog, members, updates)
-    store = await Store.open(path, catalog)
+async def timed_store_writes(location: Path | str, catalog: Catalog, plans: list[list[tuple[int, str, int]]]) -> float:
+    """Log the planned updates through a store on `location`, each member concurrently; the seconds it took."""
+    store = await Store.open(location, catalog)
     try:
 
         async def member(plan: list[tuple[int, str, int]]) -> None:
@@ -78,9 +76,16 @@ async def _store_run(directory: Path, catalog: Catalog, members: int, updates: i
 
         start = time.perf_counter()
         await asyncio.gather(*(member(plan) for plan in plans))
-        seconds = time.perf_counter() - start
+        return time.perf_counter() - start
     finally:
         await store.close()
+
+
+async def _store_run(directory: Path, catalog: Catalog, members: int, updates: int) -> WriteRun:
+    """Log the planned updates through the store, each member concurrently; count the history after."""
+    path = directory / f"store-{members}.db"
+    plans = _plan(catalog, members, updates)
+    seconds = await timed_store_writes(path, catalog, plans)
     return WriteRun(sum(map(len, plans)), seconds, _count(path, "progress_events"))
 
 
