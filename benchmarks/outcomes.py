@@ -25,7 +25,7 @@ from benchmarks.synthetic import synthetic_catalog
 from bot.catalog.catalog import Catalog
 from bot.store import Store
 from bot.store.community import counted_tally, recounted_tally
-from bot.store.connection import Database, time_to_db
+from bot.store.connection import open_database, time_to_db
 
 EVENTS, RATINGS, MEMBERS, RESOURCES = 1_000_000, 100_000, 20_000, 1_000
 GUILDS = (1001, 1002, 1003)
@@ -170,7 +170,7 @@ async def bench(quick: bool) -> list[Figure]:
     catalog = synthetic_catalog(RESOURCES if not quick else 200)
     with tempfile.TemporaryDirectory(prefix="pillars-bench-outcomes-") as folder:
         path = Path(folder) / "outcomes.db"
-        db = await Database.open(path)  # the schema, migrations and triggers as the bot has them
+        db = await open_database(path)  # the schema, migrations and triggers as the bot has them
         await db.close()
         await asyncio.to_thread(_write_history, path, catalog, events, ratings, members)
         return [await _figure(path, catalog, runs, base_runs, events, ratings)]

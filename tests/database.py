@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.store.connection import is_postgres, numbered_placeholders
+from bot.store.postgres import read_jsonb_as_values
 
 Dump = dict[str, list[tuple[Any, ...]]]
 T = TypeVar("T")
@@ -95,6 +96,7 @@ def _on_postgres(url: str, work: Callable[[Any], Awaitable[T]]) -> T:
 
     async def run() -> T:
         conn = await asyncpg.connect(url)
+        await read_jsonb_as_values(conn)  # an outcome's key as the store reads it (12, not '12')
         try:
             return await work(conn)
         finally:

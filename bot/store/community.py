@@ -13,7 +13,6 @@ that hold the two equal and for the benchmark, never for showing.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from datetime import datetime
 
@@ -30,7 +29,7 @@ from bot.community import (
     publish,
 )
 from bot.errors import InvalidInputError
-from bot.store.connection import Database, Session, as_utc, time_from_db, time_to_db
+from bot.store.connection import Database, Dialect, Row, Session, as_utc, time_from_db, time_to_db
 from bot.store.models import CommunityCard, Rating, Review
 from bot.store.text import clean_note
 
@@ -46,22 +45,36 @@ _CARD_COUNTS = (
     "SELECT scope, figure, key, members, NULL, NULL, NULL FROM outcome_counts"
     " WHERE resource_id = :resource AND scope IN (:scope, 0) AND (figure <> 'next' OR members >= :threshold)"
 )
-_CARD_HERE = _CARD_COUNTS + (
-    " UNION ALL SELECT * FROM (SELECT NULL, 'review', rating, NULL, review, CASE WHEN named THEN user_id END,"
-    " updated_at FROM ratings WHERE resource_id = :resource AND guild_id = :scope AND review IS NOT NULL"
-    " AND counted = 1 ORDER BY updated_at DESC, rowid DESC LIMIT :latest)"
-)
-_CARD_ANYWHERE = _CARD_COUNTS + (
-    " UNION ALL SELECT * FROM (SELECT NULL, 'review', rating, NULL, review, NULL, updated_at FROM ratings"
-    " WHERE resource_id = :resource AND review IS NOT NULL AND counted = 1 ORDER BY updated_at DESC, rowid DESC"
-    " LIMIT :latest)"
-)
+
+
+_NO_NUMBER = "CAST(NULL AS BIGINT)"
+
+
+def _card_sql(dialect: Dialect, here: bool) -> str:
+    """The card's statement in a server (`here`: its reviews, signed where chosen) or in a DM (every review)."""
+    rating, order = dialect.as_key("rating"), dialect.insertion_order
+    # The reviews' empty columns are typed: a subquery's bare NULL would be text to PostgreSQL, not a number.
+    if here:
+        return _CARD_COUNTS + (
+            f" UNION ALL SELECT * FROM (SELECT {_NO_NUMBER}, 'review', {rating}, {_NO_NUMBER}, review,"
+            " CASE WHEN named = 1 THEN user_id END, updated_at FROM ratings WHERE resource_id = :resource"
+            f" AND guild_id = :scope AND review IS NOT NULL AND counted = 1 ORDER BY updated_at DESC, {order} DESC"
+            " LIMIT :latest) AS latest"
+        )
+    return _CARD_COUNTS + (
+        f" UNION ALL SELECT * FROM (SELECT {_NO_NUMBER}, 'review', {rating}, {_NO_NUMBER}, review, {_NO_NUMBER},"
+        " updated_at FROM ratings"
+        f" WHERE resource_id = :resource AND review IS NOT NULL AND counted = 1 ORDER BY updated_at DESC, {order} DESC"
+        " LIMIT :latest) AS latest"
+    )
+
+
 _FACTS = (
     "SELECT resource_id, figure, key, members FROM outcome_counts WHERE scope = ?"
     " AND (figure IN ('finished', 'rating') OR (figure = 'next' AND members >= ?))"
 )
 _FINISHED_IT = "SELECT 1 FROM read_throughs WHERE user_id = ? AND resource_id = ? AND finished_at IS NOT NULL LIMIT 1"
-_COUNTED = "NOT EXISTS (SELECT 1 FROM member_privacy WHERE user_id = ? AND in_community = 0)"
+_COUNTED = "CASE WHEN EXISTS (SELECT 1 FROM member_privacy WHERE user_id = ? AND in_community = 0) THEN 0 ELSE 1 END"
 
 
 def scope_of(guild_id: int | None) -> int:
@@ -190,7 +203,7 @@ class CommunityBook:
         In a direct message, reviews come from every server and are never signed (a name is a server's).
         """
         scope = scope_of(guild_id)
-        sql = _CARD_ANYWHERE if guild_id is None else _CARD_HERE
+        sql = _card_sql(self._db.dialect, here=guild_id is not None)
         params = {"resource": resource.id, "scope": scope, "threshold": PRIVACY_THRESHOLD, "latest": LATEST_REVIEWS}
         by_scope: dict[int, list[tuple[str, object, int]]] = {scope: [], EVERY_SERVER: []}
         reviews = []
@@ -221,7 +234,7 @@ class CommunityBook:
         return facts
 
 
-def _review(row: sqlite3.Row) -> Review:
+def _review(row: Row) -> Review:
     """A review row of the card's query (scope, 'review', rating, -, text, author, updated) as others see it."""
     updated_at = time_from_db(row[6])
     assert updated_at is not None
@@ -253,18 +266,25 @@ async def counted_tally(db: Database, resource_id: str, guild_id: int | None) ->
 
 # The same figures from the base tables, as a plain GROUP BY would compute them: each member's outcome with the
 # resource (their read-throughs of it), where they first logged it, what they started after their first finish.
-_RECOUNT = """
+def _recount_sql(dialect: Dialect) -> str:
+    """The recount's statement: flags as 0/1 and keys as stored, so both backends read it alike."""
+    key = dialect.as_key
+    blank = key("CAST('' AS TEXT)")  # typed: PostgreSQL makes no JSONB of a bare ''
+    days = dialect.days_between("first.started_at", "m.finished_at")
+    return f"""
 WITH left_out AS (SELECT user_id FROM member_privacy WHERE in_community = 0),
 per_member AS (
-    SELECT user_id, MAX(started_at IS NOT NULL) AS started, MIN(finished_at) AS finished_at, MAX(number) AS last
+    SELECT user_id, MAX(CASE WHEN started_at IS NOT NULL THEN 1 ELSE 0 END) AS started,
+           MIN(finished_at) AS finished_at, MAX(number) AS last
     FROM read_throughs WHERE resource_id = :resource AND user_id NOT IN (SELECT user_id FROM left_out)
     GROUP BY user_id
 ),
 described AS (
-    SELECT m.user_id, m.started, m.finished_at IS NOT NULL AS finished, cur.status = 'dropped' AS dropped,
+    SELECT m.user_id, m.started, CASE WHEN m.finished_at IS NOT NULL THEN 1 ELSE 0 END AS finished,
+           CASE WHEN cur.status = 'dropped' THEN 1 ELSE 0 END AS dropped,
            CASE WHEN cur.status = 'dropped' THEN cur.position END AS stop,
            CASE WHEN cur.status = 'dropped' THEN d.reason END AS reason,
-           CAST(julianday(m.finished_at) - julianday(first.started_at) AS INTEGER) AS days,
+           {days} AS days,
            (SELECT n.resource_id FROM read_throughs AS n
             WHERE n.user_id = m.user_id AND n.resource_id <> :resource AND n.started_at >= m.finished_at
             ORDER BY n.started_at, n.id LIMIT 1) AS next_id,
@@ -277,16 +297,16 @@ described AS (
         ON first.user_id = m.user_id AND first.resource_id = :resource AND first.finished_at = m.finished_at
     LEFT JOIN drop_reasons AS d ON d.read_through_id = cur.id
 ),
-scoped AS (SELECT * FROM described WHERE :scope = 0 OR guild_id = :scope)
-SELECT 'started', '', COUNT(*) FROM scoped WHERE started
-UNION ALL SELECT 'finished', '', COUNT(*) FROM scoped WHERE finished
-UNION ALL SELECT 'dropped', '', COUNT(*) FROM scoped WHERE dropped
-UNION ALL SELECT 'days', days, COUNT(*) FROM scoped WHERE days IS NOT NULL GROUP BY days
-UNION ALL SELECT 'stop', stop, COUNT(*) FROM scoped WHERE stop IS NOT NULL GROUP BY stop
-UNION ALL SELECT 'reason', reason, COUNT(*) FROM scoped WHERE reason IS NOT NULL GROUP BY reason
-UNION ALL SELECT 'next', next_id, COUNT(*) FROM scoped WHERE next_id IS NOT NULL GROUP BY next_id
-UNION ALL SELECT 'rating', rating, COUNT(*) FROM ratings
-    WHERE resource_id = :resource AND (:scope = 0 OR guild_id = :scope)
+scoped AS (SELECT * FROM described WHERE CAST(:scope AS BIGINT) = 0 OR guild_id = :scope)
+SELECT 'started', {blank}, COUNT(*) FROM scoped WHERE started = 1
+UNION ALL SELECT 'finished', {blank}, COUNT(*) FROM scoped WHERE finished = 1
+UNION ALL SELECT 'dropped', {blank}, COUNT(*) FROM scoped WHERE dropped = 1
+UNION ALL SELECT 'days', {key("days")}, COUNT(*) FROM scoped WHERE days IS NOT NULL GROUP BY days
+UNION ALL SELECT 'stop', {key("stop")}, COUNT(*) FROM scoped WHERE stop IS NOT NULL GROUP BY stop
+UNION ALL SELECT 'reason', {key("reason")}, COUNT(*) FROM scoped WHERE reason IS NOT NULL GROUP BY reason
+UNION ALL SELECT 'next', {key("next_id")}, COUNT(*) FROM scoped WHERE next_id IS NOT NULL GROUP BY next_id
+UNION ALL SELECT 'rating', {key("rating")}, COUNT(*) FROM ratings
+    WHERE resource_id = :resource AND (CAST(:scope AS BIGINT) = 0 OR guild_id = :scope)
       AND user_id NOT IN (SELECT user_id FROM left_out)
     GROUP BY rating
 """
@@ -295,5 +315,6 @@ UNION ALL SELECT 'rating', rating, COUNT(*) FROM ratings
 async def recounted_tally(db: Database, resource_id: str, guild_id: int | None) -> Tally:
     """A resource's counts in a scope recounted from the base tables (read-throughs, events, ratings)."""
     async with db.read() as session:
-        rows = await session.fetchall(_RECOUNT, {"resource": resource_id, "scope": scope_of(guild_id)})
+        sql = _recount_sql(session.dialect)
+        rows = await session.fetchall(sql, {"resource": resource_id, "scope": scope_of(guild_id)})
     return Tally.of((row[0], row[1], row[2]) for row in rows)

@@ -144,11 +144,24 @@ class Dialect:
     insertion_order: str
     # One parameter holding many ids: SQLite gets them as a JSON array, PostgreSQL as a bigint[].
     _one_of: str
+    # Whole days between two stored times, truncated (SQLite's julianday; PostgreSQL's pillars_days, migration 0004).
+    _days_between: str
+    # An outcome's key as stored ('', 12, 'too-hard'): SQLite's untyped column takes any value; PostgreSQL's JSONB
+    # column needs the value as JSONB.
+    _as_key: str
 
     def one_of(self, column: str, placeholder: str = "?") -> str:
         """The condition "`column` is one of the ids in the parameter `placeholder` (the next `?`, or `:name`)";
         pass `ids(...)` as that parameter."""
         return self._one_of.format(column=column, placeholder=placeholder)
+
+    def days_between(self, started: str, finished: str) -> str:
+        """Whole days from the time `started` to the time `finished` (two SQL expressions), truncated."""
+        return self._days_between.format(started=started, finished=finished)
+
+    def as_key(self, expression: str) -> str:
+        """An SQL expression as an outcome key (`outcome_counts.key`), to compare with or stand beside one."""
+        return self._as_key.format(expression=expression)
 
     def ids(self, values: Iterable[int]) -> Any:
         """The parameter `one_of` takes: the ids, sorted and unique."""
@@ -160,8 +173,20 @@ class Dialect:
         return unique
 
 
-SQLITE = Dialect("sqlite", "rowid", "{column} IN (SELECT value FROM json_each({placeholder}))")
-POSTGRES = Dialect("postgres", "stored_order", "{column} = ANY({placeholder}::bigint[])")
+SQLITE = Dialect(
+    "sqlite",
+    "rowid",
+    "{column} IN (SELECT value FROM json_each({placeholder}))",
+    "CAST(julianday({finished}) - julianday({started}) AS INTEGER)",
+    "{expression}",
+)
+POSTGRES = Dialect(
+    "postgres",
+    "stored_order",
+    "{column} = ANY({placeholder}::bigint[])",
+    "pillars_days({started}, {finished})",
+    "to_jsonb({expression})",
+)
 
 
 class Session(ABC):

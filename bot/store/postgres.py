@@ -23,6 +23,7 @@ write reconnects. The listener reconnects on its own, and until it has, caches k
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
@@ -205,10 +206,17 @@ def _server_settings(read_only: bool) -> dict[str, str]:
     return settings
 
 
+async def read_jsonb_as_values(conn: asyncpg.Connection) -> None:
+    """JSONB to and from Python values (an outcome's key: 12 or 'too-hard'), as SQLite's untyped column gives them."""
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
 async def connect(url: str, *, read_only: bool = False) -> asyncpg.Connection:
     """One connection; StorageUnavailableError naming the server (never its password) when it cannot be had."""
     try:
-        return await asyncpg.connect(url, timeout=CONNECT_TIMEOUT, server_settings=_server_settings(read_only))
+        conn = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT, server_settings=_server_settings(read_only))
+        await read_jsonb_as_values(conn)
+        return conn
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
         raise StorageUnavailableError(f"The database {shown(url)} cannot be reached: {_reason(exc)}.") from exc
 
@@ -245,6 +253,7 @@ class PostgresDatabase(Database):
                 max_size=READERS,
                 timeout=CONNECT_TIMEOUT,
                 server_settings=_server_settings(True),
+                init=read_jsonb_as_values,
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
             await writer.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from bot.errors import InvalidInputError, NotFoundError, PillarsError
 from bot.reading import ReadingStatus
 from bot.store import Store
 from bot.store.community import counted_tally, recounted_tally
-from bot.store.connection import Database, migrations
+from bot.store.connection import migrations, open_database
 from tests.database import dump_database
 from tests.factories import DEEP, ESSENCE, LADR, make_catalog, make_resource
 from tests.store.conftest import GUILD, OTHER_GUILD, at
@@ -41,6 +40,9 @@ SECTIONED = make_resource(
 )
 
 
+COMMUNITY = next(m.version for m in migrations() if m.name.endswith("_community.sql"))  # 0004
+
+
 def community_catalog() -> Catalog:
     """LADR with chapters, a video series, and Deep Learning, which builds on LADR."""
     return make_catalog(
@@ -51,9 +53,9 @@ def community_catalog() -> Catalog:
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[Store]:
-    """An open store serving the community catalog."""
-    opened = await Store.open(db_path, community_catalog())
+async def store(db_location: Path | str) -> AsyncIterator[Store]:
+    """An open store serving the community catalog (on each backend)."""
+    opened = await Store.open(db_location, community_catalog())
     try:
         yield opened
     finally:
@@ -222,26 +224,26 @@ async def test_resuming_a_dropped_resource_takes_its_reason_away(store: Store) -
     ],
 )
 async def test_a_refused_rating_changes_nothing(
-    store: Store, db_path: Path, resource_id: str, rating: object, review: str | None, error: type, words: str
+    store: Store, db_location: Path | str, resource_id: str, rating: object, review: str | None, error: type, words: str
 ) -> None:
     await a_reading_group(store)
-    before = dump_database(db_path)
+    before = dump_database(db_location)
     with pytest.raises(error, match=words):
         await store.rate(1, GUILD, resource_id, rating, review=review, now=at(28))  # type: ignore[arg-type]
-    assert dump_database(db_path) == before
+    assert dump_database(db_location) == before
     assert (await store.rating(1, LADR)) is not None and (await store.rating(1, LADR)).rating == 5  # type: ignore[union-attr]
 
 
 async def test_a_reason_for_a_resource_not_dropped_or_a_status_other_than_dropped_is_refused(
-    store: Store, db_path: Path
+    store: Store, db_location: Path | str
 ) -> None:
     await a_reading_group(store)
-    before = dump_database(db_path)
+    before = dump_database(db_location)
     with pytest.raises(InvalidInputError, match="not on your dropped shelf"):
         await store.give_drop_reason(1, GUILD, LADR, "too slow")
     with pytest.raises(InvalidInputError, match="with status dropped"):
         await store.log_progress(1, GUILD, ESSENCE, status=ReadingStatus.READING, reason="too slow")
-    assert dump_database(db_path) == before
+    assert dump_database(db_location) == before
 
 
 # --- exact whatever happens -------------------------------------------------------------------------
@@ -385,10 +387,10 @@ async def test_concurrent_writers_sharing_commits_keep_the_counts_exact(store: S
 # --- the upgrade ------------------------------------------------------------------------------------
 
 
-async def test_upgrading_counts_in_the_reading_already_there_and_keeps_every_row(db_path: Path) -> None:
-    old = await Database.open(db_path, migrate_to=len(migrations()) - 1)  # as the release before this one left it
-    await old.close()
-    with sqlite3.connect(db_path) as conn:
+async def test_upgrading_counts_in_the_reading_already_there_and_keeps_every_row(db_location: Path | str) -> None:
+    old = await open_database(db_location, migrate_to=COMMUNITY - 1)  # as the release before this one left it
+    shapes = await old.shapes()
+    async with old.transaction() as conn:
         rows = [  # (id, user, resource, status, position, started, finished)
             (1, 1, LADR, "finished", 390, "2025-03-01", "2025-03-11"),
             (2, 2, LADR, "finished", 390, "2025-03-02", "2025-03-22"),
@@ -401,20 +403,22 @@ async def test_upgrading_counts_in_the_reading_already_there_and_keeps_every_row
         for rid, user, resource, status, position, started, finished in rows:
             start = f"{started}T12:00:00.000000+00:00"
             end = None if finished is None else f"{finished}T12:00:00.000000+00:00"
-            conn.execute(
+            await conn.execute(
                 "INSERT INTO read_throughs (id, user_id, resource_id, number, status, position, unit, total,"
                 " started_at, finished_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, 'pages', ?, ?, ?, ?)",
                 (rid, user, resource, status, position, 390 if resource == LADR else 800, start, end, end or start),
             )
-            conn.execute(
+            await conn.execute(
                 "INSERT INTO progress_events (read_through_id, user_id, guild_id, resource_id, status, position, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (rid, user, GUILD, resource, status, position, end or start),
             )
-    conn.close()
-    old_rows = dump_database(db_path)
+        for table in ("read_throughs", "progress_events"):  # ids came from the database then
+            await old.follow_copied_ids(conn, shapes[table])
+    await old.close()
+    old_rows = dump_database(db_location)
 
-    async with await Store.open(db_path, community_catalog()) as store:
+    async with await Store.open(db_location, community_catalog()) as store:
         assert await store.database.schema_version() == len(migrations())
         here = (await store.community_card(GUILD, SECTIONED)).here
         await assert_counts_exact(store)
@@ -422,10 +426,10 @@ async def test_upgrading_counts_in_the_reading_already_there_and_keeps_every_row
     assert here is not None
     assert (here.started, here.finished, here.dropped, here.median_days) == (4, 3, None, 10.0)
     assert here.went_on == ((DEEP, 3),)
-    new_rows = dump_database(db_path)
+    new_rows = dump_database(db_location)
     for table, table_rows in old_rows.items():
         assert new_rows[table] == table_rows, table
-    async with await Store.open(db_path, community_catalog()) as store:  # and the triggers count on from there
+    async with await Store.open(db_location, community_catalog()) as store:  # and the triggers count on from there
         await store.log_progress(5, GUILD, LADR, status=ReadingStatus.FINISHED, now=at(30))
         await assert_counts_exact(store)
 

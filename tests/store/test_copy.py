@@ -37,6 +37,11 @@ async def lived_in(location: Path | str, curated: Catalog) -> None:
         await store.add_suggestion(GUILD, MEMBER, "Spivak", "https://example.org/spivak", "rigorous")
         await store.report_problem(GUILD, MEMBER, curated[LADR], Problem.DEAD_LINK, None)
         await store.update_guild_settings(GUILD, MODERATOR, moderator_role_id=77, announce_channel_id=88)
+        # The community's tables, and the outcomes their triggers keep: a rating, a drop with its reason, a choice.
+        await store.rate(MEMBER, GUILD, ESSENCE, 4, review="Clear.", named=True)
+        await store.log_progress(MEMBER + 1, OTHER_GUILD, LADR, status=ReadingStatus.DROPPED, now=at(4))
+        await store.give_drop_reason(MEMBER + 1, OTHER_GUILD, LADR, "too hard")
+        await store.set_privacy(MEMBER + 2, in_community=False)
 
 
 async def test_a_sqlite_community_copied_into_postgresql_and_back_is_the_same_community(
@@ -47,6 +52,7 @@ async def test_a_sqlite_community_copied_into_postgresql_and_back_is_the_same_co
 
     there = await copy_database(source, postgres_url)
     assert there.total == sum(len(rows) for rows in dump_database(source).values())
+    assert there.rows["outcome_counts"] > 0 and there.rows["ratings"] == there.rows["drop_reasons"] == 1
     assert dump_database(postgres_url) == dump_database(source)
 
     # Served from PostgreSQL, it is the same community, in the same order, and new rows get new ids.
@@ -92,7 +98,7 @@ def test_db_copy_on_the_command_line_says_what_it_copied_and_refuses_kindly(
 
     assert command_line(["db", "copy", str(source), postgres_url]) == 0
     said = capsys.readouterr().out
-    assert "progress_events: 3" in said and "row counts match" in said and "DATABASE_URL" in said
+    assert "progress_events: 4" in said and "row counts match" in said and "DATABASE_URL" in said
 
     assert command_line(["db", "copy", str(source), postgres_url]) == 1
     assert capsys.readouterr().err.startswith("Nothing was copied: ")
