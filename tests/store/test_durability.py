@@ -91,7 +91,8 @@ async def test_upgrading_a_first_schema_database_keeps_every_row(db_path: Path, 
     assert count(db_path, "PRAGMA user_version") == len(migrations())
     assert count(db_path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'read_throughs_finished'") == 1
     new_rows = dump_database(db_path)
-    assert new_rows["guild_settings"] == [(*row, None) for row in old_rows.pop("guild_settings")]
+    # 0002's announce channel, then the study rhythm's reminder channel and members-start-clubs switch, at defaults.
+    assert new_rows["guild_settings"] == [(*row, None, None, 0) for row in old_rows.pop("guild_settings")]
     # 0003's columns: every old row is a suggested resource, naming no resource and no problem.
     assert new_rows["suggestions"] == [(*row, "resource", None, None) for row in old_rows.pop("suggestions")]
     for table, rows in old_rows.items():
