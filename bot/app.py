@@ -92,9 +92,9 @@ class PillarsBot(commands.Bot):
         self.settings = settings
         self.write_limiter = WriteLimiter(settings.write_cooldown_rate, settings.write_cooldown_seconds)
         self.clock = clock or Clock()
-        self.delivery = Delivery(self)
         self._store: Store | None = None
         self._scheduler: Scheduler | None = None
+        self._delivery: Delivery | None = None
         self._curated_at_start = curated
 
     @property
@@ -110,6 +110,13 @@ class PillarsBot(commands.Bot):
         if self._scheduler is None:
             raise RuntimeError("the scheduler starts with the store, in setup_hook; the bot has not started")
         return self._scheduler
+
+    @property
+    def delivery(self) -> Delivery:
+        """How scheduled messages reach members (DM, else the server's reminder channel); after `setup_hook`."""
+        if self._delivery is None:
+            raise RuntimeError("delivery needs the store, opened in setup_hook; the bot has not started")
+        return self._delivery
 
     async def setup_hook(self) -> None:
         """Load the catalog (unless it was handed over), open the store, load every extension, sync if changed."""
@@ -127,12 +134,13 @@ class PillarsBot(commands.Bot):
             rate=self.settings.schedule_send_rate,
             lease=timedelta(seconds=self.settings.schedule_claim_lease),
         )
+        self._delivery = Delivery(self, self._store, self.clock)
         log.info("Catalog: %d resources from %s", len(curated), self.settings.catalog_path)
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands()
         # Scheduled messages name members and post in channels: they wait for the guilds to be in the cache.
-        self._scheduler.start(after=self.wait_until_ready())
+        self._scheduler.start(after=self.wait_until_ready)
         # What start-up built (the catalog, its models, every module) lives as long as the bot: moved out of
         # the garbage collector's sight, a full collection under load takes ~2 ms instead of ~50 ms, during
         # which every interaction in flight waits. Reference counting still frees what is dropped later.

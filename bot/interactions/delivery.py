@@ -13,17 +13,15 @@ as `Retry`, which the scheduler reschedules.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 
+from bot.clock import Clock
 from bot.interactions.answers import NO_PINGS
 from bot.rhythm.jobs import Failed, Outcome, Retry, Sent
+from bot.store import Store
 from bot.ui import limits
 from bot.ui.text import plain
-
-if TYPE_CHECKING:
-    from bot.app import PillarsBot
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +32,18 @@ UNKNOWN_CHANNEL = 10003
 class Delivery:
     """Sends scheduled messages for the bot's features."""
 
-    def __init__(self, bot: PillarsBot) -> None:
-        self.bot = bot
+    def __init__(self, client: discord.Client, store: Store, clock: Clock) -> None:
+        self.client = client
+        self.store = store
+        self.clock = clock
 
     async def open_dm(self, user_id: int) -> int:
         """The DM channel with the member (opened, and remembered, the first time)."""
-        store = self.bot.store.reminders
-        known = await store.dm_channel(user_id)
+        known = await self.store.reminders.dm_channel(user_id)
         if known is not None:
             return known
-        channel = await self.bot.create_dm(discord.Object(user_id))
-        await store.remember_dm_channel(user_id, channel.id, self.bot.clock.now())
+        channel = await self.client.create_dm(discord.Object(user_id))
+        await self.store.reminders.remember_dm_channel(user_id, channel.id, self.clock.now())
         return channel.id
 
     async def to_member(
@@ -76,10 +75,10 @@ class Delivery:
         """The same message in the server's reminder channel, naming the member without pinging them."""
         if guild_id is None:
             return Failed("their DMs are closed and they set the reminder outside a server")
-        settings = await self.bot.store.guild_settings(guild_id)
+        settings = await self.store.guild_settings(guild_id)
         if settings.reminder_channel_id is None:
             return Failed("their DMs are closed and the server has no reminder channel")
-        guild = self.bot.get_guild(guild_id)
+        guild = self.client.get_guild(guild_id)
         member = guild.get_member(user_id) if guild is not None else None
         name = plain(member.display_name) if member is not None else "A member"
         public = f"**{name}** (your DMs are closed, so it's here): {text}"
@@ -109,7 +108,7 @@ class Delivery:
         self, channel_id: int, kind: discord.ChannelType, text: str, nonce: str, view: discord.ui.View | None
     ) -> discord.Message:
         """One message, pinging nobody, with the job's nonce (Discord's idempotency key)."""
-        channel = self.bot.get_partial_messageable(channel_id, type=kind)
+        channel = self.client.get_partial_messageable(channel_id, type=kind)
         if view is None:
             return await channel.send(limits.content(text), nonce=nonce, allowed_mentions=NO_PINGS)
         return await channel.send(limits.content(text), nonce=nonce, allowed_mentions=NO_PINGS, view=view)

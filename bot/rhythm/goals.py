@@ -16,10 +16,11 @@ from another resource. A missed goal is simply a smaller number: nothing carries
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.catalog.schema import Resource
@@ -27,6 +28,13 @@ from bot.catalog.vocabulary import LengthUnit, SectionKind
 from bot.errors import InvalidInputError
 
 MAX_GOAL = 100_000
+
+
+class Resources(Protocol):
+    """Where a resource is looked up by id (a catalog)."""
+
+    def get(self, item_id: str, /) -> Resource | None:
+        """The resource, or None."""
 
 
 class GoalUnit(StrEnum):
@@ -145,7 +153,7 @@ def chapters_passed(resource: Resource, before: int, after: int) -> int:
     return sum(1 for end in ends if before < end <= after)
 
 
-def done_in_period(unit: GoalUnit, readings: Iterable[ReadingInPeriod], resources: Mapping[str, Resource]) -> int:
+def done_in_period(unit: GoalUnit, readings: Iterable[ReadingInPeriod], resources: Resources) -> int:
     """How much of `unit` the readings add up to (see the module docstring for the rules)."""
     total = 0
     for reading in readings:

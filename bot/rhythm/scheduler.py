@@ -179,8 +179,8 @@ class Scheduler:
             if not await self.book.anything_due(self.clock.now(), self.runner, self.lease):
                 return
 
-    def start(self, after: Awaitable[object] | None = None) -> None:
-        """Run the loop in the background (once `after` is done: the bot is ready), following the clock."""
+    def start(self, after: Callable[[], Awaitable[object]] | None = None) -> None:
+        """Run the loop in the background (once `after()` is done: the bot is ready), following the clock."""
         if self._task is None:
             self.clock.follow(self.catch_up)
             self._task = asyncio.create_task(self._run(after), name="pillars-scheduler")
@@ -194,10 +194,10 @@ class Scheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _run(self, after: Awaitable[object] | None) -> None:
+    async def _run(self, after: Callable[[], Awaitable[object]] | None) -> None:
         """Tick, then sleep until the next thing is due, a poke, or the idle poll; forever."""
         if after is not None:
-            await after
+            await after()
         while True:
             self._poked.clear()  # before the tick: a poke during it means "look again"
             try:

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.catalog.vocabulary import LengthUnit
-from bot.rhythm.goals import Goal, GoalPeriod, GoalUnit, ReadingInPeriod, check_amount
+from bot.rhythm.goals import (
+    Goal,
+    GoalPeriod,
+    GoalStanding,
+    GoalUnit,
+    Period,
+    ReadingInPeriod,
+    Resources,
+    check_amount,
+    days_left,
+    done_in_period,
+    period_containing,
+    previous_period,
+)
 from bot.store.connection import Database, time_to_db
 
 
@@ -69,3 +83,24 @@ class GoalBook:
             )
             for row in rows
         ]
+
+    async def standing(self, goal: Goal, period: Period, resources: Resources) -> int:
+        """How much of the goal's unit the member did in `period`."""
+        readings = await self.readings(goal.user_id, period.starts_at, period.ends_at)
+        return done_in_period(goal.unit, readings, resources)
+
+    async def standings(
+        self, user_id: int, zone: str, now: datetime, resources: Resources, *, history: int = 0
+    ) -> list[tuple[GoalStanding, list[GoalStanding]]]:
+        """Each goal in its current period (with days left), and in the `history` periods before, newest first."""
+        today = now.astimezone(ZoneInfo(zone)).date()
+        found = []
+        for goal in await self.goals(user_id):
+            period = period_containing(goal.period, today, zone)
+            current = GoalStanding(goal, period, await self.standing(goal, period, resources), days_left(period, today))
+            past = []
+            for _ in range(history):
+                period = previous_period(goal.period, period, zone)
+                past.append(GoalStanding(goal, period, await self.standing(goal, period, resources)))
+            found.append((current, past))
+        return found

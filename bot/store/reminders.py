@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.rhythm.jobs import JobKind
 from bot.rhythm.recurrence import EVERY_DAY, WeeklyRule
 from bot.store.connection import Database, Session, time_to_db
 from bot.store.models import Reminder
+from bot.store.progress import streaks
 from bot.store.schedule import drop_schedule, set_schedule
 
 # "Before the day ends": three hours before local midnight leaves an evening to read.
 STREAK_NUDGE_AT = time(21, 0)
+STREAK_LOOKBACK = timedelta(days=400)  # a streak longer than this reads as this long
 
 
 def reminder_rule(reminder: Reminder) -> WeeklyRule:
@@ -158,3 +160,10 @@ class ReminderBook:
             )
         tz = ZoneInfo(zone)
         return sorted({datetime.fromisoformat(row[0]).astimezone(tz).date() for row in rows})
+
+    async def local_streak(self, user_id: int, zone: str, now: datetime) -> tuple[int, bool]:
+        """(current streak in the member's local days, whether they logged something today)."""
+        today = now.astimezone(ZoneInfo(zone)).date()
+        days = await self.local_activity_days(user_id, zone, now - STREAK_LOOKBACK)
+        current, _ = streaks(days, today)
+        return current, today in days

@@ -182,7 +182,8 @@ class ScheduleBook:
 
     async def jobs(self, *, kind: JobKind | None = None, subject_id: int | None = None) -> list[JobRecord]:
         """Jobs as stored, oldest first (for tests, the console and exports)."""
-        clauses, params = ["1"], []
+        clauses: list[str] = ["1"]
+        params: list[object] = []
         if kind is not None:
             clauses.append("kind = ?")
             params.append(kind.value)
