@@ -326,7 +326,8 @@ class Clubs(PillarsCog):
         week = week_on(weeks, day)
         if week is None:
             return await self._finish(club, nonce=job.nonce)
-        late = job.missed > 0 or self.bot.clock.now() - job.due_at > LATE
+        # A week that began before the club existed (started today, after the posting hour) is not late.
+        late = job.missed > 0 or (job.due_at >= club.created_at and self.bot.clock.now() - job.due_at > LATE)
         text = rhythm_ui.club_week_text(club, week, resource, late=late)
         return await self.bot.delivery.to_channel(club.thread_id, text, nonce=job.nonce, thread=True)
 

@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -23,6 +24,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.clock import Clock
 from bot.sandbox.emulator import EPHEMERAL, SANDBOX_TOKEN, Emulator, InteractionRecord, StoredFile
 from bot.sandbox.world import SANDBOX_GUILD_ID, User, World, build_world
 
@@ -440,6 +442,40 @@ class Sandbox(Generic[BotT]):
         record = self.emulator.new_interaction(kind=2, user=self.world.user(user), data=data)
         return await self._exchange(record, f"user command {name!r}")
 
+    async def advance_time(self, by: timedelta) -> list[Reply]:
+        """Move time on for Discord and the bot alike; the messages the bot posted meanwhile (DMs, threads…).
+
+        The bot's clock is `bot.clock` (a `bot.clock.Clock`) when it has one: moving it lets its scheduler
+        catch up before this returns, so what was due by then has been sent.
+        """
+        seen = max(self.emulator.messages, default=0)
+        self.emulator.advance_clock(by.total_seconds())
+        clock = getattr(self.bot, "clock", None)
+        if isinstance(clock, Clock):
+            await clock.advance(by)
+        await asyncio.sleep(0)
+        return self.posted_since(seen)
+
+    def posted_since(self, message_id: int) -> list[Reply]:
+        """Messages the bot posted on its own (not answers to interactions) after `message_id`, oldest first."""
+        return [
+            self._message_reply(i, "message")
+            for i, m in sorted(self.emulator.messages.items())
+            if i > message_id
+            and m["author"]["id"] == str(self.world.bot_user.id)
+            and "interaction_metadata" not in m
+            and i not in self.emulator.deleted_message_ids
+        ]
+
+    def dms(self, user: str) -> list[Reply]:
+        """What the bot sent `user` by DM, oldest first."""
+        return [self._message_reply(int(m["id"]), "message") for m in self.emulator.dm_messages(user)]
+
+    def thread_messages(self, name_or_id: str | int) -> list[Reply]:
+        """The messages of a thread, oldest first."""
+        thread = self.world.thread(name_or_id)
+        return [self._message_reply(int(m["id"]), "message") for m in self.emulator.channel_messages(thread.id)]
+
     async def say(self, user: str, content: str, *, channel: str | None = None) -> dict[str, Any]:
         """`user` writes a plain message; the bot receives MESSAGE_CREATE if it asked for message events."""
         return await self.emulator.post_user_message(self.world.user(user), content, self._channel_id(channel))
@@ -447,8 +483,13 @@ class Sandbox(Generic[BotT]):
     # -- building interactions ---------------------------------------------------------------------------
 
     def _channel_id(self, channel: str | None) -> int | None:
-        """A channel id from a name, or None for #study."""
-        return None if channel is None else self.world.channel(channel).id
+        """A channel or thread id from a name, or None for #study."""
+        if channel is None:
+            return None
+        try:
+            return self.world.channel(channel).id
+        except KeyError:
+            return self.world.thread(channel).id
 
     def _find_command(self, name: str, kind: int = 1) -> dict[str, Any]:
         """A synced command by name and type, or a SandboxError listing what exists."""

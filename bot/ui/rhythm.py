@@ -214,7 +214,8 @@ def board_embed(
         rows = ["Nobody on the board yet."]
     embed.add_field(name="Readers", value=limits.cut("\n".join(rows), limits.EMBED_FIELD_VALUE), inline=False)
     if hidden:
-        embed.set_footer(text=f"And {counted(hidden, 'reader')} who keep their progress private.")
+        verb = "keeps their" if hidden == 1 else "keep their"
+        embed.set_footer(text=f"And {counted(hidden, 'reader')} who {verb} progress private.")
     return limits.fit_embed(embed)
 
 
