@@ -32,15 +32,15 @@ def zone_names() -> tuple[str, ...]:
 def _by_lower() -> dict[str, str]:
     """Lowercased name → name, and each zone's city ('paris' → 'Europe/Paris') where one zone has that city."""
     found: dict[str, str] = {}
-    cities: dict[str, list[str]] = {}
+    cities: dict[str, set[str]] = {}
     for name in zone_names():
         found[name.lower()] = name
         city = name.rsplit("/", 1)[-1].lower()
-        cities.setdefault(city, []).append(name)
-        cities.setdefault(city.replace("_", " "), []).append(name)
+        for spelling in {city, city.replace("_", " ")}:
+            cities.setdefault(spelling, set()).add(name)
     for city, names in cities.items():
         if len(names) == 1:
-            found.setdefault(city, names[0])
+            found.setdefault(city, next(iter(names)))
     found.update(_ZONE_ALIASES)
     return found
 
