@@ -22,7 +22,7 @@ from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_moderator, is_moderator_here, server_id, write_command
 from bot.interactions.cogs import PillarsCog
-from bot.interactions.help_text import example
+from bot.interactions.help_text import MODERATOR, example
 from bot.interactions.options import ResourceArg
 from bot.interactions.refusals import MemberFacingCheckFailure
 from bot.interactions.time_options import DateArg
@@ -245,7 +245,9 @@ class Clubs(PillarsCog):
         await interaction.response.send_message(f"🏁 The **{club.title}** club has ended.", ephemeral=True)
 
     @example("/club settings members_can_start:True")
-    @group.command(name="settings", description="Moderators: whether members may start clubs")
+    @group.command(
+        name="settings", description="Whether members, not only moderators, may start clubs", extras={MODERATOR: True}
+    )
     @app_commands.describe(members_can_start="Let any member start a club (only moderators otherwise)")
     async def settings(
         self, interaction: discord.Interaction[PillarsBot], members_can_start: bool | None = None

@@ -21,7 +21,7 @@ from bot.interactions.buttons import MEMBER_ID, Look, OwnerOnlyButton
 from bot.interactions.checks import ensure_moderator, write_command
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.delivery import CANNOT_DM
-from bot.interactions.help_text import example
+from bot.interactions.help_text import MODERATOR, example
 from bot.interactions.time_options import TimeOfDayArg, TimeZoneArg, WeekdaysArg
 from bot.interactions.views import PersistentView
 from bot.reading import ReadingStatus
@@ -160,7 +160,11 @@ class Reminders(PillarsCog):
         await interaction.response.send_message("🔕 Reminders are off.", ephemeral=True)
 
     @example("/reminders channel channel:#study")
-    @group.command(name="channel", description="Moderators: where reminders go for members whose DMs are closed")
+    @group.command(
+        name="channel",
+        description="Where reminders go for members whose DMs are closed",
+        extras={MODERATOR: True},
+    )
     @app_commands.describe(channel="The channel (leave out to see the current one)", clear="Stop using a channel")
     async def channel(
         self,

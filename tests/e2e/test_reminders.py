@@ -38,7 +38,9 @@ async def test_a_reminder_comes_by_dm_at_the_members_local_time_on_both_sides_of
         posted = await move_to(pillars, due + timedelta(minutes=1))
         assert [p.content.split("\n")[0] for p in posted] == ["⏰ Time for some study."]
         assert posted[0].allowed_mentions == NO_PINGS
-        assert posted[0].button("Stop reminders").custom_id == f"pillars:reminders-stop:{pillars.world.user('alice').id}"
+        assert (
+            posted[0].button("Stop reminders").custom_id == f"pillars:reminders-stop:{pillars.world.user('alice').id}"
+        )
     # The offset changed under the same local time: the UTC hours of the three reminders are not all equal.
     jobs = [r.job.due_at for r in await pillars.bot.store.schedule.jobs(kind=JobKind.REMINDER)]
     assert len(jobs) == 3 and len({moment.hour for moment in jobs}) == 2

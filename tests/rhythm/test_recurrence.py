@@ -55,7 +55,9 @@ def test_only_the_chosen_weekdays_fire() -> None:
 
 
 def test_a_rule_between_dates_stops_after_its_last_day() -> None:
-    rule = WeeklyRule(at=time(9, 0), zone="UTC", weekdays=frozenset({0}), starts=date(2025, 3, 3), ends=date(2025, 3, 10))
+    rule = WeeklyRule(
+        at=time(9, 0), zone="UTC", weekdays=frozenset({0}), starts=date(2025, 3, 3), ends=date(2025, 3, 10)
+    )
     assert rule.first_from(utc(2025, 1, 1)) == utc(2025, 3, 3, 9)
     assert rule.next_after(utc(2025, 3, 3, 9)) == utc(2025, 3, 10, 9)
     assert rule.next_after(utc(2025, 3, 10, 9)) is None
