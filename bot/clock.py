@@ -9,7 +9,6 @@ scheduler), and `advance` returns only once each follower has caught up with the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -56,12 +55,3 @@ class Clock:
         self._moved = asyncio.Event()
         for follower in list(self._followers):
             await follower()
-
-    async def sleep_until(self, moment: datetime, *, at_most: float) -> None:
-        """Sleep until the clock reads `moment`, `at_most` real seconds, or the clock is moved, whichever is first."""
-        seconds = min(at_most, max(0.0, (moment - self.now()).total_seconds()))
-        if seconds <= 0:
-            return
-        moved = self._moved
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(moved.wait(), seconds)

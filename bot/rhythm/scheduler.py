@@ -212,5 +212,8 @@ class Scheduler:
             wait = IDLE_POLL
             if upcoming is not None:
                 wait = min(wait, max(0.0, (upcoming - self.clock.now()).total_seconds()) + 0.01)
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation that lands as the
+            # event is set, and the bot's close would then wait for this task forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._poked.wait(), wait)
+                async with asyncio.timeout(wait):
+                    await self._poked.wait()

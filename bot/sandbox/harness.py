@@ -122,6 +122,7 @@ class Reply:
     deleted: bool = False
     followups: list[Reply] = field(default_factory=list)
     interaction_id: int | None = None
+    direct: bool = False  # a direct message (a DM channel), not a server's channel
 
     @property
     def buttons(self) -> list[Button]:
@@ -456,6 +457,10 @@ class Sandbox(Generic[BotT]):
         await asyncio.sleep(0)
         return self.posted_since(seen)
 
+    async def settle(self) -> list[Reply]:
+        """Let the bot's scheduler do what is due now (a club's first week); what it posted."""
+        return await self.advance_time(timedelta(0))
+
     def posted_since(self, message_id: int) -> list[Reply]:
         """Messages the bot posted on its own (not answers to interactions) after `message_id`, oldest first."""
         return [
@@ -716,6 +721,7 @@ class Sandbox(Generic[BotT]):
             allowed_mentions=self.emulator.allowed_mentions.get(message_id),
             message_id=message_id,
             deleted=message_id in self.emulator.deleted_message_ids,
+            direct="guild_id" not in message,
         )
 
 
