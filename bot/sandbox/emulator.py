@@ -146,9 +146,15 @@ class Stall:
     reached: asyncio.Event = field(default_factory=asyncio.Event)
     released: asyncio.Event = field(default_factory=asyncio.Event)
     path: str | None = None
+    dropped: bool = False
 
     def release(self) -> None:
         """Let the held request go on (its client may be gone by then)."""
+        self.released.set()
+
+    def drop(self) -> None:
+        """Forget a request held before Discord acted: as if it never arrived (the bot died sending it)."""
+        self.dropped = True
         self.released.set()
 
 
@@ -504,6 +510,9 @@ class Emulator:
             stall.reached.set()
             self._notify()
             await stall.released.wait()
+            if stall.dropped:
+                self.requests.append((method, path, 499))
+                return json_response({"code": 0, "message": "the request never arrived"}, status=499)
         try:
             response = await handler(request, **match.groupdict())
         except ApiError as error:

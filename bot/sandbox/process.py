@@ -4,6 +4,7 @@ Child side, started by `BotProcess` (or by hand):
 
     python -m bot.sandbox.process --api http://127.0.0.1:PORT/api/v10 \\
         --gateway ws://127.0.0.1:PORT/gateway --database /tmp/x/pillars.db [--catalog PATH] [--write-rate N]
+        [--clock-offset SECONDS] [--setting NAME=VALUE ...]
 
 It points discord.py at the emulator as the sandbox harness does (`Route.BASE`, `DEFAULT_GATEWAY`), then
 starts the bot as `bot.app.run_bot` does (the curated catalog loaded once, before connecting, and handed to
@@ -24,6 +25,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import discord
@@ -31,6 +33,7 @@ import yarl
 
 from bot.app import PillarsBot, create_bot, load_curated
 from bot.logs import configure_logging
+from bot.clock import Clock
 from bot.sandbox.emulator import SANDBOX_TOKEN, Emulator
 from bot.sandbox.harness import sandbox_settings
 
@@ -47,6 +50,16 @@ def argument_parser(prog: str = "python -m bot.sandbox.process") -> argparse.Arg
     parser.add_argument("--catalog", type=Path, default=None, help="the curated catalog (default: the repo's data/)")
     parser.add_argument("--write-rate", type=int, default=100_000, help="writes a member may make per period")
     parser.add_argument("--write-period", type=float, default=None, help="the write cooldown's period, in seconds")
+    parser.add_argument(
+        "--clock-offset", type=float, default=0.0, help="seconds the bot's clock runs ahead (its scheduler follows)"
+    )
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other setting, e.g. schedule_claim_lease=1",
+    )
     return parser
 
 
@@ -59,8 +72,11 @@ def run(args: argparse.Namespace, customise: Callable[[PillarsBot], None] | None
         overrides["catalog_path"] = args.catalog
     if args.write_period is not None:
         overrides["write_cooldown_seconds"] = args.write_period
+    for setting in args.setting:
+        name, _, value = setting.partition("=")
+        overrides[name.strip()] = value.strip()
     settings = sandbox_settings(args.database.parent, **overrides)
-    client = create_bot(settings, load_curated(settings))
+    client = create_bot(settings, load_curated(settings), clock=Clock(timedelta(seconds=args.clock_offset)))
     if customise is not None:
         customise(client)
 
