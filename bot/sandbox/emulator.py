@@ -191,6 +191,7 @@ class Emulator:
         self.clock_offset = 0.0
         self._rate_limits: list[RateLimit] = []
         self._dm_channels: dict[int, int] = {}  # user id → DM channel id
+        self._dm_recipients: dict[int, int] = {}  # DM channel id → user id
         self.closed_dms: set[int] = set()  # users whose DMs are closed to the bot
         self.nonce_window = NONCE_WINDOW
         self._nonces: dict[tuple[str, str], tuple[int, float]] = {}  # (author, nonce) → (message id, when)
@@ -287,6 +288,14 @@ class Emulator:
     def dm_channel_id(self, user: User | str) -> int | None:
         """The DM channel the bot opened with the member, if it did."""
         return self._dm_channels.get(self._user_id(user))
+
+    def dm_channel_for(self, user_id: int) -> int:
+        """The DM channel with a user, made the first time (`POST /users/@me/channels` does this; so may a test)."""
+        channel_id = self._dm_channels.get(user_id)
+        if channel_id is None:
+            channel_id = self._dm_channels[user_id] = self.ids.next()
+            self._dm_recipients[channel_id] = user_id
+        return channel_id
 
     def dm_messages(self, user: User | str) -> list[dict[str, Any]]:
         """The messages in the member's DM channel, oldest first (none if the bot never opened one)."""
@@ -1069,7 +1078,7 @@ class Emulator:
 
     def _dm_recipient(self, channel_id: int) -> int | None:
         """The member a DM channel is with, or None when it is not a DM channel."""
-        return next((user for user, channel in self._dm_channels.items() if channel == channel_id), None)
+        return self._dm_recipients.get(channel_id)
 
     @staticmethod
     def _dm_payload(channel_id: int, user: User) -> dict[str, Any]:
@@ -1146,7 +1155,7 @@ class Emulator:
         """Open (or reuse) a DM channel with a member."""
         payload, _ = await self._payload(request)
         user = self.world.user(int(payload["recipient_id"]))
-        channel_id = self._dm_channels.setdefault(user.id, self.ids.next())
+        channel_id = self.dm_channel_for(user.id)
         self.counters["dm_opens"] += 1
         return json_response(self._dm_payload(channel_id, user))
 
