@@ -11,7 +11,8 @@ One tick, at the clock's `now`:
 4. Due jobs are claimed (`UPDATE … WHERE state = 'due'`, each claim checked by the rows it returned, so
    two schedulers never both own a job), then sent through the job kind's handler, at most `rate` a
    second with at most `burst` at once (Discord allows 50 requests a second to a bot; the rest is left
-   for commands), and each outcome is recorded: sent, skipped, retried later, or failed.
+   for commands; rate + burst stays under 50, so no second ever holds more than Discord allows), and each
+   outcome is recorded: sent, skipped, retried later, or failed.
 
 Record first, then send, with the job's nonce as the message's idempotency key: a process killed after
 claiming re-sends after the lease (Discord answers a repeated nonce with the message it already made);
@@ -90,14 +91,15 @@ class Scheduler:
         clock: Clock,
         *,
         rate: float = 40.0,
-        burst: int = 10,
+        burst: int = 5,
+        concurrency: int = 8,
         lease: timedelta = timedelta(seconds=60),
         runner: str | None = None,
     ) -> None:
         self.book = book
         self.clock = clock
         self.pacer = Pacer(rate, burst)
-        self.concurrency = max(1, burst)
+        self.concurrency = max(1, concurrency)
         self.lease = lease
         self.runner = runner or secrets.token_hex(6)
         self._handlers: dict[JobKind, Handler] = {}
