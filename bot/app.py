@@ -134,7 +134,7 @@ class PillarsBot(commands.Bot):
             rate=self.settings.schedule_send_rate,
             lease=timedelta(seconds=self.settings.schedule_claim_lease),
         )
-        self._delivery = Delivery(self, self._store, self.clock)
+        self._delivery = Delivery(self, self._store, self.clock, self._scheduler.pacer)
         log.info("Catalog: %d resources from %s", len(curated), self.settings.catalog_path)
         for name in extension_names():
             await self.load_extension(name)

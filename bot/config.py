@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     write_cooldown_seconds: float = Field(default=10.0, gt=0, description="The cooldown period, in seconds.")
     guild_ready_timeout: float = Field(default=2.0, ge=0, description="Seconds to wait for guilds at start.")
     # Discord allows a bot 50 requests a second; scheduled messages keep under that, leaving room for commands.
-    schedule_send_rate: float = Field(default=40.0, gt=0, le=50, description="Scheduled messages sent per second.")
+    schedule_send_rate: float = Field(default=40.0, gt=0, le=45, description="Scheduled requests sent per second.")
     schedule_claim_lease: float = Field(
         default=60.0, gt=0, description="Seconds after which a job claimed by a vanished process is sent again."
     )

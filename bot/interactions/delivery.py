@@ -19,6 +19,7 @@ import discord
 from bot.clock import Clock
 from bot.interactions.answers import NO_PINGS
 from bot.rhythm.jobs import Failed, Outcome, Retry, Sent
+from bot.rhythm.scheduler import Pacer
 from bot.store import Store
 from bot.ui import limits
 from bot.ui.text import plain
@@ -32,16 +33,18 @@ UNKNOWN_CHANNEL = 10003
 class Delivery:
     """Sends scheduled messages for the bot's features."""
 
-    def __init__(self, client: discord.Client, store: Store, clock: Clock) -> None:
+    def __init__(self, client: discord.Client, store: Store, clock: Clock, pacer: Pacer) -> None:
         self.client = client
         self.store = store
         self.clock = clock
+        self.pacer = pacer  # the scheduler's: every request made here waits for a token
 
     async def open_dm(self, user_id: int) -> int:
         """The DM channel with the member (opened, and remembered, the first time)."""
         known = await self.store.reminders.dm_channel(user_id)
         if known is not None:
             return known
+        await self.pacer.take()
         channel = await self.client.create_dm(discord.Object(user_id))
         await self.store.reminders.remember_dm_channel(user_id, channel.id, self.clock.now())
         return channel.id
@@ -109,6 +112,7 @@ class Delivery:
     ) -> discord.Message:
         """One message, pinging nobody, with the job's nonce (Discord's idempotency key)."""
         channel = self.client.get_partial_messageable(channel_id, type=kind)
+        await self.pacer.take()
         if view is None:
             return await channel.send(limits.content(text), nonce=nonce, allowed_mentions=NO_PINGS)
         return await channel.send(limits.content(text), nonce=nonce, allowed_mentions=NO_PINGS, view=view)

@@ -9,10 +9,11 @@ One tick, at the clock's `now`:
    firing after now. The job and the schedule's move are one transaction, keyed so a second process
    doing the same inserts nothing.
 4. Due jobs are claimed (`UPDATE … WHERE state = 'due'`, each claim checked by the rows it returned, so
-   two schedulers never both own a job), then sent through the job kind's handler, at most `rate` a
-   second with at most `burst` at once (Discord allows 50 requests a second to a bot; the rest is left
-   for commands; rate + burst stays under 50, so no second ever holds more than Discord allows), and each
-   outcome is recorded: sent, skipped, retried later, or failed.
+   two schedulers never both own a job), then handed to the job kind's handler, and each outcome is
+   recorded: sent, skipped, retried later, or failed. Every request a handler makes to Discord first takes
+   a token of the scheduler's `pacer`: at most `rate` a second with at most `burst` at once. Discord allows
+   50 requests a second to a bot; rate + burst stays under that, leaving room for commands, so no second
+   ever holds more than Discord allows (a skipped job costs no token).
 
 Record first, then send, with the job's nonce as the message's idempotency key: a process killed after
 claiming re-sends after the lease (Discord answers a repeated nonce with the message it already made);
@@ -159,7 +160,6 @@ class Scheduler:
         handler = self._handlers.get(job.kind)
         if handler is None:
             return Retry(f"no handler for {job.kind} yet", timedelta(minutes=1))
-        await self.pacer.take()
         try:
             outcome = await handler(job)
         except Exception as error:  # noqa: BLE001 - a handler's bug must not stop the scheduler

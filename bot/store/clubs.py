@@ -152,27 +152,6 @@ class ClubBook:
             return None
         return _club(club), _member(row)
 
-    async def clubs_of(self, user_id: int) -> list[tuple[Club, ClubMember]]:
-        """The clubs a member is in, everywhere."""
-        async with self._db.read() as session:
-            rows = await session.fetchall(
-                "SELECT m.id AS m_id, m.*, c.* FROM club_members AS m JOIN clubs AS c ON c.id = m.club_id"
-                " WHERE m.user_id = ? ORDER BY m.id",
-                (user_id,),
-            )
-        found = []
-        for row in rows:
-            member = ClubMember(
-                id=row["m_id"],
-                club_id=row["club_id"],
-                user_id=row["user_id"],
-                on_board=bool(row["on_board"]),
-                nudges=bool(row["nudges"]),
-                joined_at=time_from_db(row["joined_at"]),  # type: ignore[arg-type]
-            )
-            found.append((_club(row), member))
-        return found
-
     async def join(
         self, club: Club, user_id: int, *, on_board: bool, nudges: bool, zone: str | None, now: datetime
     ) -> tuple[ClubMember, bool]:
