@@ -23,8 +23,8 @@ from bot.errors import InvalidInputError
 from bot.pace import Pace
 from bot.reading import ReadingStatus
 from bot.store.audit import append_entry, recent_entries
-from bot.store.community import CommunityBook
 from bot.store.clubs import ClubBook
+from bot.store.community import CommunityBook
 from bot.store.connection import Database, as_utc, backup_file, utc_now
 from bot.store.goals import GoalBook
 from bot.store.guild_catalog import GuildCatalogs

@@ -17,28 +17,15 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import PillarsBot
 from bot.sandbox import Sandbox
 from bot.sandbox.process import BotProcess
 
 LEASE = ["--setting", "schedule_claim_lease=1"]
-
-
-@pytest.fixture
-async def driver() -> AsyncIterator[Sandbox]:
-    """The emulator alone (the bots run in child processes), with the harness to build members' interactions."""
-    sandbox: Sandbox[PillarsBot] = Sandbox(None, timeout=15.0)
-    await sandbox.emulator.start()
-    try:
-        yield sandbox
-    finally:
-        await sandbox.emulator.stop()
 
 
 def reminder_jobs(database: Path) -> list[tuple[str, int, str | None]]:

@@ -1,4 +1,4 @@
-"""The study rhythm's tables: migration 0003 keeps every row, and a member's goals, reminders and clubs are theirs.
+"""The study rhythm's tables: migration 0005 keeps every row, and a member's goals, reminders and clubs are theirs.
 
 Export holds them; deletion leaves no row naming the member (the clubs they started stay, unnamed); the
 nudge ledger lets one job a day through; goal periods add up what the history says.
@@ -24,11 +24,11 @@ from tests.factories import LADR, make_resource
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, at
 from tests.store.test_member_data import OTHER_MEMBER, rows_naming
 
-RHYTHM = 3  # the migration these tests are about
+RHYTHM = 5  # the migration these tests are about
 
 
-async def test_migration_0003_keeps_every_row_and_adds_empty_tables(db_path: Path, curated: Catalog) -> None:
-    assert migrations()[RHYTHM - 1].name == "0003_study_rhythm.sql"
+async def test_migration_0005_keeps_every_row_and_adds_empty_tables(db_path: Path, curated: Catalog) -> None:
+    assert migrations()[RHYTHM - 1].name == "0005_study_rhythm.sql"
     db = await Database.open(db_path, migrate_to=RHYTHM - 1)
     await db.close()
     with sqlite3.connect(db_path) as conn:  # the older release writes its rows
