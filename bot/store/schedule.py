@@ -84,23 +84,22 @@ class ScheduleBook:
     async def anything_due(self, now: datetime, runner: str, lease: timedelta) -> bool:
         """Whether a schedule or a job is due at `now`, or a claim was abandoned: the tick at rest, one read."""
         at = time_to_db(now)
-        async with self._db.read() as session:
-            found = await session.scalar(
-                "SELECT EXISTS (SELECT 1 FROM schedules WHERE next_fire_at IS NOT NULL AND next_fire_at <= ?)"
-                " OR EXISTS (SELECT 1 FROM jobs WHERE state = 'due' AND not_before <= ?)"
-                " OR EXISTS (SELECT 1 FROM jobs WHERE state = 'claimed' AND claimed_at < ? AND claimed_by <> ?)",
-                (at, at, time_to_db(now - lease), runner),
-            )
-        return bool(found)
+        # One statement, so one hop to the worker thread (`read_rows`): this is what a tick at rest costs.
+        rows = await self._db.read_rows(
+            "SELECT EXISTS (SELECT 1 FROM schedules WHERE next_fire_at IS NOT NULL AND next_fire_at <= ?)"
+            " OR EXISTS (SELECT 1 FROM jobs WHERE state = 'due' AND not_before <= ?)"
+            " OR EXISTS (SELECT 1 FROM jobs WHERE state = 'claimed' AND claimed_at < ? AND claimed_by <> ?)",
+            (at, at, time_to_db(now - lease), runner),
+        )
+        return bool(rows[0][0])
 
     async def next_due(self, now: datetime) -> datetime | None:
         """When the next schedule or job comes due (for the scheduler's sleep); None when nothing is waiting."""
-        async with self._db.read() as session:
-            row = await session.fetchone(
-                "SELECT (SELECT MIN(next_fire_at) FROM schedules WHERE next_fire_at IS NOT NULL),"
-                " (SELECT MIN(not_before) FROM jobs WHERE state = 'due')"
-            )
-        times = [time_from_db(value) for value in (row or ()) if value is not None]
+        (row,) = await self._db.read_rows(
+            "SELECT (SELECT MIN(next_fire_at) FROM schedules WHERE next_fire_at IS NOT NULL),"
+            " (SELECT MIN(not_before) FROM jobs WHERE state = 'due')"
+        )
+        times = [time_from_db(value) for value in row if value is not None]
         return min((t for t in times if t is not None), default=None)
 
     async def release_abandoned(self, now: datetime, runner: str, lease: timedelta) -> int:
