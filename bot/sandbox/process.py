@@ -32,8 +32,8 @@ import discord
 import yarl
 
 from bot.app import PillarsBot, create_bot, load_curated
-from bot.logs import configure_logging
 from bot.clock import Clock
+from bot.logs import configure_logging
 from bot.sandbox.emulator import SANDBOX_TOKEN, Emulator
 from bot.sandbox.harness import sandbox_settings
 
