@@ -36,7 +36,7 @@ def run(quick: bool) -> list[Figure]:
     figures.append(core.bench_autocomplete(10_000, runs))
     figures.append(core.bench_path(10_000, runs // 4))
     figures.append(core.bench_path_autocomplete(runs))
-    for section in ("outcomes", "writes", "end_to_end", "postgres", "startup", "export"):
+    for section in ("outcomes", "writes", "end_to_end", "postgres", "startup", "export", "rhythm"):
         module = _optional(section)
         if module is not None:
             figures.extend(asyncio.run(module.bench(quick)) if section != "startup" else module.bench(quick))

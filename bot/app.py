@@ -1,7 +1,9 @@
 """The Bot subclass: `setup_hook` loads the catalog, opens the store, loads the extensions and syncs.
 
-Attributes the extensions use: `bot.settings` (the `Settings`), `bot.store` (the open `Store`) and
-`bot.write_limiter` (the per-member write cooldown, see `bot.interactions.checks.write_command`).
+Attributes the extensions use: `bot.settings` (the `Settings`), `bot.store` (the open `Store`),
+`bot.write_limiter` (the per-member write cooldown, see `bot.interactions.checks.write_command`), `bot.clock`
+(the time everything scheduled goes by; the sandbox moves it), `bot.scheduler` (register a job kind's handler
+in an extension's `setup`) and `bot.delivery` (DMs with their fallback, for those handlers).
 
 With SHARD_COUNT set the bot is `ShardedPillarsBot`, on discord.py's sharded client, running the shards
 SHARD_IDS names; several such processes share one PostgreSQL database (README, "Running past one machine").
@@ -19,6 +21,7 @@ import json
 import logging
 import pkgutil
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +33,14 @@ import bot.exts
 from bot.catalog.cache import cache_file_beside, load_catalog_cached
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import CatalogError, load_catalog
+from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.cooldown import WriteLimiter
 from bot.errors import PillarsError
+from bot.interactions.delivery import Delivery
 from bot.interactions.errors import PillarsTree
 from bot.logs import configure_logging
+from bot.rhythm.scheduler import Scheduler
 from bot.store import Store
 from bot.store.changes import COOLDOWN, CURATED
 from bot.store.connection import is_postgres
@@ -84,7 +90,7 @@ def intents() -> discord.Intents:
 class PillarsBot(commands.Bot):
     """Pillars: slash commands, persistent buttons, the store behind them."""
 
-    def __init__(self, settings: Settings, curated: Catalog | None = None) -> None:
+    def __init__(self, settings: Settings, curated: Catalog | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -96,7 +102,10 @@ class PillarsBot(commands.Bot):
         )
         self.settings = settings
         self.write_limiter = WriteLimiter(settings.write_cooldown_rate, settings.write_cooldown_seconds)
+        self.clock = clock or Clock()
         self._store: Store | None = None
+        self._scheduler: Scheduler | None = None
+        self._delivery: Delivery | None = None
         self._curated_at_start = curated
         self._background: set[asyncio.Task[None]] = set()
 
@@ -112,6 +121,20 @@ class PillarsBot(commands.Bot):
             raise RuntimeError("the store is opened in setup_hook; the bot has not started")
         return self._store
 
+    @property
+    def scheduler(self) -> Scheduler:
+        """The scheduler of reminders and clubs; only after `setup_hook` opened the store."""
+        if self._scheduler is None:
+            raise RuntimeError("the scheduler starts with the store, in setup_hook; the bot has not started")
+        return self._scheduler
+
+    @property
+    def delivery(self) -> Delivery:
+        """How scheduled messages reach members (DM, else the server's reminder channel); after `setup_hook`."""
+        if self._delivery is None:
+            raise RuntimeError("delivery needs the store, opened in setup_hook; the bot has not started")
+        return self._delivery
+
     async def setup_hook(self) -> None:
         """Load the catalog (unless it was handed over), open the store, load every extension, sync if changed."""
         curated, self._curated_at_start = self._curated_at_start, None
@@ -123,6 +146,13 @@ class PillarsBot(commands.Bot):
                 raise StartupError(message) from None
         self._store = await Store.open(self.settings.database, curated)
         self._follow_other_processes(self._store)
+        self._scheduler = Scheduler(
+            self._store.schedule,
+            self.clock,
+            rate=self.settings.schedule_send_rate,
+            lease=timedelta(seconds=self.settings.schedule_claim_lease),
+        )
+        self._delivery = Delivery(self, self._store, self.clock, self._scheduler.pacer)
         log.info("Catalog: %d resources from %s", len(curated), self.settings.catalog_path)
         for name in extension_names():
             await self.load_extension(name)
@@ -130,6 +160,8 @@ class PillarsBot(commands.Bot):
             await self.sync_commands()
         else:
             log.info("Commands are synced by the process that runs shard 0; this one runs %s", self.settings.shards)
+        # Scheduled messages name members and post in channels: they wait for the guilds to be in the cache.
+        self._scheduler.start(after=self.wait_until_ready)
         # What start-up built (the catalog, its models, every module) lives as long as the bot: moved out of
         # the garbage collector's sight, a full collection under load takes ~2 ms instead of ~50 ms, during
         # which every interaction in flight waits. Reference counting still frees what is dropped later.
@@ -188,8 +220,10 @@ class PillarsBot(commands.Bot):
         return Path(database + ".commands-hash")
 
     async def close(self) -> None:
-        """Close the gateway, then the store, so acknowledged writes are on disk."""
+        """Stop the scheduler, close the gateway, then the store, so acknowledged writes are on disk."""
         try:
+            if self._scheduler is not None:
+                await self._scheduler.stop()
             await super().close()
         finally:
             if self._store is not None:
@@ -206,13 +240,13 @@ class ShardedPillarsBot(PillarsBot, commands.AutoShardedBot):
         return {"shard_count": settings.shard_count, "shard_ids": settings.shards}
 
 
-def create_bot(settings: Settings, curated: Catalog | None = None) -> PillarsBot:
+def create_bot(settings: Settings, curated: Catalog | None = None, *, clock: Clock | None = None) -> PillarsBot:
     """A bot configured from the settings, not yet started; it loads the catalog itself unless given it.
 
     Sharded (SHARD_COUNT set) it is a `ShardedPillarsBot`."""
     if settings.sharded:
-        return ShardedPillarsBot(settings, curated)
-    return PillarsBot(settings, curated)
+        return ShardedPillarsBot(settings, curated, clock=clock)
+    return PillarsBot(settings, curated, clock=clock)
 
 
 def catalog_cache_file(settings: Settings) -> Path | None:

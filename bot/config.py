@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     write_cooldown_rate: int = Field(default=5, ge=1, description="Writes a member may make per period.")
     write_cooldown_seconds: float = Field(default=10.0, gt=0, description="The cooldown period, in seconds.")
     guild_ready_timeout: float = Field(default=2.0, ge=0, description="Seconds to wait for guilds at start.")
+    # Discord allows a bot 50 requests a second; scheduled messages keep under that, leaving room for commands.
+    schedule_send_rate: float = Field(default=40.0, gt=0, le=45, description="Scheduled requests sent per second.")
+    schedule_claim_lease: float = Field(
+        default=60.0, gt=0, description="Seconds after which a job claimed by a vanished process is sent again."
+    )
 
     @field_validator("database_url", mode="before")
     @classmethod

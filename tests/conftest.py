@@ -22,6 +22,8 @@ from bot.app import PillarsBot, create_bot
 from bot.sandbox import Sandbox, sandbox_settings
 
 PillarsSandbox = Sandbox[PillarsBot]
+# The backends a test taking `db_location` (or a fixture built on it) runs on, each with the same assertions.
+BACKENDS = ("sqlite", "postgres")
 MakePillars = Callable[..., AbstractAsyncContextManager[PillarsSandbox]]
 
 
@@ -44,11 +46,43 @@ def make_pillars(tmp_path: Path) -> MakePillars:
     return start
 
 
-@pytest.fixture
-async def postgres_url() -> str:
-    """A PostgreSQL database emptied for this test (skipped, or failed under CI, when there is no server)."""
+async def empty_postgres_database() -> str:
+    """The test server's database, emptied (the test is skipped, or failed under CI, when there is no server)."""
     from tests.postgres import fresh_database, server_url
 
     url = server_url()
     await fresh_database(url)
     return url
+
+
+@pytest.fixture
+async def postgres_url() -> str:
+    """A PostgreSQL database emptied for this test (skipped, or failed under CI, when there is no server)."""
+    return await empty_postgres_database()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test that needs a database on every backend (on SQLite alone when marked `sqlite_only`)."""
+    if "backend" in metafunc.fixturenames:
+        backends = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else list(BACKENDS)
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which backend this run of the test is on."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a SQLite test's database file lives."""
+    return tmp_path / "pillars.db"
+
+
+@pytest.fixture
+async def db_location(backend: str, db_path: Path) -> Path | str:
+    """The test's database, empty: a SQLite file, or a PostgreSQL database emptied for it."""
+    if backend == "sqlite":
+        return db_path
+    return await empty_postgres_database()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import core, end_to_end, export, outcomes, postgres, startup, writes
+from benchmarks import core, end_to_end, export, outcomes, postgres, rhythm, startup, writes
 from benchmarks.__main__ import table
 from benchmarks.measure import Figure
 
@@ -115,3 +115,16 @@ async def test_postgresql_figures_lose_nothing_and_two_processes_answer_everythi
     loads = await postgres.measure_processes(postgres_url, [[0], [1]], 12)
     for load in loads.values():
         assert load.unanswered == 0 and len(load.latencies) == 12
+
+
+async def test_the_reminder_burst_delivers_each_once_within_discords_limit(tmp_path: Path) -> None:
+    measured = await rhythm.burst(30, tmp_path)
+
+    assert measured["delivered"] == 30 and measured["twice"] == 0 and measured["errors"] == 0
+    assert measured["peak_per_second"] <= 50  # the emulator refuses more, so this holds by construction …
+    assert measured["rate_limited"] == 0  # … and the bot's pacing kept it from even asking for more
+
+
+async def test_the_tick_at_rest_is_measured_against_an_empty_read(tmp_path: Path) -> None:
+    ticks, reads = await rhythm.tick_at_rest(500, 10, tmp_path)
+    assert len(ticks) == len(reads) == 10 and all(t > 0 for t in ticks + reads)

@@ -1,6 +1,6 @@
 """The house's rules, read from the source: which part of `bot/` may import which, and no import circles.
 
-- The core (`bot.catalog`, `bot.recommend`, `bot.store`) imports nothing from Discord.
+- The core (`bot.catalog`, `bot.recommend`, `bot.store`, `bot.rhythm`, `bot.clock`) imports nothing from Discord.
 - `bot.interactions` (what every feature shares) and `bot.ui` (what the bot shows) import no feature of
   `bot.exts`, and no feature imports another.
 - No module imports itself through others, not even for type checking only: an `if TYPE_CHECKING:` import
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ("bot.catalog", "bot.recommend", "bot.store")
+CORE = ("bot.catalog", "bot.recommend", "bot.store", "bot.rhythm", "bot.clock")
 DISCORD = ("discord",)
 
 

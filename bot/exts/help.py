@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.app import PillarsBot
 
 # Commands a newcomer needs first come first; any other command follows in name order.
-ORDER = ("recommend", "path", "resource", "progress", "leaderboard", "mydata", "help")
+ORDER = ("recommend", "path", "resource", "progress", "goal", "reminders", "club", "leaderboard", "mydata", "help")
 
 INTRO = (
     "Pillars recommends resources for the mathematics behind machine learning — linear algebra, "

@@ -86,8 +86,9 @@ class MyData(PillarsCog):
         member = interaction.user.id
         view = PersistentView(ConfirmDeleteButton(member), CancelDeleteButton(member))
         text = (
-            "This deletes your shelves, reading history, notes, ratings, reviews, suggestions and reports, "
-            "everywhere, for good, and takes your reading out of every figure others see. "
+            "This deletes your shelves, reading history, notes, ratings, reviews, suggestions and reports, your "
+            "goals, reminders and club memberships, everywhere, for good, and takes your reading out of every "
+            "figure others see. "
             "`/mydata export` first if you want a copy. Delete?"
         )
         await interaction.response.send_message(text, view=view, ephemeral=True)

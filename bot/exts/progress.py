@@ -124,6 +124,7 @@ class Progress(PillarsCog):
             position=position,
             note=note,
             reason=reason,
+            now=interaction.client.clock.now(),
         )
         text = f"Logged. {embeds.entry_line(entry, resource.title)}"
         where = contents.whereabouts(resource, entry.position) if entry.status is ReadingStatus.READING else None
@@ -182,7 +183,7 @@ class Progress(PillarsCog):
     @group.command(name="stats", description="Your totals and reading streak")
     async def stats(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Show the member's totals privately."""
-        stats = await interaction.client.store.stats(interaction.user.id)
+        stats = await interaction.client.store.stats(interaction.user.id, today=interaction.client.clock.now().date())
         pace = await interaction.client.store.pace(interaction.user.id)
         await interaction.response.send_message(embed=embeds.stats_embed(stats, pace), ephemeral=True)
 

@@ -17,14 +17,17 @@ import tempfile
 import threading
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from bot.sandbox.harness import Button, Reply, Sandbox, SandboxError, Select, sandbox_settings
 from bot.sandbox.world import World
 
-VERBS = ("click", "modal", "autocomplete", "message", "select", "say", "show", "save")
+VERBS = ("click", "modal", "autocomplete", "message", "select", "say", "show", "save", "time", "dms", "threads",
+         "thread", "close-dms", "open-dms")  # fmt: skip
+_SANDBOX_VERBS = ("time", "dms", "threads", "thread", "close-dms", "open-dms")  # the sandbox's own, not a member's
+_DURATION = re.compile(r"^\+?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
 ATTACHMENT = 11  # the option type of a file
 
 # (an action, what it does): `help` prints them, and each is a line the console runs as it stands.
@@ -45,6 +48,14 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("as alice: /mydata export", ""),
     ("show", "print the latest answer's attached files"),
     ("save", "write them into this folder; save to FOLDER writes them there"),
+    ("as alice: /reminders set time: 08:00 timezone: Europe/Paris", ""),
+    (
+        "time +1d",
+        "move Discord's clock and the bot's on (+30m, +2h, +1d12h), or to a UTC moment: time 2030-01-07 09:05",
+    ),
+    ("dms alice", "what the bot sent alice by direct message"),
+    ("threads", "every thread and its posts; thread NAME shows one"),
+    ("close-dms bob", "bob's DMs now refuse the bot (Discord's 50007); open-dms bob opens them again"),
 )
 HELP = "\n".join(
     [
@@ -55,8 +66,9 @@ HELP = "\n".join(
         "A form's inputs are 'name: value', separated by ' | '; write \\n where Enter would start a new line",
         "(\\n\\n for a blank one). An attachment option takes a file on this computer:",
         "/catalog import file: my-resources.yaml. Option values may contain spaces. 'select MENU | VALUE' picks",
-        "in a select menu, 'say TEXT' writes a plain message. Up and Down recall earlier lines; Ctrl-C or 'quit'",
-        "leaves.",
+        "in a select menu, 'say TEXT' writes a plain message. What the bot posts on its own (a reminder, a club's",
+        "week) is printed as it arrives and numbered like an answer: ✉ a DM, # a channel or thread. Up and Down",
+        "recall earlier lines; Ctrl-C or 'quit' leaves.",
     ]
 )
 
@@ -287,7 +299,7 @@ def render(user: str, command: str, reply: Reply, *, number: int | None = None, 
         lines = [f"{user} › {command}  → {len(reply.choices)} choice{'' if len(reply.choices) == 1 else 's'}"]
         lines += [f"  {name}  = {value!r}" for name, value in reply.choices]
         return "\n".join(lines)
-    seen = "only " + user if reply.ephemeral else "public"
+    seen = "only " + user if reply.ephemeral else "DM" if reply.direct else "public"
     prefix = f"#{number} " if number is not None else ""
     lines = [f"{prefix}{user} › {command}  ({seen}{', updated' if reply.kind == 'update' else ''})"]
     counter = iter(range(1, 10_000))
@@ -346,6 +358,14 @@ class Answer:
     message_ids: list[int] = field(default_factory=list)
 
 
+def _listing(title: str, messages: list[Reply]) -> str:
+    """A heading and each message's first lines, for `dms` and `thread`."""
+    lines = [f"{title}: {len(messages)} message(s)"]
+    for message in messages:
+        lines += ["  " + line for line in (message.content or "(embed)").splitlines()[:4]]
+    return "\n".join(lines)
+
+
 class Console:
     """Runs actions against a sandbox, remembering who acts, the numbered answers and the open modal."""
 
@@ -357,6 +377,7 @@ class Console:
         self.answers: list[Answer] = []
         self.last_modal: Reply | None = None
         self.errors = 0
+        self._seen = 0  # the newest message id already shown
 
     async def run_line(self, line: str) -> None:
         """Parse and run one line, printing the reply or a clear error; never raises for a bad line."""
@@ -394,6 +415,71 @@ class Console:
             print(json.dumps(reply_record(user, shown, reply, number=number), ensure_ascii=False), file=self.out)
         else:
             print(render(user, shown, reply, number=number, world=self.sandbox.world), file=self.out)
+        await self._show_own_posts()
+
+    def _where(self, post: Reply) -> tuple[str, str]:
+        """Where the bot posted a message ('✉ DM to alice', '# Club: Seeing Theory') and who may see it."""
+        emulator, world = self.sandbox.emulator, self.sandbox.world
+        channel_id = int(emulator.messages[post.message_id or 0]["channel_id"])
+        for name, person in world.users.items():
+            if emulator.dm_channel_id(person) == channel_id:
+                return f"✉ DM to {name}", name
+        place = world.threads.get(channel_id) or world.channels.get(channel_id)
+        return f"# {place.name if place else channel_id}", "pillars"
+
+    async def _show_own_posts(self) -> None:
+        """Print, numbered like answers, what the bot posted on its own since the last action (a click may use them)."""
+        await self.sandbox.settle()
+        posts = self.sandbox.posted_since(self._seen)
+        self._seen = max(self.sandbox.emulator.messages, default=self._seen)
+        for post in posts:
+            where, seen_by = self._where(post)
+            number = len(self.answers) + 1
+            self.answers.append(Answer(number, seen_by, post, [post.message_id or 0]))
+            if self.as_json:
+                print(
+                    json.dumps(reply_record("pillars", where, post, number=number), ensure_ascii=False), file=self.out
+                )
+            else:
+                lines = [f"#{number} {where}", *_message_lines(post, iter(range(1, 10_000)))]
+                print(as_discord_shows("\n".join(lines), self.sandbox.world), file=self.out)
+
+    async def _sandbox_action(self, action: Action) -> Reply:
+        """What the sandbox itself does: move time, show DMs and threads, close or open a member's DMs."""
+        sandbox, text = self.sandbox, _unquote(action.text)
+        if action.verb == "time":
+            moved = await sandbox.advance_time(self._duration(text))
+            clock = getattr(sandbox.bot, "clock", None)
+            stamp = f"{clock.now():%a %d %b %Y %H:%M} UTC" if clock is not None else "later"
+            return Reply(kind="message", content=f"⏱ It is now {stamp}; the bot posted {len(moved)} message(s).")
+        if action.verb in ("close-dms", "open-dms"):
+            person = sandbox.world.user(text or "")
+            (sandbox.emulator.close_dms if action.verb == "close-dms" else sandbox.emulator.open_dms)(person)
+            state = "closed" if action.verb == "close-dms" else "open"
+            return Reply(kind="message", content=f"{person.name}'s DMs are {state} to the server.")
+        if action.verb == "dms":
+            whose = text or self.user
+            return Reply(kind="message", content=_listing(f"DMs to {whose}", sandbox.dms(whose)))
+        if action.verb == "thread":
+            return Reply(kind="message", content=_listing(text, sandbox.thread_messages(text)))
+        parts = [_listing(t.name, sandbox.thread_messages(t.id)) for t in sandbox.world.threads.values()]
+        return Reply(kind="message", content="\n".join(parts) or "No threads yet.")
+
+    def _duration(self, text: str) -> timedelta:
+        """'+1d', '+2h30m', '45m', or a UTC moment to move to ('2030-01-07 09:05')."""
+        match = _DURATION.match(text.replace(" ", ""))
+        if match and any(match.groupdict().values()):
+            days, hours, minutes = (int(match[k] or 0) for k in ("d", "h", "m"))
+            return timedelta(days=days, hours=hours, minutes=minutes)
+        try:
+            moment = datetime.fromisoformat(text).replace(tzinfo=UTC)
+        except ValueError:
+            raise ScriptError("Write time +30m, time +2h, time +1d, or time 2030-01-07 09:05 (UTC).") from None
+        clock = getattr(self.sandbox.bot, "clock", None)
+        now = clock.now() if clock is not None else datetime.now(UTC)
+        if moment < now:
+            raise ScriptError(f"Time only moves forward; it is already {now:%Y-%m-%d %H:%M} UTC.")
+        return moment - now
 
     def _print_error(self, user: str, command: str, message: str) -> None:
         """An error line, as text or JSON."""
@@ -458,6 +544,8 @@ class Console:
         if action.verb in ("show", "save"):
             self._files(user, action.verb, action.text)
             return None, shown
+        if action.verb in _SANDBOX_VERBS:
+            return await self._sandbox_action(action), shown
         raise ScriptError(f"Unknown action {action.verb!r}.")
 
     # -- which answer, which message, which button -----------------------------------------------------------

@@ -4,6 +4,15 @@ Point discord.py at it with `Route.BASE = emulator.api_base` and
 `DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emulator.gateway_url)` (the harness does this). The emulator
 keeps what the bot did (messages, interaction responses, synced commands) for tests to read, answers
 Discord's errors where Discord would (40060, 10062, 50035, 429 with Via), and can misbehave on demand.
+
+Direct messages: `POST /users/@me/channels` opens a DM channel; sending to a member whose DMs are closed
+(`close_dms`) is refused with 403 50007, as Discord refuses it; a member can press a button on a DM
+message (an interaction with `user` and no guild). Threads: from a message (the thread takes the message's
+id) or on their own in a channel, announced with THREAD_CREATE and listed in GUILD_CREATE, posted in like a
+channel. A message's `nonce` with `enforce_nonce` is honoured: the same author and nonce within
+`nonce_window` seconds returns the message already made instead of a second one. With
+`global_rate_limit` set, more than that many bot requests in one second (interaction responses are exempt,
+as on Discord) are answered 429 with `global: true`.
 """
 
 from __future__ import annotations
@@ -15,17 +24,17 @@ import logging
 import re
 import secrets
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
 from bot.sandbox import limits
 from bot.sandbox.gateway import Gateway, Session
-from bot.sandbox.world import Guild, SnowflakeClock, User, World, build_world
+from bot.sandbox.world import PRIVATE_THREAD, PUBLIC_THREAD, Guild, SnowflakeClock, Thread, User, World, build_world
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +49,10 @@ GUILD_MESSAGES_INTENT = 1 << 9
 INTERACTION_DEADLINE = 3.0
 TOKEN_LIFETIME = 15 * 60.0
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+DM_CHANNEL = 1
+# Discord checks a nonce "for uniqueness in the past few minutes"; the emulator keeps them this long.
+NONCE_WINDOW = 5 * 60.0
+DISCORD_GLOBAL_LIMIT = 50  # requests a second a bot may make (interaction responses are not counted)
 
 
 class ApiError(Exception):
@@ -124,6 +137,27 @@ class RateLimit:
     is_global: bool
 
 
+@dataclass
+class Stall:
+    """A request held by the emulator (to kill the bot while it waits): before Discord acts on it, or after."""
+
+    pattern: str
+    after: bool  # True: the message is created, only the answer is held (the bot dies not knowing)
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    path: str | None = None
+    dropped: bool = False
+
+    def release(self) -> None:
+        """Let the held request go on (its client may be gone by then)."""
+        self.released.set()
+
+    def drop(self) -> None:
+        """Forget a request held before Discord acted: as if it never arrived (the bot died sending it)."""
+        self.dropped = True
+        self.released.set()
+
+
 Handler = Callable[..., Awaitable[web.StreamResponse]]
 
 
@@ -157,7 +191,15 @@ class Emulator:
         self.token_lifetime = TOKEN_LIFETIME
         self.clock_offset = 0.0
         self._rate_limits: list[RateLimit] = []
-        self._dm_channels: dict[int, int] = {}
+        self._dm_channels: dict[int, int] = {}  # user id → DM channel id
+        self._dm_recipients: dict[int, int] = {}  # DM channel id → user id
+        self.closed_dms: set[int] = set()  # users whose DMs are closed to the bot
+        self.nonce_window = NONCE_WINDOW
+        self._nonces: dict[tuple[str, str], tuple[int, float]] = {}  # (author, nonce) → (message id, when)
+        self.global_rate_limit: int | None = None
+        self._recent_requests: deque[float] = deque()
+        self.peak_requests_per_second = 0
+        self._stalls: list[Stall] = []
         self._changed = asyncio.Event()
         self.gateway = Gateway(
             self.world,
@@ -224,8 +266,82 @@ class Emulator:
         return time.monotonic() + self.clock_offset
 
     def advance_clock(self, seconds: float) -> None:
-        """Move the emulator's clock on (to expire the 3 s deadline or the 15 min token without waiting)."""
+        """Move the emulator's clock on (to expire the 3 s deadline or the 15 min token without waiting).
+
+        Message timestamps follow it, so what the bot posts "tomorrow" is dated tomorrow.
+        """
         self.clock_offset += seconds
+
+    # -- direct messages and threads, as tests see them ---------------------------------------------------
+
+    def close_dms(self, user: User | str) -> None:
+        """The member closes DMs from the server: messages to them are refused with 50007."""
+        self.closed_dms.add(self._user_id(user))
+
+    def open_dms(self, user: User | str) -> None:
+        """The member opens DMs again."""
+        self.closed_dms.discard(self._user_id(user))
+
+    def _user_id(self, user: User | str) -> int:
+        """A user's id from the user or their name."""
+        return user.id if isinstance(user, User) else self.world.user(user).id
+
+    def dm_channel_id(self, user: User | str) -> int | None:
+        """The DM channel the bot opened with the member, if it did."""
+        return self._dm_channels.get(self._user_id(user))
+
+    def dm_channel_for(self, user_id: int) -> int:
+        """The DM channel with a user, made the first time (`POST /users/@me/channels` does this; so may a test)."""
+        channel_id = self._dm_channels.get(user_id)
+        if channel_id is None:
+            channel_id = self._dm_channels[user_id] = self.ids.next()
+            self._dm_recipients[channel_id] = user_id
+        return channel_id
+
+    def dm_messages(self, user: User | str) -> list[dict[str, Any]]:
+        """The messages in the member's DM channel, oldest first (none if the bot never opened one)."""
+        channel_id = self.dm_channel_id(user)
+        return [] if channel_id is None else self.channel_messages(channel_id)
+
+    def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
+        """The (not deleted) messages of a channel, DM or thread, oldest first."""
+        return [
+            m
+            for i, m in sorted(self.messages.items())
+            if m["channel_id"] == str(channel_id) and i not in self.deleted_message_ids
+        ]
+
+    def hold_next(self, route_pattern: str, *, after: bool) -> Stall:
+        """Hold the next request matching `route_pattern` (fnmatch on "METHOD /path") until `release()`.
+
+        `after=False` holds it before Discord acts (releasing it then acts on it, unless its client is gone);
+        `after=True` acts on it at once and holds only the answer: the case of a bot killed after Discord
+        created its message but before it heard so.
+        """
+        stall = Stall(route_pattern, after)
+        self._stalls.append(stall)
+        return stall
+
+    def _take_stall(self, method: str, path: str) -> Stall | None:
+        """The stall this request runs into, if any (each holds one request)."""
+        for stall in self._stalls:
+            if fnmatch.fnmatch(f"{method} {path}", stall.pattern):
+                self._stalls.remove(stall)
+                stall.path = path
+                return stall
+        return None
+
+    def _over_global_limit(self) -> float | None:
+        """With `global_rate_limit` set: seconds to wait when this bot request is one too many, else None."""
+        now = time.monotonic()
+        recent = self._recent_requests
+        while recent and now - recent[0] >= 1.0:
+            recent.popleft()
+        if self.global_rate_limit is not None and len(recent) >= self.global_rate_limit:
+            return max(0.001, 1.0 - (now - recent[0]))
+        recent.append(now)
+        self.peak_requests_per_second = max(self.peak_requests_per_second, len(recent))
+        return None
 
     # -- waiting -----------------------------------------------------------------------------------------
 
@@ -339,6 +455,14 @@ class Emulator:
             ("PUT", own_reaction, self._no_content, True),
             ("DELETE", own_reaction, self._no_content, True),
             ("POST", f"/channels/{s('channel_id')}/typing", self._no_content, True),
+            (
+                "POST",
+                f"/channels/{s('channel_id')}/messages/{s('message_id')}/threads",
+                self._thread_from_message,
+                True,
+            ),
+            ("POST", f"/channels/{s('channel_id')}/threads", self._thread_in_channel, True),
+            ("PUT", f"/channels/{s('channel_id')}/thread-members/{s('user_id')}", self._add_thread_member, True),
             ("POST", "/users/@me/channels", self._open_dm, True),
             ("GET", f"/users/{s('user_id')}", self._get_user, True),
             ("GET", f"/guilds/{s('guild_id')}", self._get_guild, True),
@@ -383,6 +507,22 @@ class Emulator:
         if needs_token and request.headers.get("Authorization") != f"Bot {self.token}":
             self.requests.append((method, path, 401))
             return json_response({"code": 0, "message": "401: Unauthorized"}, status=401)
+        if needs_token and (wait := self._over_global_limit()) is not None:
+            self.counters["rate_limited"] += 1
+            self.counters["rate_limited_global"] += 1
+            self.requests.append((method, path, 429))
+            body = {"message": "You are being rate limited.", "retry_after": round(wait, 3), "global": True}
+            headers = {"Via": "1.1 google", "Retry-After": str(max(1, round(wait))), "X-RateLimit-Global": "true",
+                       "X-RateLimit-Scope": "global"}  # fmt: skip
+            return json_response(body, status=429, headers=headers)
+        stall = self._take_stall(method, path)
+        if stall is not None and not stall.after:
+            stall.reached.set()
+            self._notify()
+            await stall.released.wait()
+            if stall.dropped:
+                self.requests.append((method, path, 499))
+                return json_response({"code": 0, "message": "the request never arrived"}, status=499)
         try:
             response = await handler(request, **match.groupdict())
         except ApiError as error:
@@ -391,6 +531,10 @@ class Emulator:
             return json_response(error.body(), status=error.status)
         self.requests.append((method, path, response.status))
         self._notify()
+        if stall is not None and stall.after:
+            stall.reached.set()
+            self._notify()
+            await stall.released.wait()
         return response
 
     @staticmethod
@@ -510,11 +654,15 @@ class Emulator:
         message: dict[str, Any] | None = None,
         guild: Guild | None = None,
     ) -> InteractionRecord:
-        """Record an interaction and build the INTERACTION_CREATE payload Discord would send: in `guild` (the
-        channel's guild, else the home guild), in #study unless a channel is given."""
+        """Record an interaction and build the INTERACTION_CREATE payload Discord would send.
+
+        In a guild channel or thread (of `guild`: the channel's guild, else the home guild; in #study unless a
+        channel is given) it carries the guild and the `member`; in a DM channel (a button on a reminder) only the
+        `user`, with context 1 (the bot's DM), as Discord sends it.
+        """
+        recipient = self._dm_recipient(channel_id) if channel_id else None
         guild = guild or (self.world.guild_of_channel(channel_id) if channel_id else None) or self.world.home
-        channel = guild.channels[channel_id or guild.default_channel.id]
-        member = guild.members[user.id]
+        channel_id = channel_id or guild.default_channel.id
         interaction_id = self.ids.next()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         payload: dict[str, Any] = {
@@ -522,22 +670,31 @@ class Emulator:
             "application_id": str(self.world.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(guild.id),
-            "guild": guild.partial(),
-            "channel_id": str(channel.id),
-            "channel": channel.payload(guild.id),
-            "member": member.payload(permissions=guild.permissions(user.id)),
+            "channel_id": str(channel_id),
             "token": token,
             "version": 1,
             "app_permissions": str(guild.permissions(self.world.bot_user.id)),
             "locale": "en-US",
-            "guild_locale": "en-US",
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "authorizing_integration_owners": {"0": str(guild.id)},
-            "context": 0,
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
+        recipient = self._dm_recipient(channel_id)
+        if recipient is not None:
+            payload["channel"] = self._dm_payload(channel_id, self.world.user(recipient))
+            payload["user"] = user.payload()
+            payload["context"] = 1
+        else:
+            place = guild.channels.get(channel_id) or guild.threads.get(channel_id)
+            if place is None:
+                raise KeyError(f"No channel {channel_id} in {guild.name}.")
+            payload["channel"] = place.payload(guild.id)
+            payload["guild_id"] = str(guild.id)
+            payload["guild"] = guild.partial()
+            payload["guild_locale"] = "en-US"
+            payload["member"] = guild.members[user.id].payload(permissions=guild.permissions(user.id))
+            payload["authorizing_integration_owners"] = {"0": str(guild.id)}
+            payload["context"] = 0
         if message is not None:
             payload["message"] = message
         record = InteractionRecord(
@@ -545,7 +702,7 @@ class Emulator:
             token=token,
             type=kind,
             user_id=user.id,
-            channel_id=channel.id,
+            channel_id=channel_id,
             payload=payload,
             created_at=self.now(),
             target_message_id=int(message["id"]) if message is not None else None,
@@ -707,8 +864,8 @@ class Emulator:
         return self.messages[message_id]
 
     def _timestamp(self) -> str:
-        """Now, as Discord writes timestamps."""
-        return datetime.now(UTC).isoformat()
+        """Now (on the emulator's clock), as Discord writes timestamps."""
+        return (datetime.now(UTC) + timedelta(seconds=self.clock_offset)).isoformat()
 
     def _attachments(self, channel_id: int, payload: dict[str, Any], uploads: dict[int, StoredFile]) -> list[dict]:
         """New attachment objects for uploaded files, served from this emulator; 413 for a file over the limit."""
@@ -778,6 +935,8 @@ class Emulator:
         guild = self.world.guild_of_channel(channel_id)
         if guild is not None:
             message["guild_id"] = str(guild.id)
+            if channel_id in guild.threads:
+                guild.threads[channel_id].message_count += 1
         if interaction is not None:
             command_type = (interaction.payload.get("data") or {}).get("type", 1)
             message["type"] = {2: 20 if command_type == 1 else 23}.get(interaction.type, 0)
@@ -846,15 +1005,29 @@ class Emulator:
         return self._create_message(channel_id, payload, {})
 
     async def _post_message(self, request: web.Request, channel_id: str) -> web.Response:
-        """The bot sends a message to a channel."""
+        """The bot sends a message to a channel, a thread or a DM (refused with 50007 when the member closed DMs)."""
         channel = int(channel_id)
-        if self.world.guild_of_channel(channel) is None and channel not in self._dm_channels.values():
+        recipient = self._dm_recipient(channel)
+        if self.world.guild_of_channel(channel) is None and recipient is None:
             raise ApiError(404, 10003, "Unknown Channel")
         payload, uploads = await self._payload(request)
         _refuse_if(limits.check_message(payload))
         if not (payload.get("content") or payload.get("embeds") or uploads or payload.get("components")):
             raise ApiError(400, 50006, "Cannot send an empty message")
+        if recipient is not None and recipient in self.closed_dms:
+            self.counters["dms_refused"] += 1
+            raise ApiError(403, 50007, "Cannot send messages to this user")
+        nonce = payload.get("nonce")
+        key = (str(self.world.bot_user.id), str(nonce))
+        if nonce is not None and payload.get("enforce_nonce"):
+            seen = self._nonces.get(key)
+            if seen is not None and self.now() - seen[1] <= self.nonce_window and seen[0] in self.messages:
+                self.counters["nonce_repeats"] += 1
+                return json_response({**self.messages[seen[0]], "nonce": str(nonce)})
         message = self._create_message(channel, payload, uploads)
+        if nonce is not None:
+            message["nonce"] = str(nonce)
+            self._nonces[key] = (int(message["id"]), self.now())
         self.counters["channel_messages"] += 1
         await self._announce(message, created=True)
         return json_response(message)
@@ -899,20 +1072,100 @@ class Emulator:
     # -- people and places -------------------------------------------------------------------------------
 
     async def _get_channel(self, request: web.Request, channel_id: str) -> web.Response:
-        """A channel."""
+        """A channel, a thread or a DM channel."""
         guild = self.world.guild_of_channel(int(channel_id))
-        if guild is None:
+        if guild is not None:
+            place = guild.channels.get(int(channel_id)) or guild.threads[int(channel_id)]
+            return json_response(place.payload(guild.id))
+        recipient = self._dm_recipient(int(channel_id))
+        if recipient is None:
             raise ApiError(404, 10003, "Unknown Channel")
-        return json_response(guild.channels[int(channel_id)].payload(guild.id))
+        return json_response(self._dm_payload(int(channel_id), self.world.user(recipient)))
+
+    def _dm_recipient(self, channel_id: int) -> int | None:
+        """The member a DM channel is with, or None when it is not a DM channel."""
+        return self._dm_recipients.get(channel_id)
+
+    @staticmethod
+    def _dm_payload(channel_id: int, user: User) -> dict[str, Any]:
+        """A DM channel as Discord sends it."""
+        return {"id": str(channel_id), "type": DM_CHANNEL, "last_message_id": None, "recipients": [user.payload()],
+                "flags": 0}  # fmt: skip
+
+    # -- threads -----------------------------------------------------------------------------------------
+
+    async def _thread_from_message(self, request: web.Request, channel_id: str, message_id: str) -> web.Response:
+        """Start a public thread from a message: it takes the message's id (400 160004 if it has one already)."""
+        guild = self.world.guild_of_channel(int(channel_id))
+        if guild is None or int(channel_id) not in guild.channels:
+            raise ApiError(404 if guild is None else 400, 50024, "Cannot execute action on this channel type")
+        message = self._message(int(message_id))
+        if message["channel_id"] != channel_id or int(message.get("flags") or 0) & EPHEMERAL:
+            raise ApiError(404, 10008, "Unknown Message")
+        if int(message_id) in guild.threads:
+            raise ApiError(400, 160004, "A thread has already been created for this message")
+        payload, _ = await self._payload(request)
+        thread = self._new_thread(guild, int(message_id), int(channel_id), payload, PUBLIC_THREAD)
+        message["thread"] = thread.payload(guild.id)
+        message["flags"] = int(message.get("flags") or 0) | (1 << 5)  # HAS_THREAD
+        return await self._thread_created(guild, thread)
+
+    async def _thread_in_channel(self, request: web.Request, channel_id: str) -> web.Response:
+        """Start a thread in a channel without a message (type 11 public or 12 private)."""
+        guild = self.world.guild_of_channel(int(channel_id))
+        if guild is None or int(channel_id) not in guild.channels:
+            raise ApiError(400, 50024, "Cannot execute action on this channel type")
+        payload, _ = await self._payload(request)
+        kind = int(payload.get("type") or PRIVATE_THREAD)
+        if kind not in (PUBLIC_THREAD, PRIVATE_THREAD):
+            raise ApiError(400, 50035, "Invalid Form Body", {"type": {"_errors": [{"code": "BASE_TYPE_CHOICES",
+                           "message": "Value must be one of {11, 12}."}]}})  # fmt: skip
+        thread = self._new_thread(guild, self.ids.next(), int(channel_id), payload, kind)
+        return await self._thread_created(guild, thread)
+
+    def _new_thread(self, guild: Guild, thread_id: int, parent_id: int, payload: dict[str, Any], kind: int) -> Thread:
+        """Check the name (1–100 characters) and make the thread, its creator its first member."""
+        name = str(payload.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            raise ApiError(400, 50035, "Invalid Form Body", {"name": {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH",
+                           "message": "Must be between 1 and 100 in length."}]}})  # fmt: skip
+        thread = Thread(
+            id=thread_id,
+            name=name,
+            parent_id=parent_id,
+            owner_id=self.world.bot_user.id,
+            type=kind,
+            auto_archive_duration=int(payload.get("auto_archive_duration") or 1440),
+            created_at=self._timestamp(),
+            member_ids={self.world.bot_user.id},
+        )
+        guild.threads[thread.id] = thread
+        self.counters["threads"] += 1
+        return thread
+
+    async def _thread_created(self, guild: Guild, thread: Thread) -> web.Response:
+        """THREAD_CREATE to the guild's shard, and the thread as the answer."""
+        await self.gateway.dispatch("THREAD_CREATE", thread.payload(guild.id, newly_created=True), guild_id=guild.id)
+        return json_response(thread.payload(guild.id))
+
+    async def _add_thread_member(self, request: web.Request, channel_id: str, user_id: str) -> web.Response:
+        """Add a member to a thread."""
+        guild = self.world.guild_of_channel(int(channel_id))
+        thread = guild.threads.get(int(channel_id)) if guild is not None else None
+        if guild is None or thread is None:
+            raise ApiError(404, 10003, "Unknown Channel")
+        if int(user_id) not in guild.members:
+            raise ApiError(404, 10007, "Unknown Member")
+        thread.member_ids.add(int(user_id))
+        return web.Response(status=204)
 
     async def _open_dm(self, request: web.Request) -> web.Response:
         """Open (or reuse) a DM channel with a member."""
         payload, _ = await self._payload(request)
         user = self.world.user(int(payload["recipient_id"]))
-        channel_id = self._dm_channels.setdefault(user.id, self.ids.next())
-        return json_response(
-            {"id": str(channel_id), "type": 1, "last_message_id": None, "recipients": [user.payload()], "flags": 0}
-        )
+        channel_id = self.dm_channel_for(user.id)
+        self.counters["dm_opens"] += 1
+        return json_response(self._dm_payload(channel_id, user))
 
     async def _get_user(self, request: web.Request, user_id: str) -> web.Response:
         """A user."""

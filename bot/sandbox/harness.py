@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -23,6 +24,7 @@ import discord
 import yarl
 from discord.ext import commands
 
+from bot.clock import Clock
 from bot.sandbox.emulator import EPHEMERAL, SANDBOX_TOKEN, Emulator, InteractionRecord, StoredFile
 from bot.sandbox.gateway import Session
 from bot.sandbox.world import SANDBOX_GUILD_ID, Guild, User, World, build_world
@@ -121,6 +123,7 @@ class Reply:
     deleted: bool = False
     followups: list[Reply] = field(default_factory=list)
     interaction_id: int | None = None
+    direct: bool = False  # a direct message (a DM channel), not a server's channel
 
     @property
     def buttons(self) -> list[Button]:
@@ -338,7 +341,7 @@ class Sandbox(Generic[BotT]):
         member = self.world.user(user)
         place = self.world.guild(guild)
         data = self.command_payload(name, options, guild=place)
-        channel_id = None if in_channel is None else place.channel(in_channel).id
+        channel_id = self._channel_id(in_channel, place)
         record = self.emulator.new_interaction(kind=2, user=member, data=data, channel_id=channel_id, guild=place)
         return await self._exchange(record, f"/{name}", via=via)
 
@@ -457,15 +460,59 @@ class Sandbox(Generic[BotT]):
         record = self.emulator.new_interaction(kind=2, user=self.world.user(user), data=data)
         return await self._exchange(record, f"user command {name!r}")
 
+    async def advance_time(self, by: timedelta) -> list[Reply]:
+        """Move time on for Discord and the bot alike; the messages the bot posted meanwhile (DMs, threads…).
+
+        The bot's clock is `bot.clock` (a `bot.clock.Clock`) when it has one: moving it lets its scheduler
+        catch up before this returns, so what was due by then has been sent.
+        """
+        seen = max(self.emulator.messages, default=0)
+        self.emulator.advance_clock(by.total_seconds())
+        clock = getattr(self.bot, "clock", None)
+        if isinstance(clock, Clock):
+            await clock.advance(by)
+        await asyncio.sleep(0)
+        return self.posted_since(seen)
+
+    async def settle(self) -> list[Reply]:
+        """Let the bot's scheduler do what is due now (a club's first week); what it posted."""
+        return await self.advance_time(timedelta(0))
+
+    def posted_since(self, message_id: int) -> list[Reply]:
+        """Messages the bot posted on its own (not answers to interactions) after `message_id`, oldest first."""
+        return [
+            self._message_reply(i, "message")
+            for i, m in sorted(self.emulator.messages.items())
+            if i > message_id
+            and m["author"]["id"] == str(self.world.bot_user.id)
+            and "interaction_metadata" not in m
+            and i not in self.emulator.deleted_message_ids
+        ]
+
+    def dms(self, user: str) -> list[Reply]:
+        """What the bot sent `user` by DM, oldest first."""
+        return [self._message_reply(int(m["id"]), "message") for m in self.emulator.dm_messages(user)]
+
+    def thread_messages(self, name_or_id: str | int) -> list[Reply]:
+        """The messages of a thread, oldest first."""
+        thread = self.world.thread(name_or_id)
+        return [self._message_reply(int(m["id"]), "message") for m in self.emulator.channel_messages(thread.id)]
+
     async def say(self, user: str, content: str, *, channel: str | None = None) -> dict[str, Any]:
         """`user` writes a plain message; the bot receives MESSAGE_CREATE if it asked for message events."""
         return await self.emulator.post_user_message(self.world.user(user), content, self._channel_id(channel))
 
     # -- building interactions ---------------------------------------------------------------------------
 
-    def _channel_id(self, channel: str | None) -> int | None:
-        """A channel id from a name, or None for #study."""
-        return None if channel is None else self.world.channel(channel).id
+    def _channel_id(self, channel: str | None, guild: Guild | None = None) -> int | None:
+        """A channel or thread id of `guild` (the home guild) from a name, or None for #study."""
+        if channel is None:
+            return None
+        place = guild or self.world.home
+        try:
+            return place.channel(channel).id
+        except KeyError:
+            return place.thread(channel).id
 
     def _find_command(self, name: str, kind: int = 1) -> dict[str, Any]:
         """A synced command by name and type, or a SandboxError listing what exists."""
@@ -705,6 +752,7 @@ class Sandbox(Generic[BotT]):
             allowed_mentions=self.emulator.allowed_mentions.get(message_id),
             message_id=message_id,
             deleted=message_id in self.emulator.deleted_message_ids,
+            direct="guild_id" not in message,
         )
 
 

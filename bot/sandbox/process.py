@@ -4,7 +4,8 @@ Child side, started by `BotProcess` (or by hand):
 
     python -m bot.sandbox.process --api http://127.0.0.1:PORT/api/v10 \\
         --gateway ws://127.0.0.1:PORT/gateway --database /tmp/x/pillars.db [--catalog PATH] [--write-rate N] \\
-        [--database-url postgresql://…] [--shard-count 2 --shard-ids 0]
+        [--database-url postgresql://…] [--shard-count 2 --shard-ids 0] [--clock-offset SECONDS] \\
+        [--setting NAME=VALUE ...]
 
 It points discord.py at the emulator as the sandbox harness does (`Route.BASE`, `DEFAULT_GATEWAY`), then
 starts the bot as `bot.app.run_bot` does (the curated catalog loaded once, before connecting, and handed to
@@ -25,12 +26,14 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import discord
 import yarl
 
 from bot.app import PillarsBot, create_bot, load_curated
+from bot.clock import Clock
 from bot.logs import configure_logging
 from bot.sandbox.emulator import SANDBOX_TOKEN, Emulator
 from bot.sandbox.harness import identify_at_once, sandbox_settings
@@ -51,6 +54,16 @@ def argument_parser(prog: str = "python -m bot.sandbox.process") -> argparse.Arg
     parser.add_argument("--database-url", default=None, help="a PostgreSQL database instead of --database")
     parser.add_argument("--shard-count", type=int, default=None, help="SHARD_COUNT")
     parser.add_argument("--shard-ids", default=None, help="SHARD_IDS, e.g. 0 or 0,1")
+    parser.add_argument(
+        "--clock-offset", type=float, default=0.0, help="seconds the bot's clock runs ahead (its scheduler follows)"
+    )
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other setting, e.g. schedule_claim_lease=1",
+    )
     return parser
 
 
@@ -66,8 +79,11 @@ def run(args: argparse.Namespace, customise: Callable[[PillarsBot], None] | None
     for setting in ("database_url", "shard_count", "shard_ids"):
         if getattr(args, setting) is not None:
             overrides[setting] = getattr(args, setting)
+    for setting in args.setting:
+        name, _, value = setting.partition("=")
+        overrides[name.strip()] = value.strip()
     settings = sandbox_settings(args.database.parent, **overrides)
-    client = create_bot(settings, load_curated(settings))
+    client = create_bot(settings, load_curated(settings), clock=Clock(timedelta(seconds=args.clock_offset)))
     client.before_identify_hook = identify_at_once  # type: ignore[method-assign]
     if customise is not None:
         customise(client)

@@ -206,9 +206,55 @@ def shard_for(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
 
+PUBLIC_THREAD = 11
+PRIVATE_THREAD = 12
+
+
+@dataclass
+class Thread:
+    """A thread in a text channel: from a message (same id as the message) or on its own."""
+
+    id: int
+    name: str
+    parent_id: int
+    owner_id: int
+    type: int = PUBLIC_THREAD
+    auto_archive_duration: int = 1440
+    created_at: str = "2024-01-01T00:00:00+00:00"
+    message_count: int = 0
+    member_ids: set[int] = field(default_factory=set)
+
+    def payload(self, guild_id: int, *, newly_created: bool = False) -> dict[str, Any]:
+        """The thread as Discord sends it (a channel of type 11 or 12 with thread metadata)."""
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.owner_id),
+            "name": self.name,
+            "last_message_id": None,
+            "message_count": self.message_count,
+            "member_count": len(self.member_ids),
+            "total_message_sent": self.message_count,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": self.auto_archive_duration,
+                "archive_timestamp": self.created_at,
+                "locked": False,
+                "create_timestamp": self.created_at,
+            },
+        }
+        if newly_created:
+            data["newly_created"] = True
+        return data
+
+
 @dataclass
 class Guild:
-    """One guild: its people, roles and channels."""
+    """One guild: its people, roles and channels (threads too)."""
 
     id: int
     name: str
@@ -216,6 +262,7 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
+    threads: dict[int, Thread] = field(default_factory=dict)
 
     def channel(self, name_or_id: str | int) -> Channel:
         """A channel by name (`study` or `#study`) or id."""
@@ -223,6 +270,15 @@ class Guild:
             if str(name_or_id).lstrip("#") in (channel.name, str(channel.id)):
                 return channel
         raise KeyError(f"No channel {name_or_id!r}; there are: {', '.join(c.name for c in self.channels.values())}.")
+
+    def thread(self, name_or_id: str | int) -> Thread:
+        """A thread by name or id."""
+        for thread in self.threads.values():
+            if str(name_or_id).lstrip("#") in (thread.name, str(thread.id)):
+                return thread
+        raise KeyError(
+            f"No thread {name_or_id!r}; there are: {', '.join(t.name for t in self.threads.values()) or 'none'}."
+        )
 
     def role(self, name_or_id: str | int) -> Role:
         """A role by name or id."""
@@ -283,7 +339,7 @@ class Guild:
             "emojis": [],
             "stickers": [],
             "channels": [channel.payload(self.id) for channel in self.channels.values()],
-            "threads": [],
+            "threads": [thread.payload(self.id) for thread in self.threads.values()],
             "members": [member.payload() for member in self.members.values()],
             "member_count": len(self.members),
             "presences": [],
@@ -355,6 +411,11 @@ class World:
         """The home guild's channels."""
         return self.home.channels
 
+    @property
+    def threads(self) -> dict[int, Thread]:
+        """The home guild's threads."""
+        return self.home.threads
+
     # -- lookups -------------------------------------------------------------------------------------
 
     def user(self, name_or_id: str | int) -> User:
@@ -374,6 +435,10 @@ class World:
     def channel(self, name_or_id: str | int) -> Channel:
         """A channel of the home guild by name (`study` or `#study`) or id."""
         return self.home.channel(name_or_id)
+
+    def thread(self, name_or_id: str | int) -> Thread:
+        """A thread of the home guild by name or id."""
+        return self.home.thread(name_or_id)
 
     def role(self, name_or_id: str | int) -> Role:
         """A role of the home guild by name or id."""
@@ -403,8 +468,11 @@ class World:
         raise KeyError(f"No guild {name_or_id!r}; there are: {', '.join(g.name for g in self.guilds.values())}.")
 
     def guild_of_channel(self, channel_id: int) -> Guild | None:
-        """The guild a channel belongs to (None: a DM, or no such channel)."""
-        return next((guild for guild in self.guilds.values() if channel_id in guild.channels), None)
+        """The guild a channel or thread belongs to (None: a DM, or no such channel)."""
+        return next(
+            (guild for guild in self.guilds.values() if channel_id in guild.channels or channel_id in guild.threads),
+            None,
+        )
 
     def guilds_of_shard(self, shard_id: int, shard_count: int) -> list[Guild]:
         """The guilds whose events go to this shard."""

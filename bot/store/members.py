@@ -1,10 +1,10 @@
 """A member's own data: everything stored about them, exported, or deleted in one transaction.
 
 Rows that are the member's (read-throughs, progress updates, reasons for dropping, ratings and reviews, their
-privacy choice, suggestions and reports they made) are deleted, and the outcome counts they were part of lose
-them. Rows that belong to a server but name the member as the moderator who acted (the audit log, a decided
-suggestion, an added or retired resource) keep the server's record and lose the member: their id becomes
-`DELETED_MEMBER`.
+privacy choice, suggestions and reports they made, their time zone, goals, reminders and what was sent for them,
+club memberships) are deleted, and the outcome counts they were part of lose them. Rows that belong to a server
+but name the member as the one who acted (the audit log, a decided suggestion, an added or retired resource, a
+club they started) keep the server's record and lose the member: their id becomes `DELETED_MEMBER`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,18 @@ _ACTED_BY = (
     ("guild_resources", "created_by"),
     ("guild_resources", "updated_by"),
     ("guild_retired", "retired_by"),
+    ("clubs", "started_by"),
+)
+
+# The member's own rows of the study rhythm; jobs before their schedules, so cascaded rows are counted too.
+_RHYTHM_ROWS = (
+    "DELETE FROM jobs WHERE user_id = ?",
+    "DELETE FROM schedules WHERE user_id = ?",
+    "DELETE FROM club_members WHERE user_id = ?",
+    "DELETE FROM member_nudges WHERE user_id = ?",
+    "DELETE FROM reminders WHERE user_id = ?",
+    "DELETE FROM goals WHERE user_id = ?",
+    "DELETE FROM member_settings WHERE user_id = ?",
 )
 
 
@@ -72,6 +84,25 @@ class MemberData:
                 "SELECT guild_id, action, target, before, after, at FROM audit_log WHERE moderator_id = ? ORDER BY id",
                 (user_id,),
             )
+            settings = await session.fetchone("SELECT time_zone FROM member_settings WHERE user_id = ?", (user_id,))
+            goals = await session.fetchall(
+                "SELECT unit, amount, period, created_at, updated_at FROM goals WHERE user_id = ? ORDER BY unit",
+                (user_id,),
+            )
+            reminder = await session.fetchone(
+                "SELECT guild_id, at, weekdays, time_zone, streak_nudge, created_at, updated_at FROM reminders"
+                " WHERE user_id = ?",
+                (user_id,),
+            )
+            clubs = await session.fetchall(
+                "SELECT c.guild_id, c.resource_id, c.title, c.starts_on, c.state, m.on_board, m.nudges, m.joined_at"
+                " FROM club_members AS m JOIN clubs AS c ON c.id = m.club_id WHERE m.user_id = ? ORDER BY m.id",
+                (user_id,),
+            )
+            sent = await session.fetchall(
+                "SELECT kind, due_at, state, outcome, done_at FROM jobs WHERE user_id = ? ORDER BY due_at, id",
+                (user_id,),
+            )
         moderator_actions = [
             {**row, "before": _json(row["before"]), "after": _json(row["after"])} for row in rows_as_dicts(actions)
         ]
@@ -89,6 +120,11 @@ class MemberData:
                 "chosen_at": None if privacy is None else privacy["updated_at"],
             },
             "moderator_actions": moderator_actions,
+            "time_zone": settings["time_zone"] if settings else None,
+            "goals": rows_as_dicts(goals),
+            "reminder": None if reminder is None else {**dict(reminder), "weekdays": json.loads(reminder["weekdays"])},
+            "club_memberships": rows_as_dicts(clubs),
+            "reminders_sent": rows_as_dicts(sent),  # every reminder and nudge due for them, and what became of it
         }
 
     async def delete(self, user_id: int) -> int:
@@ -112,6 +148,8 @@ class MemberData:
             gone += await session.execute("DELETE FROM suggestions WHERE user_id = ?", (user_id,))
             gone += await session.execute("DELETE FROM ratings WHERE user_id = ?", (user_id,))
             gone += await session.execute("DELETE FROM member_privacy WHERE user_id = ?", (user_id,))
+            for statement in _RHYTHM_ROWS:
+                gone += await session.execute(statement, (user_id,))
             for table, column in _ACTED_BY:
                 gone += await session.execute(
                     f"UPDATE {table} SET {column} = ? WHERE {column} = ?",  # names from the constant above

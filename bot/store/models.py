@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -168,6 +168,8 @@ class GuildSettings:
     guild_id: int
     moderator_role_id: int | None = None
     announce_channel_id: int | None = None
+    reminder_channel_id: int | None = None  # where reminders go for members whose DMs are closed
+    members_start_clubs: bool = False  # whether members, not only moderators, may start reading clubs
 
 
 @dataclass(frozen=True)
@@ -211,3 +213,54 @@ class CommunityCard:
     here: Outcomes | None  # None in a direct message
     everywhere: Outcomes
     reviews: tuple[Review, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A member's study reminder: at `at` local time on `weekdays` in `time_zone`, and the streak nudge if asked."""
+
+    user_id: int
+    guild_id: int | None  # the server it was set in: its reminder channel is the fallback for closed DMs
+    at: time
+    weekdays: frozenset[int]
+    time_zone: str
+    streak_nudge: bool
+
+
+class ClubState(StrEnum):
+    """Whether a club still reads."""
+
+    OPEN = "open"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Club:
+    """A reading club: a resource, a pace in sections a week from `starts_on`, its thread."""
+
+    id: int
+    guild_id: int
+    resource_id: str
+    title: str
+    channel_id: int
+    thread_id: int | None
+    starts_on: date
+    pace: int
+    weeks: int
+    time_zone: str
+    started_by: int
+    state: ClubState
+    created_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClubMember:
+    """A member of a club: whether they appear on its board and want a word when they fall behind."""
+
+    id: int
+    club_id: int
+    user_id: int
+    on_board: bool
+    nudges: bool
+    joined_at: datetime

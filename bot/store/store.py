@@ -24,8 +24,10 @@ from bot.pace import Pace
 from bot.reading import ReadingStatus
 from bot.store.audit import append_entry, recent_entries
 from bot.store.changes import CURATED
+from bot.store.clubs import ClubBook
 from bot.store.community import CommunityBook
 from bot.store.connection import Database, as_utc, backup_file, open_database, utc_now
+from bot.store.goals import GoalBook
 from bot.store.guild_catalog import GuildCatalogs
 from bot.store.members import MemberData
 from bot.store.models import (
@@ -43,6 +45,8 @@ from bot.store.models import (
     SuggestionKind,
 )
 from bot.store.progress import ProgressLog, ReadThrough, check_position, check_status
+from bot.store.reminders import ReminderBook
+from bot.store.schedule import ScheduleBook
 from bot.store.settings import SettingsBook
 from bot.store.suggestions import SuggestionQueue
 from bot.store.text import MAX_NOTE, clean_note
@@ -52,7 +56,12 @@ __all__ = ["MAX_NOTE", "Store", "backup_database"]
 
 class Store:
     """Reading progress, the live catalog, suggestions, the audit log and server settings, in SQLite or
-    PostgreSQL (the same promises on both: `bot.store.connection`)."""
+    PostgreSQL (the same promises on both: `bot.store.connection`).
+
+    The study rhythm's families are reached as attributes, each with its own contract: `goals`
+    (`bot.store.goals`), `reminders` (time zones, reminders, the nudge ledger), `clubs`, and `schedule`
+    (the scheduler's schedules and jobs).
+    """
 
     def __init__(self, db: Database, curated: Catalog) -> None:
         self._db = db
@@ -62,6 +71,10 @@ class Store:
         self._suggestions = SuggestionQueue(db)
         self._settings = SettingsBook(db)
         self._members = MemberData(db, self._progress)
+        self.goals = GoalBook(db)
+        self.reminders = ReminderBook(db)
+        self.clubs = ClubBook(db)
+        self.schedule = ScheduleBook(db)
 
     @classmethod
     async def open(cls, location: Path | str, curated: Catalog, *, read_only: bool = False) -> Store:

@@ -15,7 +15,7 @@ import re
 
 from bot.words import counted, plural_of
 
-__all__ = ["about", "code", "counted", "literal", "masked_link", "no_masked_links", "plural_of"]
+__all__ = ["about", "code", "counted", "literal", "masked_link", "no_masked_links", "plain", "plural_of"]
 
 # Marks Discord renders anywhere in a line: emphasis, strike, spoilers, code, masked links, mentions,
 # timestamps and custom emoji (<…>), quotes (>), and the backslash itself. '@' is escaped so that
@@ -70,3 +70,8 @@ def about(days: float) -> str:
     if days < 59.5:
         return f"about {counted(round(days / 7), 'week')}"
     return f"about {counted(round(days / 30.4), 'month')}"
+
+
+def plain(text: str) -> str:
+    """Someone's text (a display name) shown as typed, on one line: `literal`, with its line breaks folded."""
+    return literal(" ".join(str(text).split()))

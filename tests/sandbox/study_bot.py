@@ -53,6 +53,26 @@ class BookmarkButton(discord.ui.DynamicItem[discord.ui.Button], template=r"study
         await interaction.followup.send(f"Bookmarked page {self.page}.", ephemeral=True)
 
 
+class GotItButton(discord.ui.DynamicItem[discord.ui.Button], template=r"study:gotit:(?P<user>\d+)"):
+    """A button on a DM: pressed from the member's DMs, where the interaction has no guild."""
+
+    def __init__(self, user: int) -> None:
+        super().__init__(discord.ui.Button(label="Got it", custom_id=f"study:gotit:{user}"))
+        self.user = user
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match) -> GotItButton:
+        """Rebuild the button from its custom id."""
+        return cls(int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Say where the press came from, on the DM itself."""
+        place = (
+            "a DM" if interaction.guild is None and isinstance(interaction.channel, discord.DMChannel) else "a server"
+        )
+        await interaction.response.edit_message(content=f"{interaction.user.name} pressed it in {place}.", view=None)
+
+
 class LevelView(discord.ui.View):
     """A select menu."""
 
@@ -185,6 +205,30 @@ def make_study_bot(guild_id: int = SANDBOX_GUILD_ID) -> commands.Bot:
             bot.failures.append(error)  # type: ignore[attr-defined]
             raise
 
+    @bot.tree.command(name="remindme", description="Get a DM")
+    async def remindme(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Sending you a DM.", ephemeral=True)
+        view = discord.ui.View(timeout=None)
+        view.add_item(GotItButton(interaction.user.id))
+        try:
+            await interaction.user.send("Time to study.", view=view, nonce=f"remind-{interaction.id}")
+        except discord.Forbidden as error:
+            await interaction.followup.send(f"Your DMs are closed ({error.code}).", ephemeral=True)
+
+    @bot.tree.command(name="discuss", description="A thread from this message")
+    async def discuss(interaction: discord.Interaction, topic: str) -> None:
+        await interaction.response.send_message(f"Let's discuss {topic}.")
+        message = await interaction.original_response()
+        thread = await message.create_thread(name=f"About {topic}")
+        await thread.send(f"First post about {topic}.")
+
+    @bot.tree.command(name="huddle", description="A thread in this channel")
+    async def huddle(interaction: discord.Interaction, name: str) -> None:
+        assert isinstance(interaction.channel, discord.TextChannel)
+        thread = await interaction.channel.create_thread(name=name, type=discord.ChannelType.public_thread)
+        await thread.send("Huddle here.")
+        await interaction.response.send_message(f"Opened {thread.mention}.", ephemeral=True)
+
     @bot.tree.context_menu(name="Quote message")
     async def quote(interaction: discord.Interaction, message: discord.Message) -> None:
         await interaction.response.send_message(f"> {message.content}\n— {message.author.name}")
@@ -193,7 +237,7 @@ def make_study_bot(guild_id: int = SANDBOX_GUILD_ID) -> commands.Bot:
 
     async def setup_hook() -> None:
         bot.add_view(StudyView())
-        bot.add_dynamic_items(BookmarkButton)
+        bot.add_dynamic_items(BookmarkButton, GotItButton)
         bot.tree.copy_global_to(guild=guild)
         await bot.tree.sync(guild=guild)
 

@@ -1,9 +1,9 @@
 """Fixtures for the store's tests: a real database of each backend, a small curated catalog, a fixed clock.
 
-Every test that takes `store` or `db_location` runs twice: on a SQLite file in tmp_path and on a PostgreSQL
-database (`tests/postgres.py`), with the same assertions. A test about SQLite's own machinery (its pragmas,
-its files, the writer's read-through cache only one process may keep) is marked `@pytest.mark.sqlite_only`
-and takes `db_path`; one about PostgreSQL's alone takes `postgres_url`.
+Every test that takes `store` or `db_location` (tests/conftest.py) runs twice: on a SQLite file in tmp_path and
+on a PostgreSQL database (`tests/postgres.py`), with the same assertions. A test about SQLite's own machinery
+(its pragmas, its files, the writer's read-through cache only one process may keep) is marked
+`@pytest.mark.sqlite_only` and takes `db_path`; one about PostgreSQL's alone takes `postgres_url`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from tests.database import count
 from tests.factories import DEEP, ESSENCE, LADR, POST, make_catalog, make_resource
 
 __all__ = ["count"]
-BACKENDS = ("sqlite", "postgres")
 
 GUILD = 1001
 OTHER_GUILD = 1002
@@ -65,37 +64,6 @@ def at(day: int, hour: int = 12, month: int = 3, year: int = 2025) -> datetime:
 def curated() -> Catalog:
     """The curated catalog the store serves."""
     return curated_catalog()
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run each test that needs a database on every backend (on SQLite alone when marked `sqlite_only`)."""
-    if "backend" in metafunc.fixturenames:
-        backends = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else list(BACKENDS)
-        metafunc.parametrize("backend", backends, indirect=True)
-
-
-@pytest.fixture
-def backend(request: pytest.FixtureRequest) -> str:
-    """Which backend this run of the test is on."""
-    return str(request.param)
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """Where a SQLite test's database file lives."""
-    return tmp_path / "pillars.db"
-
-
-@pytest.fixture
-async def db_location(backend: str, db_path: Path) -> Path | str:
-    """The test's database, empty: a SQLite file, or a PostgreSQL database emptied for it."""
-    if backend == "sqlite":
-        return db_path
-    from tests.postgres import fresh_database, server_url
-
-    url = server_url()
-    await fresh_database(url)
-    return url
 
 
 @pytest.fixture

@@ -120,7 +120,8 @@ async def test_upgrading_a_first_schema_database_keeps_every_row(db_location: Pa
 
     assert index_exists(db_location, "read_throughs_finished")
     new_rows = dump_database(db_location)
-    assert new_rows["guild_settings"] == [(*row, None) for row in old_rows.pop("guild_settings")]
+    # 0002's announce channel, then the study rhythm's reminder channel and members-start-clubs switch, at defaults.
+    assert new_rows["guild_settings"] == [(*row, None, None, 0) for row in old_rows.pop("guild_settings")]
     # 0003's columns: every old row is a suggested resource, naming no resource and no problem.
     assert new_rows["suggestions"] == [(*row, "resource", None, None) for row in old_rows.pop("suggestions")]
     for table, rows in old_rows.items():
