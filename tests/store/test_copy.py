@@ -15,6 +15,7 @@ from bot.__main__ import main as command_line
 from bot.catalog import Catalog
 from bot.errors import ConflictError, StorageUnavailableError
 from bot.reading import ReadingStatus
+from bot.rhythm.jobs import JobKind, JobState
 from bot.store import Store, backup_database
 from bot.store.copy import copy_database
 from bot.store.models import Problem
@@ -22,6 +23,7 @@ from tests.database import dump_database
 from tests.factories import ESSENCE, LADR, make_resource
 from tests.postgres import fresh_database
 from tests.store.conftest import GUILD, MEMBER, MODERATOR, OTHER_GUILD, at
+from tests.store.test_rhythm import make_a_rhythmic_member
 
 
 async def lived_in(location: Path | str, curated: Catalog) -> None:
@@ -42,6 +44,8 @@ async def lived_in(location: Path | str, curated: Catalog) -> None:
         await store.log_progress(MEMBER + 1, OTHER_GUILD, LADR, status=ReadingStatus.DROPPED, now=at(4))
         await store.give_drop_reason(MEMBER + 1, OTHER_GUILD, LADR, "too hard")
         await store.set_privacy(MEMBER + 2, in_community=False)
+        # The study rhythm's: a goal, a reminder and its schedule, a club and its members, jobs sent, a nudge day.
+        await make_a_rhythmic_member(store)
 
 
 async def test_a_sqlite_community_copied_into_postgresql_and_back_is_the_same_community(
@@ -53,6 +57,7 @@ async def test_a_sqlite_community_copied_into_postgresql_and_back_is_the_same_co
     there = await copy_database(source, postgres_url)
     assert there.total == sum(len(rows) for rows in dump_database(source).values())
     assert there.rows["outcome_counts"] > 0 and there.rows["ratings"] == there.rows["drop_reasons"] == 1
+    assert there.rows["jobs"] >= 2 and there.rows["schedules"] >= 2 and there.rows["club_members"] == 2
     assert dump_database(postgres_url) == dump_database(source)
 
     # Served from PostgreSQL, it is the same community, in the same order, and new rows get new ids.
@@ -64,6 +69,11 @@ async def test_a_sqlite_community_copied_into_postgresql_and_back_is_the_same_co
         added = await store.add_suggestion(GUILD, MEMBER, "Strang", "https://example.org/strang")
         assert added.id == max(s.id for s in await store.suggestions(GUILD, pending_only=False))
         await store.log_progress(MEMBER, GUILD, LADR, position=1)
+        # The schedules go on where they were: the next day's reminder is a new job, with a new id.
+        await store.schedule.materialise(at(5, 9))
+        jobs = await store.schedule.jobs(kind=JobKind.REMINDER)
+        assert [j.state for j in jobs] == [JobState.SENT, JobState.DUE]
+        assert jobs[1].job.id > jobs[0].job.id
 
     back = tmp_path / "back.db"
     await copy_database(postgres_url, back)
