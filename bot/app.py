@@ -40,6 +40,7 @@ from bot.errors import PillarsError
 from bot.interactions.delivery import Delivery
 from bot.interactions.errors import PillarsTree
 from bot.logs import configure_logging
+from bot.rhythm.jobs import Shards
 from bot.rhythm.scheduler import Scheduler
 from bot.store import Store
 from bot.store.changes import COOLDOWN, CURATED
@@ -114,6 +115,13 @@ class PillarsBot(commands.Bot):
         """What discord.py's client is told about shards: nothing, unsharded."""
         return {}
 
+    def _scheduled_shards(self) -> Shards | None:
+        """Whose scheduled jobs this process sends: sharded, those of its shards' servers, whose members and
+        channels it has in its cache (and those of no server); unsharded, every job."""
+        if self.settings.shard_count is None:
+            return None
+        return Shards(self.settings.shard_count, frozenset(self.settings.shards))
+
     @property
     def store(self) -> Store:
         """The open store; only after `setup_hook`."""
@@ -151,6 +159,7 @@ class PillarsBot(commands.Bot):
             self.clock,
             rate=self.settings.schedule_send_rate,
             lease=timedelta(seconds=self.settings.schedule_claim_lease),
+            shards=self._scheduled_shards(),
         )
         self._delivery = Delivery(self, self._store, self.clock, self._scheduler.pacer)
         log.info("Catalog: %d resources from %s", len(curated), self.settings.catalog_path)

@@ -15,6 +15,7 @@ from discord import app_commands
 from bot.app import PillarsBot, StartupError, create_bot, extension_names, run_bot
 from bot.catalog.loader import load_catalog
 from bot.config import Settings
+from bot.rhythm.jobs import Shards
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CATALOG = ROOT / "data"
@@ -109,3 +110,12 @@ async def test_a_catalog_handed_to_the_bot_is_not_loaded_again(tmp_path: Path) -
         assert bot.store.curated is curated
     finally:
         await bot.close()
+
+
+def test_a_sharded_process_sends_the_scheduled_jobs_of_its_own_shards_servers(tmp_path: Path) -> None:
+    """With SHARD_IDS, the scheduler claims jobs of those shards' servers only (the cache holds their members)."""
+    sharded = create_bot(Settings(_env_file=None, database_path=tmp_path / "p.db", shard_count=4, shard_ids="1,3"))
+    shards = sharded._scheduled_shards()
+    assert shards == Shards(4, frozenset({1, 3}))
+    assert shards.carry(1 << 22) and not shards.carry(2 << 22) and shards.carry(None)
+    assert create_bot(Settings(_env_file=None, database_path=tmp_path / "p.db"))._scheduled_shards() is None

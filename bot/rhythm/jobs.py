@@ -46,11 +46,26 @@ class Job:
     due_at: datetime
     missed: int  # earlier firings folded into this one after downtime (0 normally)
     attempts: int
+    guild_id: int | None = None  # the server it concerns (None: none, a reminder set in a DM)
 
     @property
     def nonce(self) -> str:
         """The idempotency key sent with the job's message (at most 25 characters)."""
         return f"{NONCE_PREFIX}{self.id}"[:25]
+
+
+@dataclass(frozen=True)
+class Shards:
+    """The shards one bot process runs, of the whole bot's `count`: its scheduler sends the jobs of the servers
+    on them (it has their members and channels in its cache) and the jobs of no server. Discord puts a server on
+    shard (guild_id >> 22) % count."""
+
+    count: int
+    ids: frozenset[int]
+
+    def carry(self, guild_id: int | None) -> bool:
+        """Whether a job of this server (None: of none) is this process's to send."""
+        return guild_id is None or (guild_id >> 22) % self.count in self.ids
 
 
 @dataclass(frozen=True)

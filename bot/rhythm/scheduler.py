@@ -9,7 +9,8 @@ One tick, at the clock's `now`:
    firing after now. The job and the schedule's move are one transaction, keyed so a second process
    doing the same inserts nothing.
 4. Due jobs are claimed (`UPDATE … WHERE state = 'due'`, each claim checked by the rows it returned, so
-   two schedulers never both own a job), then handed to the job kind's handler, and each outcome is
+   two schedulers never both own a job; with `shards`, only the jobs of this process's shards' servers and
+   of no server), then handed to the job kind's handler, and each outcome is
    recorded: sent, skipped, retried later, or failed. Every request a handler makes to Discord first takes
    a token of the scheduler's `pacer`: at most `rate` a second with at most `burst` at once. Discord allows
    50 requests a second to a bot; rate + burst stays under that, leaving room for commands, so no second
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.rhythm.jobs import Failed, Job, JobKind, Outcome, Retry
+from bot.rhythm.jobs import Failed, Job, JobKind, Outcome, Retry, Shards
 from bot.store.schedule import ScheduleBook
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,10 @@ class Scheduler:
         concurrency: int = 8,
         lease: timedelta = timedelta(seconds=60),
         runner: str | None = None,
+        shards: Shards | None = None,
     ) -> None:
         self.book = book
+        self.shards = shards  # None: one process runs every shard (or none), so every job is its to send
         self.clock = clock
         self.pacer = Pacer(rate, burst)
         self.concurrency = max(1, concurrency)
@@ -129,12 +132,12 @@ class Scheduler:
         self.ticks += 1
         report = TickReport()
         now = self.clock.now()
-        if not await self.book.anything_due(now, self.runner, self.lease):
+        if not await self.book.anything_due(now, self.runner, self.lease, self.shards):
             return report
         report.released = await self.book.release_abandoned(now, self.runner, self.lease)
         report.scheduled = await self.book.materialise(now)
         while True:
-            jobs = await self.book.claim(self.clock.now(), self.runner, CLAIM_BATCH)
+            jobs = await self.book.claim(self.clock.now(), self.runner, CLAIM_BATCH, self.shards)
             if not jobs:
                 return report
             await self._deliver_all(jobs, report)
@@ -178,7 +181,7 @@ class Scheduler:
         """Tick until nothing more is due at the clock's now (the clock's follower: time moved)."""
         for _ in range(100):  # each tick empties what is due; a handful is the most a moment ever needs
             await self.tick()
-            if not await self.book.anything_due(self.clock.now(), self.runner, self.lease):
+            if not await self.book.anything_due(self.clock.now(), self.runner, self.lease, self.shards):
                 return
 
     def start(self, after: Callable[[], Awaitable[object]] | None = None) -> None:

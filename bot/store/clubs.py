@@ -111,7 +111,9 @@ class ClubBook:
             club = _club(row)
             rule = week_rule(club)
             day_start = datetime.combine(starts_on, time(0), tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
-            await set_schedule(session, JobKind.CLUB_WEEK, club.id, rule, rule.first_from(day_start))
+            await set_schedule(
+                session, JobKind.CLUB_WEEK, club.id, rule, rule.first_from(day_start), guild_id=club.guild_id
+            )
         return club
 
     async def set_thread(self, club_id: int, thread_id: int) -> None:
@@ -179,7 +181,10 @@ class ClubBook:
             await drop_schedule(session, JobKind.CLUB_NUDGE, member.id)
             return
         rule = nudge_rule(club, zone)
-        await set_schedule(session, JobKind.CLUB_NUDGE, member.id, rule, rule.next_after(now), user_id=member.user_id)
+        await set_schedule(
+            session, JobKind.CLUB_NUDGE, member.id, rule, rule.next_after(now), user_id=member.user_id,
+            guild_id=club.guild_id,
+        )  # fmt: skip
 
     async def leave(self, club_id: int, user_id: int) -> bool:
         """Take the member out of the club (their shelf keeps the book); False when they were not in it."""

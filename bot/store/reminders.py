@@ -109,12 +109,16 @@ class ReminderBook:
                 ),
             )
             await save_time_zone(session, reminder.user_id, reminder.time_zone, now)
-            await set_schedule(session, JobKind.REMINDER, reminder.user_id, rule, first, user_id=reminder.user_id)
+            await set_schedule(
+                session, JobKind.REMINDER, reminder.user_id, rule, first, user_id=reminder.user_id,
+                guild_id=reminder.guild_id,
+            )  # fmt: skip
             if reminder.streak_nudge:
                 rule = streak_rule(reminder.time_zone)
                 await set_schedule(
-                    session, JobKind.STREAK, reminder.user_id, rule, streak_first, user_id=reminder.user_id
-                )
+                    session, JobKind.STREAK, reminder.user_id, rule, streak_first, user_id=reminder.user_id,
+                    guild_id=reminder.guild_id,
+                )  # fmt: skip
             else:
                 await drop_schedule(session, JobKind.STREAK, reminder.user_id)
         return first, streak_first

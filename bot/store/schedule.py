@@ -2,8 +2,9 @@
 
 The rules of the scheduler are in `bot.rhythm.scheduler`; this is their SQL. Every claim is an
 `UPDATE … WHERE state = 'due' … RETURNING id`: only the rows it returned are the caller's, so two
-schedulers sharing a database (PostgreSQL one day; SQLite allows one process per file) never both send
-one job. Making a firing's job is an insert keyed by the firing (`kind:schedule:instant`), ignored when
+schedulers sharing a database (bot processes on one PostgreSQL; SQLite allows one process per file) never
+both send one job, and with shards a process claims only the jobs of its shards' servers (and of none). Making a
+firing's job is an insert keyed by the firing (`kind:schedule:instant`), ignored when
 the key exists, in the same transaction as the schedule's move to its next firing.
 """
 
@@ -12,10 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot.rhythm.jobs import Failed, Job, JobKind, JobState, Outcome, Retry, Sent, Skipped
+from bot.rhythm.jobs import Failed, Job, JobKind, JobState, Outcome, Retry, Sent, Shards, Skipped
 from bot.rhythm.recurrence import WeeklyRule
-from bot.store.connection import Database, Row, Session, time_from_db, time_to_db
+from bot.store.connection import Database, Dialect, Row, Session, time_from_db, time_to_db
 
 MATERIALISE_BATCH = 500
 
@@ -42,6 +44,7 @@ def _job(row: Row) -> Job:
         due_at=time_from_db(row["due_at"]),  # type: ignore[arg-type]
         missed=row["missed"],
         attempts=row["attempts"],
+        guild_id=row["guild_id"],
     )
 
 
@@ -53,16 +56,25 @@ async def set_schedule(
     first: datetime | None,
     *,
     user_id: int | None = None,
+    guild_id: int | None = None,
 ) -> int:
-    """Create or replace the schedule of (kind, subject), firing first at `first`; its id.
+    """Create or replace the schedule of (kind, subject), firing first at `first`; its id. `guild_id` is the
+    server it concerns (its jobs are sent by the process running that server's shard).
 
     Jobs of the old rule that were not sent yet are dropped: they belonged to a time the member changed.
     """
     row = await session.fetchone(
-        "INSERT INTO schedules (kind, subject_id, user_id, rule, next_fire_at) VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO schedules (kind, subject_id, user_id, guild_id, rule, next_fire_at) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (kind, subject_id) DO UPDATE SET rule = excluded.rule, next_fire_at = excluded.next_fire_at,"
-        " user_id = excluded.user_id RETURNING id",
-        (kind.value, subject_id, user_id, json.dumps(rule.to_json()), None if first is None else time_to_db(first)),
+        " user_id = excluded.user_id, guild_id = excluded.guild_id RETURNING id",
+        (
+            kind.value,
+            subject_id,
+            user_id,
+            guild_id,
+            json.dumps(rule.to_json()),
+            None if first is None else time_to_db(first),
+        ),
     )
     assert row is not None
     await session.execute("DELETE FROM jobs WHERE schedule_id = ? AND state = 'due'", (row[0],))
@@ -74,21 +86,32 @@ async def drop_schedule(session: Session, kind: JobKind, subject_id: int) -> int
     return await session.execute("DELETE FROM schedules WHERE kind = ? AND subject_id = ?", (kind.value, subject_id))
 
 
+def _carried(dialect: Dialect, shards: Shards | None) -> tuple[str, list[Any]]:
+    """The condition "a job this process sends" (every job unsharded) and its parameters."""
+    if shards is None:
+        return "TRUE", []
+    # The count is an int of the settings, never text a member typed: it stands in the SQL as a number.
+    on_shard = dialect.one_of(f"((guild_id >> 22) % {int(shards.count)})")
+    return f"(guild_id IS NULL OR {on_shard})", [dialect.ids(shards.ids)]
+
+
 class ScheduleBook:
     """Schedules and jobs: what the scheduler reads, claims and records."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def anything_due(self, now: datetime, runner: str, lease: timedelta) -> bool:
-        """Whether a schedule or a job is due at `now`, or a claim was abandoned: the tick at rest, one read."""
+    async def anything_due(self, now: datetime, runner: str, lease: timedelta, shards: Shards | None = None) -> bool:
+        """Whether a schedule or a job (of `shards`' servers) is due at `now`, or a claim was abandoned: the tick
+        at rest, one read."""
         at = time_to_db(now)
+        carried, shard_ids = _carried(self._db.dialect, shards)
         # One statement, so one hop to the worker thread (`read_rows`): this is what a tick at rest costs.
         rows = await self._db.read_rows(
             "SELECT EXISTS (SELECT 1 FROM schedules WHERE next_fire_at IS NOT NULL AND next_fire_at <= ?)"
-            " OR EXISTS (SELECT 1 FROM jobs WHERE state = 'due' AND not_before <= ?)"
+            f" OR EXISTS (SELECT 1 FROM jobs WHERE state = 'due' AND not_before <= ? AND {carried})"
             " OR EXISTS (SELECT 1 FROM jobs WHERE state = 'claimed' AND claimed_at < ? AND claimed_by <> ?)",
-            (at, at, time_to_db(now - lease), runner),
+            (at, at, *shard_ids, time_to_db(now - lease), runner),
         )
         return bool(rows[0][0])
 
@@ -116,7 +139,7 @@ class ScheduleBook:
         while True:
             async with self._db.transaction() as session:
                 rows = await session.fetchall(
-                    "SELECT id, kind, subject_id, user_id, rule, next_fire_at FROM schedules"
+                    "SELECT id, kind, subject_id, user_id, guild_id, rule, next_fire_at FROM schedules"
                     " WHERE next_fire_at IS NOT NULL AND next_fire_at <= ? ORDER BY next_fire_at LIMIT ?",
                     (time_to_db(now), MATERIALISE_BATCH),
                 )
@@ -141,21 +164,23 @@ class ScheduleBook:
             return 0
         key = f"{row['kind']}:{row['id']}:{time_to_db(latest)}"
         return await session.execute(
-            "INSERT INTO jobs (schedule_id, kind, subject_id, user_id, key, due_at, missed, not_before)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            (row["id"], row["kind"], row["subject_id"], row["user_id"], key, time_to_db(latest), count - 1,
-             time_to_db(latest)),
+            "INSERT INTO jobs (schedule_id, kind, subject_id, user_id, guild_id, key, due_at, missed, not_before)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (row["id"], row["kind"], row["subject_id"], row["user_id"], row["guild_id"], key, time_to_db(latest),
+             count - 1, time_to_db(latest)),
         )  # fmt: skip
 
-    async def claim(self, now: datetime, runner: str, limit: int) -> list[Job]:
-        """Claim up to `limit` due jobs for `runner`, oldest first: only the rows the UPDATE returned are ours."""
+    async def claim(self, now: datetime, runner: str, limit: int, shards: Shards | None = None) -> list[Job]:
+        """Claim up to `limit` due jobs (of `shards`' servers) for `runner`, oldest first: only the rows the UPDATE
+        returned are ours."""
         at = time_to_db(now)
+        carried, shard_ids = _carried(self._db.dialect, shards)
         async with self._db.transaction() as session:
             rows = await session.fetchall(
                 "UPDATE jobs SET state = 'claimed', claimed_by = ?, claimed_at = ?, attempts = attempts + 1"
-                " WHERE id IN (SELECT id FROM jobs WHERE state = 'due' AND not_before <= ? ORDER BY not_before, id"
-                " LIMIT ?) AND state = 'due' RETURNING *",
-                (runner, at, at, limit),
+                f" WHERE id IN (SELECT id FROM jobs WHERE state = 'due' AND not_before <= ? AND {carried}"
+                " ORDER BY not_before, id LIMIT ?) AND state = 'due' RETURNING *",
+                (runner, at, at, *shard_ids, limit),
             )
         return sorted((_job(row) for row in rows), key=lambda job: (job.due_at, job.id))
 

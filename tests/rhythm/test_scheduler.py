@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import Clock
-from bot.rhythm.jobs import Job, JobKind, JobState, Outcome, Retry, Sent, Skipped
+from bot.rhythm.jobs import Job, JobKind, JobState, Outcome, Retry, Sent, Shards, Skipped
 from bot.rhythm.recurrence import WeeklyRule
 from bot.rhythm.scheduler import MAX_ATTEMPTS, Scheduler
 from bot.store import Store
@@ -150,6 +150,38 @@ async def test_two_bot_processes_sharing_postgresql_never_send_a_job_twice(postg
         assert sorted(sent) == list(range(1, 201))  # each once, whichever process claimed it
         assert first.jobs and second.jobs  # both took part
         assert {r.state for r in await b.schedule.jobs()} == {JobState.SENT}
+
+
+async def test_with_shards_each_process_sends_its_own_servers_jobs_and_either_sends_the_serverless(
+    store: Store,
+) -> None:
+    on_zero, on_one = 1001, 1 << 22  # Discord's shard of a server: (guild_id >> 22) % count
+    subjects = {1: on_zero, 2: on_one, 3: None, 4: on_one}
+    for subject, guild_id in subjects.items():
+        async with store.database.transaction() as session:
+            await set_schedule(
+                session, JobKind.REMINDER, subject, DAILY_NINE, DAILY_NINE.next_after(START), user_id=subject,
+                guild_id=guild_id,
+            )  # fmt: skip
+    now = START + timedelta(hours=2)
+    zero, one = Recorder(), Recorder()
+    runs_zero = scheduler(store, clock_at(now), zero, runner="zero", shards=Shards(2, frozenset({0})))
+    runs_one = scheduler(store, clock_at(now), one, runner="one", shards=Shards(2, frozenset({1})))
+
+    await runs_one.tick()  # first, so it would take everything it were allowed to
+    await runs_zero.tick()
+
+    assert sorted(j.subject_id for j in one.jobs) == [2, 3, 4]  # its servers', and the serverless one
+    assert [(j.subject_id, j.guild_id) for j in zero.jobs] == [(1, on_zero)]
+    assert {r.state for r in await store.schedule.jobs()} == {JobState.SENT}
+    # At rest, a process does not wake for the other shards' due work.
+    await store.schedule.materialise(now + timedelta(days=1))
+    assert await store.schedule.anything_due(now + timedelta(days=1), "x", timedelta(60), Shards(2, frozenset({0})))
+    for job in await store.schedule.claim(now + timedelta(days=1), "x", 10, Shards(2, frozenset({0}))):
+        await store.schedule.finish(job, "x", Sent("dm", 1), now + timedelta(days=1))
+    later = now + timedelta(days=1)
+    assert not await store.schedule.anything_due(later, "x", timedelta(60), Shards(2, frozenset({0})))
+    assert await store.schedule.anything_due(later, "x", timedelta(60), Shards(2, frozenset({1})))
 
 
 async def test_a_claim_left_by_a_vanished_scheduler_is_sent_again_after_the_lease_but_never_its_own(

@@ -20,7 +20,7 @@ from bot.store.members import DELETED_MEMBER
 from bot.store.models import GuildSettings, Reminder
 from tests.database import dump_database
 from tests.factories import LADR, make_resource
-from tests.store.conftest import GUILD, MEMBER, MODERATOR, at
+from tests.store.conftest import GUILD, MEMBER, MODERATOR, OTHER_GUILD, at
 from tests.store.test_member_data import OTHER_MEMBER, rows_naming
 
 RHYTHM = 5  # the migration these tests are about
@@ -163,3 +163,47 @@ async def test_a_club_per_resource_and_server_and_ended_clubs_make_room(store: S
     await store.clubs.start(guild_id=GUILD, **opened)
     jobs_of_ended = [r for r in await store.schedule.jobs() if r.job.subject_id == club.id]
     assert all(r.state is not JobState.DUE for r in jobs_of_ended)
+
+
+async def test_migration_0006_gives_what_was_scheduled_its_server(db_location: Path | str, curated: Catalog) -> None:
+    old = await open_database(db_location, migrate_to=RHYTHM)  # as the study rhythm's release left it
+    shapes = await old.shapes()
+    t = "2025-03-03T08:00:00.000000+00:00"
+    rule = json.dumps({"at": "09:00", "zone": "UTC"})
+    async with old.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO reminders (user_id, guild_id, at, weekdays, time_zone, created_at, updated_at)"
+            " VALUES (?, ?, '09:00', '[0]', 'UTC', ?, ?)",
+            (MEMBER, GUILD, t, t),
+        )
+        await conn.execute(
+            "INSERT INTO clubs (id, guild_id, resource_id, title, channel_id, starts_on, pace, weeks, time_zone,"
+            " started_by, created_at) VALUES (5, ?, ?, 'LADR', 10, '2025-03-03', 1, 4, 'UTC', ?, ?)",
+            (OTHER_GUILD, LADR, MEMBER, t),
+        )
+        await conn.execute(
+            "INSERT INTO club_members (id, club_id, user_id, joined_at) VALUES (6, 5, ?, ?)", (OTHER_MEMBER, t)
+        )
+        scheduled = [(1, "reminder", MEMBER), (2, "streak", MEMBER), (3, "club-week", 5), (4, "club-nudge", 6),
+                     (5, "reminder", OTHER_MEMBER)]  # fmt: skip
+        for sid, kind, subject in scheduled:
+            await conn.execute(
+                "INSERT INTO schedules (id, kind, subject_id, rule, next_fire_at) VALUES (?, ?, ?, ?, ?)",
+                (sid, kind, subject, rule, t),
+            )
+            await conn.execute(
+                "INSERT INTO jobs (schedule_id, kind, subject_id, key, due_at, not_before) VALUES (?, ?, ?, ?, ?, ?)",
+                (sid, kind, subject, f"{kind}:{sid}:{t}", t, t),
+            )
+        for table in ("clubs", "club_members", "schedules"):
+            await old.follow_copied_ids(conn, shapes[table])
+    await old.close()
+
+    async with await Store.open(db_location, curated) as store:
+        assert await store.database.schema_version() == len(migrations())
+        async with store.database.read() as session:
+            schedules = await session.fetchall("SELECT id, guild_id FROM schedules ORDER BY id")
+            jobs = await session.fetchall("SELECT schedule_id, guild_id FROM jobs ORDER BY schedule_id")
+    expected = [(1, GUILD), (2, GUILD), (3, OTHER_GUILD), (4, OTHER_GUILD), (5, None)]  # 5: no reminder row
+    assert [tuple(row) for row in schedules] == expected
+    assert [tuple(row) for row in jobs] == expected
