@@ -150,7 +150,7 @@ class Clubs(PillarsCog):
             raise NotClubStarter()
         if not isinstance(interaction.channel, discord.TextChannel):
             raise InvalidInputError("Start a club in a text channel of the server: its thread opens there.")
-        zone = await self.store.reminders.time_zone(interaction.user.id) or "UTC"
+        zone = await self.store.reminders.days_zone(interaction.user.id)
         today = self.bot.clock.now().astimezone(ZoneInfo(zone)).date()
         first_day = start or today
         if first_day < today:

@@ -29,11 +29,6 @@ UNIT_CHOICES = [app_commands.Choice(name=unit.value, value=unit.value) for unit 
 PERIOD_CHOICES = [app_commands.Choice(name=f"a {period.value}", value=period.value) for period in GoalPeriod]
 
 
-async def zone_of(bot: PillarsBot, user_id: int) -> str:
-    """The member's time zone, UTC until they give one."""
-    return await bot.store.reminders.time_zone(user_id) or "UTC"
-
-
 class Goals(PillarsCog):
     """Reading goals."""
 
@@ -62,7 +57,7 @@ class Goals(PillarsCog):
         goal = await self.store.goals.set(interaction.user.id, GoalUnit(unit), amount, GoalPeriod(per), now)
         if timezone is not None:
             await self.store.reminders.set_time_zone(interaction.user.id, timezone, now)
-        zone = await zone_of(self.bot, interaction.user.id)
+        zone = await self.store.reminders.days_zone(interaction.user.id)
         resources = await self.store.catalog_for(interaction.guild_id)
         standings = await self.store.goals.standings(interaction.user.id, zone, now, resources)
         current = next(s for s, _ in standings if s.goal.unit is goal.unit)
@@ -73,7 +68,7 @@ class Goals(PillarsCog):
     @group.command(name="show", description="Your goals: how far along this period is, and the last few")
     async def show(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Each goal with its bar and what is left; the periods before, plainly."""
-        zone = await zone_of(self.bot, interaction.user.id)
+        zone = await self.store.reminders.days_zone(interaction.user.id)
         resources = await self.store.catalog_for(interaction.guild_id)
         standings = await self.store.goals.standings(
             interaction.user.id, zone, self.bot.clock.now(), resources, history=HISTORY

@@ -183,7 +183,7 @@ class Progress(PillarsCog):
     @group.command(name="stats", description="Your totals and reading streak")
     async def stats(self, interaction: discord.Interaction[PillarsBot]) -> None:
         """Show the member's totals privately."""
-        stats = await interaction.client.store.stats(interaction.user.id, today=interaction.client.clock.now().date())
+        stats = await interaction.client.store.stats(interaction.user.id, now=interaction.client.clock.now())
         pace = await interaction.client.store.pace(interaction.user.id)
         await interaction.response.send_message(embed=embeds.stats_embed(stats, pace), ephemeral=True)
 

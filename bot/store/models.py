@@ -80,6 +80,7 @@ class ReadingStats:
     current_streak: int  # consecutive days with an update, ending today or yesterday
     longest_streak: int
     finished_this_year: int  # resources with a finish this year, each once
+    time_zone: str = "UTC"  # the zone the days and the year are counted in: the member's own, once they set one
 
 
 @dataclass(frozen=True)

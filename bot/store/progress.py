@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.catalog.schema import Resource
 from bot.catalog.vocabulary import LengthUnit
@@ -236,6 +237,20 @@ def _changes_outcome(current: ReadThrough | None, plan: PlannedUpdate) -> bool:
     if (plan.status, plan.started_at, plan.finished_at) != (current.status, current.started_at, current.finished_at):
         return True
     return plan.status is ReadingStatus.DROPPED and plan.position != current.position
+
+
+async def activity_days(session: Session, user_id: int, zone: str, since: datetime | None = None) -> list[date]:
+    """The member's dates in the time zone `zone` with a progress update (at or after `since`), sorted: the days
+    streaks are counted in. Converted here, not in SQL, so both backends and every zone (half-hour ones too)
+    agree."""
+    if since is None:
+        rows = await session.fetchall("SELECT at FROM progress_events WHERE user_id = ?", (user_id,))
+    else:
+        rows = await session.fetchall(
+            "SELECT at FROM progress_events WHERE user_id = ? AND at >= ?", (user_id, time_to_db(since))
+        )
+    tz = ZoneInfo(zone)
+    return sorted({datetime.fromisoformat(row[0]).astimezone(tz).date() for row in rows})
 
 
 def streaks(days: list[date], today: date) -> tuple[int, int]:
@@ -498,10 +513,12 @@ class ProgressLog:
                 )
         return [_event(row) for row in rows]
 
-    async def stats(self, user_id: int, *, today: date) -> ReadingStats:
-        """The member's totals and streaks, counted in UTC days."""
-        year_start = time_to_db(datetime(today.year, 1, 1))
-        next_year = time_to_db(datetime(today.year + 1, 1, 1))
+    async def stats(self, user_id: int, *, now: datetime, zone: str) -> ReadingStats:
+        """The member's totals and streaks, with days and the year as they are in the time zone `zone`."""
+        tz = ZoneInfo(zone)
+        today = as_utc(now).astimezone(tz).date()
+        year_start = time_to_db(datetime(today.year, 1, 1, tzinfo=tz))
+        next_year = time_to_db(datetime(today.year + 1, 1, 1, tzinfo=tz))
         async with self._db.read() as session:
             by_status = {
                 row[0]: row[1]
@@ -513,9 +530,7 @@ class ProgressLog:
                 "SELECT COUNT(*) FROM read_throughs WHERE user_id = ? AND number > 1", (user_id,)
             )
             updates = await session.scalar("SELECT COUNT(*) FROM progress_events WHERE user_id = ?", (user_id,))
-            day_rows = await session.fetchall(
-                "SELECT DISTINCT substr(at, 1, 10) FROM progress_events WHERE user_id = ?", (user_id,)
-            )
+            days = await activity_days(session, user_id, zone)
             finished = await session.scalar(
                 f"SELECT COUNT(*) FROM ({finished_resources(' AND user_id = ?')}) AS done", (user_id,)
             )
@@ -523,7 +538,6 @@ class ProgressLog:
             finished_this_year = await session.scalar(
                 f"SELECT COUNT(*) FROM ({this_year}) AS done", (user_id, year_start, next_year)
             )
-        days = [date.fromisoformat(row[0]) for row in day_rows]
         current, longest = streaks(days, today)
         return ReadingStats(
             want_to_read=by_status.get(ReadingStatus.WANT_TO_READ.value, 0),
@@ -536,6 +550,7 @@ class ProgressLog:
             current_streak=current,
             longest_streak=longest,
             finished_this_year=finished_this_year,
+            time_zone=zone,
         )
 
     async def leaderboard(

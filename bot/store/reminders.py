@@ -14,11 +14,12 @@ from bot.rhythm.jobs import JobKind
 from bot.rhythm.recurrence import EVERY_DAY, WeeklyRule
 from bot.store.connection import Database, Row, Session, time_to_db
 from bot.store.models import Reminder
-from bot.store.progress import streaks
+from bot.store.progress import activity_days, streaks
 from bot.store.schedule import drop_schedule, set_schedule
 
 # "Before the day ends": three hours before local midnight leaves an evening to read.
 STREAK_NUDGE_AT = time(21, 0)
+DEFAULT_ZONE = "UTC"  # a member's days until they give their time zone
 STREAK_LOOKBACK = timedelta(days=400)  # a streak longer than this reads as this long
 
 
@@ -64,6 +65,10 @@ class ReminderBook:
         """The member's time zone, if they gave one."""
         async with self._db.read() as session:
             return await session.scalar("SELECT time_zone FROM member_settings WHERE user_id = ?", (user_id,))
+
+    async def days_zone(self, user_id: int) -> str:
+        """The zone the member's days are counted in (weeks, streaks, the year): theirs, UTC until they give one."""
+        return await self.time_zone(user_id) or DEFAULT_ZONE
 
     async def set_time_zone(self, user_id: int, zone: str, now: datetime) -> None:
         """Remember the member's time zone."""
@@ -155,18 +160,10 @@ class ReminderBook:
             )
         return owner == job_id
 
-    async def local_activity_days(self, user_id: int, zone: str, since: datetime) -> list[date]:
-        """The member's local dates with a progress update at or after `since` (for streaks in their zone)."""
-        async with self._db.read() as session:
-            rows = await session.fetchall(
-                "SELECT at FROM progress_events WHERE user_id = ? AND at >= ?", (user_id, time_to_db(since))
-            )
-        tz = ZoneInfo(zone)
-        return sorted({datetime.fromisoformat(row[0]).astimezone(tz).date() for row in rows})
-
     async def local_streak(self, user_id: int, zone: str, now: datetime) -> tuple[int, bool]:
         """(current streak in the member's local days, whether they logged something today)."""
         today = now.astimezone(ZoneInfo(zone)).date()
-        days = await self.local_activity_days(user_id, zone, now - STREAK_LOOKBACK)
+        async with self._db.read() as session:
+            days = await activity_days(session, user_id, zone, now - STREAK_LOOKBACK)
         current, _ = streaks(days, today)
         return current, today in days

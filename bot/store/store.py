@@ -12,7 +12,7 @@ CONTRACT (the Discord layer codes against these signatures):
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from bot.store.audit import append_entry, recent_entries
 from bot.store.changes import CURATED
 from bot.store.clubs import ClubBook
 from bot.store.community import CommunityBook
-from bot.store.connection import Database, as_utc, backup_file, open_database, utc_now
+from bot.store.connection import Database, backup_file, open_database, utc_now
 from bot.store.goals import GoalBook
 from bot.store.guild_catalog import GuildCatalogs
 from bot.store.members import MemberData
@@ -211,9 +211,11 @@ class Store:
         """The member's updates, newest first."""
         return await self._progress.history(user_id, limit=limit, resource_id=resource_id)
 
-    async def stats(self, user_id: int, *, today: date | None = None) -> ReadingStats:
-        """The member's totals and streaks (days in UTC)."""
-        return await self._progress.stats(user_id, today=today or as_utc(None).date())
+    async def stats(self, user_id: int, *, now: datetime | None = None) -> ReadingStats:
+        """The member's totals and streaks, in their own days: in the time zone they set (`/goal set`,
+        `/reminders set`), else in UTC."""
+        zone = await self.reminders.days_zone(user_id)
+        return await self._progress.stats(user_id, now=now or utc_now(), zone=zone)
 
     async def leaderboard(
         self, user_ids: Collection[int] | None = None, *, limit: int = 10, since: datetime | None = None

@@ -278,6 +278,10 @@ def stats_embed(stats: ReadingStats, pace: Pace | None = None) -> discord.Embed:
     )
     if pace is not None:
         embed.add_field(name="📏 Pace", value=pace_text(pace), inline=False)
+    if stats.time_zone == "UTC":
+        embed.set_footer(text="Days are counted in UTC: give /goal set or /reminders set your timezone to count yours.")
+    else:
+        embed.set_footer(text=f"Days are counted in your time zone, {stats.time_zone}.")
     return limits.fit_embed(embed)
 
 

@@ -60,3 +60,23 @@ async def test_a_goal_of_zero_or_less_gets_a_private_answer_and_changes_nothing(
     assert reply.ephemeral and "not more than zero" in reply.content
     assert dump_database(pillars.bot.settings.database_path) == before
     assert "20 pages a week" in (await pillars.command("alice", "goal show")).text
+
+
+async def test_progress_stats_counts_the_streak_in_the_members_own_days_once_they_give_their_zone(
+    pillars: PillarsSandbox,
+) -> None:
+    zone = "America/Los_Angeles"
+    day = today_in(pillars, zone) + timedelta(days=2)
+    await move_to(pillars, local(zone, day, time(15)))  # late in the UTC day …
+    await pillars.command("alice", "progress log", resource=LADR, position=10)
+    await move_to(pillars, local(zone, day, time(18)))  # … and the next UTC day, the same evening in LA
+    await pillars.command("alice", "progress log", resource=LADR, position=20)
+
+    in_utc = await pillars.command("alice", "progress stats")
+    assert in_utc.ephemeral and "2 days now" in in_utc.text
+    assert in_utc.embeds[0]["footer"]["text"].startswith("Days are counted in UTC")
+
+    await pillars.command("alice", "goal set", amount=50, unit="pages", timezone=zone)
+    in_la = await pillars.command("alice", "progress stats")
+    assert "1 day now" in in_la.text and "2 on 1 day" in in_la.text  # two updates, one local day
+    assert in_la.embeds[0]["footer"]["text"] == f"Days are counted in your time zone, {zone}."

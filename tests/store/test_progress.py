@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,7 +70,7 @@ async def test_reading_a_finished_resource_again_is_a_new_read_through(store: St
     assert count(db_location, "SELECT COUNT(*) FROM read_throughs") == 2
     done = await store.log_progress(MEMBER, GUILD, ESSENCE, position=16, now=at(9))
     assert (done.status, done.read_count) == (ReadingStatus.FINISHED, 2)
-    stats = await store.stats(MEMBER, today=date(2025, 3, 9))
+    stats = await store.stats(MEMBER, now=at(9))
     # Finished twice this year, and still one resource finished: a re-read counts once, this year as ever.
     assert (stats.finished, stats.rereads, stats.finished_this_year) == (1, 1, 1)
     assert (done.times_finished, again.times_finished) == (2, 1)
@@ -165,12 +165,33 @@ async def test_stats_with_a_fixed_clock(store: Store) -> None:
     await store.log_progress(MEMBER, GUILD, DEEP, status=ReadingStatus.WANT_TO_READ, now=at(6))
     await store.log_progress(MEMBER, GUILD, POST, position=10, now=at(7))
     await store.log_progress(MEMBER, GUILD, POST, status=ReadingStatus.DROPPED, now=at(7))
-    stats = await store.stats(MEMBER, today=date(2025, 3, 7))
+    stats = await store.stats(MEMBER, now=at(7))
     assert (stats.want_to_read, stats.reading, stats.finished, stats.dropped) == (1, 1, 1, 1)
     assert (stats.updates, stats.active_days) == (7, 5)
     assert (stats.current_streak, stats.longest_streak) == (2, 3)
     assert stats.finished_this_year == 1
-    assert (await store.stats(MEMBER, today=date(2026, 1, 1))).finished_this_year == 0
+    assert (await store.stats(MEMBER, now=datetime(2026, 1, 1, tzinfo=UTC))).finished_this_year == 0
+    assert stats.time_zone == "UTC"  # no zone given yet
+
+
+async def test_streaks_and_the_year_are_counted_in_the_members_own_days(store: Store) -> None:
+    """Los Angeles is UTC-8 in winter: 23:00 and 01:00 UTC on the 1st/2nd are the same evening there, and a
+    finish at 03:00 UTC on New Year's Day is still last year."""
+    await store.log_progress(MEMBER, GUILD, LADR, position=5, now=at(1, hour=20))  # 1st, 12:00 in LA
+    await store.log_progress(MEMBER, GUILD, LADR, position=9, now=at(2, hour=1))  # 1st, 17:00 in LA
+    await store.log_progress(MEMBER, GUILD, LADR, position=15, now=at(3, hour=7))  # 2nd, 23:00 in LA
+    in_utc = await store.stats(MEMBER, now=at(3, hour=12))
+    assert (in_utc.active_days, in_utc.current_streak, in_utc.longest_streak) == (3, 3, 3)
+
+    await store.reminders.set_time_zone(MEMBER, "America/Los_Angeles", at(3))
+    in_la = await store.stats(MEMBER, now=at(3, hour=12))  # the 3rd, 04:00 in LA: yesterday still counts
+    assert (in_la.active_days, in_la.current_streak, in_la.longest_streak) == (2, 2, 2)
+    assert in_la.time_zone == "America/Los_Angeles"
+
+    new_year = datetime(2026, 1, 1, 3, tzinfo=UTC)  # 19:00 on 31 December in LA
+    await store.log_progress(MEMBER, GUILD, ESSENCE, status=ReadingStatus.FINISHED, now=new_year)
+    assert (await store.stats(MEMBER, now=new_year)).finished_this_year == 1  # 2025 there
+    assert (await store.stats(MEMBER, now=new_year + timedelta(hours=9))).finished_this_year == 0  # 2026 there
 
 
 async def test_the_leaderboard_ranks_finished_then_updates_within_a_server(store: Store) -> None:

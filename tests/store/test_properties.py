@@ -59,7 +59,7 @@ async def replay(sequence: list[dict]) -> None:
                 assert entry.position is None or 0 <= entry.position <= entry.total
                 assert (entry.finished_at is not None) == (entry.status is ReadingStatus.FINISHED)
                 assert 0.0 <= entry.fraction <= 1.0
-            stats = await store.stats(user_id, today=at(1).date())
+            stats = await store.stats(user_id, now=at(1))
             assert stats.updates == len(entries)
             # Finished counts what was ever finished (a re-read stays finished); the other shelves the current status.
             assert stats.finished == sum(e.ever_finished for e in shelf)
