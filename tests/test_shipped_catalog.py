@@ -317,10 +317,7 @@ def test_most_resources_carry_their_table_of_contents_the_seeds_five_included(ca
 def test_each_pillar_has_free_and_paid_beginner_to_advanced_books_videos_and_courses(catalog: Catalog, pillar) -> None:
     on_it = [r for r in catalog if pillar in r.topics]
     assert {r.is_free for r in on_it} == {True, False}
-    # A known gap: no advanced multivariable calculus text could be confirmed at its publisher's page yet
-    # (Hubbard & Hubbard's was looked for), so that pillar goes from beginner to intermediate.
-    levels = set(Level) - ({Level.ADVANCED} if pillar is Topic.MULTIVARIATE_CALCULUS else set())
-    assert {r.level for r in on_it} >= levels
+    assert {r.level for r in on_it} == set(Level)
     kinds = {r.kind.value for r in on_it}
     # Something to watch: a video or lecture series, or a course of recorded lectures (18.02's 35).
     watchable = [
