@@ -40,6 +40,7 @@ from bot.errors import PillarsError
 from bot.interactions.delivery import Delivery
 from bot.interactions.errors import PillarsTree
 from bot.logs import configure_logging
+from bot.memory import fewer_malloc_arenas
 from bot.rhythm.jobs import Shards
 from bot.rhythm.scheduler import Scheduler
 from bot.store import Store
@@ -253,6 +254,7 @@ def create_bot(settings: Settings, curated: Catalog | None = None, *, clock: Clo
     """A bot configured from the settings, not yet started; it loads the catalog itself unless given it.
 
     Sharded (SHARD_COUNT set) it is a `ShardedPillarsBot`."""
+    fewer_malloc_arenas()  # before the store starts its threads (see bot.memory)
     if settings.sharded:
         return ShardedPillarsBot(settings, curated, clock=clock)
     return PillarsBot(settings, curated, clock=clock)
