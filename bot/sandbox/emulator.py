@@ -711,9 +711,12 @@ class Emulator:
         return record
 
     async def send_interaction(self, record: InteractionRecord, *, via: Session | None = None) -> None:
-        """Dispatch INTERACTION_CREATE for a recorded interaction to its guild's shard (or through `via`)."""
+        """Dispatch INTERACTION_CREATE for a recorded interaction to its guild's shard, a DM's to shard 0 as
+        Discord sends them (or through `via`)."""
         self.counters["interactions"] += 1
         guild_id = int(record.payload["guild_id"]) if record.payload.get("guild_id") else None
+        if guild_id is None and via is None:
+            via = self.gateway.session_for(None)
         await self.gateway.dispatch("INTERACTION_CREATE", record.payload, guild_id=guild_id, session=via)
 
     def _interaction_by_token(self, app_id: str, token: str) -> InteractionRecord:

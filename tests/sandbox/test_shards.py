@@ -105,3 +105,20 @@ async def test_the_production_bot_runs_both_shards_in_one_process_and_answers_in
         shown = await sandbox.command("alice", "progress show")  # at home, on the other shard
         assert "Linear Algebra Done Right" in shown.text
         assert {s.shard for s in sandbox.emulator.gateway.sessions.values()} == {(0, COUNT), (1, COUNT)}
+
+
+async def test_a_dm_interaction_goes_to_shard_0_whichever_shard_the_home_guild_is_on(emulator: Emulator) -> None:
+    world = emulator.world
+    assert shard_for(world.guild_id, COUNT) == 1  # so the home guild's shard would be the wrong one
+    alice = world.user("alice")
+    dm = emulator.dm_channel_for(alice.id)
+    async with aiohttp.ClientSession() as http:
+        sockets = {shard: await identify(http, emulator, [shard, COUNT]) for shard in range(COUNT)}
+        for socket in sockets.values():
+            await dispatches(socket)  # READY and GUILD_CREATE
+        button = {"custom_id": "pillars:x", "component_type": 2}
+        await emulator.send_interaction(emulator.new_interaction(kind=3, user=alice, data=button, channel_id=dm))
+        got = {shard: [d["t"] for d in await dispatches(socket)] for shard, socket in sockets.items()}
+        assert got == {0: ["INTERACTION_CREATE"], 1: []}
+        for socket in sockets.values():
+            await socket.close()
