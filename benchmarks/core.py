@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import random
 
-from benchmarks.measure import Figure, percentile, time_calls, time_in_turn
+from benchmarks.measure import Figure, p99_ms_figure, time_calls, time_in_turn
 from benchmarks.synthetic import synthetic_catalog
 from bot.catalog.catalog import Catalog
 from bot.catalog.matching import resource_choices
@@ -78,18 +78,16 @@ def bench_recommend(sizes: tuple[int, ...], runs: int) -> list[Figure]:
         gc.unfreeze()
         base_runs = max(5, runs // 20) if size >= 10_000 else runs // 4
         base = time_calls(lambda c=catalog, h=histories: _reference(c, QUERIES[0], h[0]), base_runs, warmup=1)
-        p99 = percentile(samples, 0.99) * 1e3
+        held = size == 10_000
         figures.append(
-            Figure(
-                name=f"recommend p99 @ {size:,} resources",
-                value=p99,
-                unit="ms",
-                baseline=percentile(base, 0.99) * 1e3,
-                baseline_name="one-by-one ranking p99",
-                goal="≤ 2 ms at 10,000" if size == 10_000 else "",
-                met=(p99 <= 2.0) if size == 10_000 else None,
-                details={"p50_ms": percentile(samples, 0.5) * 1e3},
-            )
+            p99_ms_figure(
+                f"recommend p99 @ {size:,} resources",
+                samples,
+                base,
+                "one-by-one ranking p99",
+                2.0 if held else None,
+                goal="≤ 2 ms at 10,000" if held else None,
+            )  # fmt: skip
         )
     return figures
 
@@ -133,17 +131,10 @@ def bench_recommend_with_signals(size: int, runs: int) -> Figure:
 
     samples, base = time_in_turn(with_signals, without, runs)
     gc.unfreeze()
-    p99 = percentile(samples, 0.99) * 1e3
-    return Figure(
-        name=f"recommend p99 @ {size:,} resources with community signals",
-        value=p99,
-        unit="ms",
-        baseline=percentile(base, 0.99) * 1e3,
-        baseline_name="the same without signals p99",
-        goal="≤ 2 ms",
-        met=p99 <= 2.0,
-        details={"p50_ms": percentile(samples, 0.5) * 1e3, "resources_with_facts": len(facts.resources)},
-    )
+    return p99_ms_figure(
+        f"recommend p99 @ {size:,} resources with community signals", samples, base, "the same without signals p99",
+        2.0, details={"resources_with_facts": len(facts.resources)},
+    )  # fmt: skip
 
 
 def bench_autocomplete(size: int, runs: int) -> Figure:
@@ -161,17 +152,7 @@ def bench_autocomplete(size: int, runs: int) -> Figure:
         return [t for t in titles if prefix in t][:25]
 
     base = time_calls(scan, runs)
-    p99 = percentile(samples, 0.99) * 1e3
-    return Figure(
-        name=f"autocomplete p99 @ {size:,} resources",
-        value=p99,
-        unit="ms",
-        baseline=percentile(base, 0.99) * 1e3,
-        baseline_name="plain substring scan p99",
-        goal="≤ 1 ms",
-        met=p99 <= 1.0,
-        details={"p50_ms": percentile(samples, 0.5) * 1e3},
-    )
+    return p99_ms_figure(f"autocomplete p99 @ {size:,} resources", samples, base, "plain substring scan p99", 1.0)
 
 
 PATH_TARGETS: list[Topic | str] = [
@@ -220,17 +201,7 @@ def bench_path(size: int, runs: int) -> Figure:
         _reference_path(catalog, PATH_TARGETS[n % len(PATH_TARGETS)], members[n % len(members)])
 
     base = time_calls(reference, max(5, runs // 20), warmup=1)
-    p99 = percentile(samples, 0.99) * 1e3
-    return Figure(
-        name=f"path p99 @ {size:,} resources",
-        value=p99,
-        unit="ms",
-        baseline=percentile(base, 0.99) * 1e3,
-        baseline_name="every place scanned per step p99",
-        goal="≤ 5 ms",
-        met=p99 <= 5.0,
-        details={"p50_ms": percentile(samples, 0.5) * 1e3},
-    )
+    return p99_ms_figure(f"path p99 @ {size:,} resources", samples, base, "every place scanned per step p99", 5.0)
 
 
 def bench_path_autocomplete(runs: int) -> Figure:
@@ -248,14 +219,4 @@ def bench_path_autocomplete(runs: int) -> Figure:
         return [cid for word, cid in words if needle in word][:25]
 
     base = time_calls(scan, runs)
-    p99 = percentile(samples, 0.99) * 1e3
-    return Figure(
-        name="path autocomplete p99",
-        value=p99,
-        unit="ms",
-        baseline=percentile(base, 0.99) * 1e3,
-        baseline_name="plain substring scan of the words p99",
-        goal="≤ 2 ms",
-        met=p99 <= 2.0,
-        details={"p50_ms": percentile(samples, 0.5) * 1e3},
-    )
+    return p99_ms_figure("path autocomplete p99", samples, base, "plain substring scan of the words p99", 2.0)

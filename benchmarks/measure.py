@@ -76,6 +76,33 @@ class Figure:
         }
 
 
+def p99_ms_figure(
+    name: str,
+    samples: list[float],
+    base: list[float],
+    baseline_name: str,
+    goal_ms: float | None,
+    *,
+    goal: str | None = None,
+    met: bool | None = None,
+    details: dict[str, float] | None = None,
+) -> Figure:
+    """A latency figure: the p99 of `samples` (seconds) in ms against the p99 of `base` from the same run, its p50
+    in the details. Held to `goal_ms` when given (`goal` words it otherwise than "≤ N ms"); `met` overrides the
+    verdict when more than the p99 decides it."""
+    p99 = percentile(samples, 0.99) * 1e3
+    return Figure(
+        name=name,
+        value=p99,
+        unit="ms",
+        baseline=percentile(base, 0.99) * 1e3,
+        baseline_name=baseline_name,
+        goal=goal if goal is not None else (f"≤ {goal_ms:g} ms" if goal_ms is not None else ""),
+        met=met if met is not None else (p99 <= goal_ms if goal_ms is not None else None),
+        details={"p50_ms": percentile(samples, 0.5) * 1e3, **(details or {})},
+    )
+
+
 def median_ms(samples: list[float]) -> float:
     """The median of samples in seconds, in milliseconds."""
     return statistics.median(samples) * 1e3
