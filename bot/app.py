@@ -40,7 +40,7 @@ from bot.errors import PillarsError
 from bot.interactions.delivery import Delivery
 from bot.interactions.errors import PillarsTree
 from bot.logs import configure_logging
-from bot.memory import fewer_malloc_arenas
+from bot.memory import built_for_life, fewer_malloc_arenas, release_free_memory, release_free_memory_every
 from bot.rhythm.jobs import Shards
 from bot.rhythm.scheduler import Scheduler
 from bot.store import Store
@@ -110,6 +110,7 @@ class PillarsBot(commands.Bot):
         self._delivery: Delivery | None = None
         self._curated_at_start = curated
         self._background: set[asyncio.Task[None]] = set()
+        self._memory_trim: asyncio.Task[None] | None = None
 
     @staticmethod
     def _sharding(settings: Settings) -> dict[str, Any]:
@@ -177,6 +178,10 @@ class PillarsBot(commands.Bot):
         # which every interaction in flight waits. Reference counting still frees what is dropped later.
         gc.collect()
         gc.freeze()
+        release_free_memory()  # what start-up parsed and dropped (a cold start's YAML) goes back to the system
+        self._memory_trim = asyncio.get_running_loop().create_task(
+            release_free_memory_every(), name="pillars-memory-trim"
+        )
 
     def _follow_other_processes(self, store: Store) -> None:
         """Count every process's writes in the cooldown, and reload the curated files when another process did."""
@@ -232,6 +237,8 @@ class PillarsBot(commands.Bot):
     async def close(self) -> None:
         """Stop the scheduler, close the gateway, then the store, so acknowledged writes are on disk."""
         try:
+            if self._memory_trim is not None:
+                self._memory_trim.cancel()
             if self._scheduler is not None:
                 await self._scheduler.stop()
             await super().close()
@@ -266,8 +273,11 @@ def catalog_cache_file(settings: Settings) -> Path | None:
 
 
 def load_curated(settings: Settings) -> Catalog:
-    """The curated catalog, validated (from the cache when the files are unchanged); CatalogError otherwise."""
-    return load_catalog_cached(settings.catalog_path, catalog_cache_file(settings))
+    """The curated catalog, validated (from the cache when the files are unchanged); CatalogError otherwise.
+
+    It is served until a reload, so it is built for life (see bot.memory): no collection walks it again.
+    """
+    return built_for_life(lambda: load_catalog_cached(settings.catalog_path, catalog_cache_file(settings)))
 
 
 def run_bot(settings: Settings) -> int:
