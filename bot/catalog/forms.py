@@ -296,7 +296,7 @@ def resource_from_form(form: ResourceForm, resource_id: str, *, keep: Resource |
         data["aliases"] = list(keep.aliases)
         data["hands_on"] = keep.hands_on
         data["concepts"] = list(keep.concepts)
-        data["sections"] = [section.model_dump(exclude_defaults=True) for section in keep.sections]
+        data["sections"] = list(keep.sections)  # validated already: frozen sections are taken as they are
     # Fields the facts line already reported as missing or wrong are not reported twice.
     reported = {name for name in ("topics", "level", "kind", "cost", "length") if data[name] in (None, [])}
     if "**Length**" in " ".join(fact_problems):

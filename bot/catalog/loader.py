@@ -8,7 +8,7 @@ people: all of them at once, each with the file and line it comes from and a pla
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,9 @@ _VOCABULARIES: dict[str, type[StrEnum]] = {
     "unit": LengthUnit,
 }
 _FIELDS = tuple(
-    dict.fromkeys([*Resource.model_fields, *Length.model_fields, *Section.model_fields, *Concept.model_fields])
+    dict.fromkeys(
+        [*Resource.model_fields, *Length.model_fields, *(f.name for f in fields(Section)), *Concept.model_fields]
+    )
 )
 
 # What a file holds, by its one top-level key, and the model each item of its list is.
