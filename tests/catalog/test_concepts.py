@@ -208,3 +208,17 @@ def test_groundwork_comes_before_what_builds_on_it_and_unlocks_look_ahead() -> N
     assert [c.id for c in concepts.unlocks("svd")] == ["pca"]
     assert [c.id for c in concepts.in_topic(Topic.LINEAR_ALGEBRA)] == ["vectors", "eigen", "orthogonality", "svd"]
     assert concepts.named("  PCA ") is concepts["pca"]
+
+
+def test_where_a_concept_is_taught_is_every_place_naming_it_in_catalog_order() -> None:
+    """The packed index gives what a plain scan of the shipped catalog gives, for every concept."""
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "data")
+    for concept in catalog.concepts:
+        scanned = [
+            (resource, section)
+            for resource in catalog
+            for section in [None, *resource.sections]
+            if concept.id in (resource.concepts if section is None else section.concepts)
+        ]
+        assert catalog.teaching(concept.id) == scanned, concept.id
+    assert catalog.teaching("no-such-concept") == []
