@@ -21,6 +21,7 @@ import json
 import logging
 import pkgutil
 import sys
+from collections.abc import Coroutine
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from bot.interactions.delivery import Delivery
 from bot.interactions.errors import PillarsTree
 from bot.logs import configure_logging
 from bot.memory import built_for_life, fewer_malloc_arenas, release_free_memory, release_free_memory_every
+from bot.recommend import Preparations
 from bot.rhythm.jobs import Shards
 from bot.rhythm.scheduler import Scheduler
 from bot.store import Store
@@ -111,6 +113,7 @@ class PillarsBot(commands.Bot):
         self._curated_at_start = curated
         self._background: set[asyncio.Task[None]] = set()
         self._memory_trim: asyncio.Task[None] | None = None
+        self.preparations = Preparations()
 
     @staticmethod
     def _sharding(settings: Settings) -> dict[str, Any]:
@@ -173,6 +176,7 @@ class PillarsBot(commands.Bot):
             log.info("Commands are synced by the process that runs shard 0; this one runs %s", self.settings.shards)
         # Scheduled messages name members and post in channels: they wait for the guilds to be in the cache.
         self._scheduler.start(after=self.wait_until_ready)
+        self._in_background(self._prepare_curated(curated), "pillars-prepare-curated")
         # What start-up built (the catalog, its models, every module) lives as long as the bot: moved out of
         # the garbage collector's sight, a full collection under load takes ~2 ms instead of ~50 ms, during
         # which every interaction in flight waits. Reference counting still frees what is dropped later.
@@ -190,11 +194,21 @@ class PillarsBot(commands.Bot):
         database.changes.subscribe(COOLDOWN, lambda key: None if key is None else self.write_limiter.record(int(key)))
         database.changes.subscribe(CURATED, lambda key: None if key is None else self._reload_soon())
 
-    def _reload_soon(self) -> None:
-        """Another process reloaded the curated catalog: reload this one's from its own files, off the loop."""
-        task = asyncio.get_running_loop().create_task(self._reload_curated(), name="pillars-curated-reload")
+    def _in_background(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run `work` as a task the bot keeps a reference to until it is done."""
+        task = asyncio.get_running_loop().create_task(work, name=name)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def _prepare_curated(self, curated: Catalog) -> None:
+        """Once connected, build what questions are ranked with (a second at 10,000 resources, off the loop),
+        so the first member to ask does not wait for it."""
+        await self.wait_until_ready()
+        await self.preparations.ready(curated)
+
+    def _reload_soon(self) -> None:
+        """Another process reloaded the curated catalog: reload this one's from its own files, off the loop."""
+        self._in_background(self._reload_curated(), "pillars-curated-reload")
 
     async def _reload_curated(self) -> None:
         """Load the curated files again; serve them only when they are valid (as /catalog reload does)."""

@@ -40,6 +40,8 @@ more asked concepts taught, and only then catalog order, so the curated order is
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -175,13 +177,15 @@ class Query:
 
 def prepare(catalog: Catalog, query: Query) -> Catalog:
     """Build what ranking this query on this catalog needs, once: its columns, and for free text the lexical
-    index and the question reader. At 10,000 resources that takes about a second, so the bot builds it off
-    the event loop when `is_prepared` says it is missing; every later recommendation on the catalog reuses it.
+    index, the question reader and where each concept is taught. At 10,000 resources that takes about a
+    second, so the bot builds it off the event loop (see `Preparations`); every later recommendation on the
+    catalog reuses it.
     """
     CatalogColumns.of(catalog)
     if query.text.strip():
         LexicalIndex.of(catalog)
         prepare_questions(catalog)
+        catalog.index_teaching()
     return catalog
 
 
@@ -189,7 +193,42 @@ def is_prepared(catalog: Catalog, query: Query) -> bool:
     """Whether `prepare` has built what this query needs on this catalog, so ranking it is quick."""
     if not catalog.has_derived("columns"):
         return False
-    return not query.text.strip() or (catalog.has_derived("lexical-index") and questions_prepared(catalog))
+    if not query.text.strip():
+        return True
+    return catalog.has_derived("lexical-index") and questions_prepared(catalog) and catalog.teaching_indexed()
+
+
+# What a question in a member's own words needs built: `prepare` with it builds everything.
+ANY_QUESTION = Query(text="any question")
+
+
+class Preparations:
+    """`prepare` off the event loop, once per catalog however many interactions ask at the same moment.
+
+    A burst of questions right after start-up (or after a catalog reload) would otherwise each start the
+    same second of work in a thread of its own, and every answer would wait for all of them.
+    """
+
+    def __init__(self) -> None:
+        self._running: dict[int, asyncio.Task[None]] = {}  # by id(catalog): the task holds the catalog meanwhile
+
+    async def ready(self, catalog: Catalog, query: Query = ANY_QUESTION) -> None:
+        """Return once ranking `query` on `catalog` is quick; build what is missing, or wait for who builds it."""
+        if is_prepared(catalog, query):
+            return
+        running = self._running.get(id(catalog))
+        if running is None:
+            running = asyncio.get_running_loop().create_task(self._prepare(catalog), name="pillars-prepare")
+            self._running[id(catalog)] = running
+        await asyncio.shield(running)  # one waiting interaction that gives up does not stop the others' work
+
+    async def _prepare(self, catalog: Catalog) -> None:
+        try:
+            await asyncio.to_thread(prepare, catalog, ANY_QUESTION)
+            # What was built lives as long as the catalog: out of the collector's sight, as start-up's is.
+            gc.freeze()
+        finally:
+            del self._running[id(catalog)]
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,17 @@ def test_a_sharded_process_sends_the_scheduled_jobs_of_its_own_shards_servers(tm
     assert shards == Shards(4, frozenset({1, 3}))
     assert shards.carry(1 << 22) and not shards.carry(2 << 22) and shards.carry(None)
     assert create_bot(Settings(_env_file=None, database_path=tmp_path / "p.db"))._scheduled_shards() is None
+
+
+async def test_once_connected_the_bot_prepares_the_curated_catalog_for_questions(make_pillars) -> None:
+    import asyncio
+
+    from bot.recommend import ANY_QUESTION, is_prepared
+
+    async with make_pillars() as sandbox:
+        curated = sandbox.bot.store.curated
+        for _ in range(200):  # well under a second for the shipped catalog, in a thread
+            if is_prepared(curated, ANY_QUESTION):
+                break
+            await asyncio.sleep(0.05)
+        assert is_prepared(curated, ANY_QUESTION)

@@ -312,3 +312,29 @@ def test_a_section_named_for_the_concept_ranks_its_resource_first() -> None:
     answer = recommend(Catalog([aside, central], concepts), Query(text="markov chains"))
     assert ids(answer) == ["probability-book", "linear-course"]
     assert "teaches Markov chains: chapter 11 · Markov chains" in answer.picks[0].reasons
+
+
+async def test_many_questions_at_once_prepare_a_catalog_once_off_the_event_loop(monkeypatch) -> None:
+    import asyncio
+    import threading
+
+    import bot.recommend as recommending
+    from bot.recommend import ANY_QUESTION, Preparations, is_prepared, prepare
+
+    catalog = make_catalog(*(make_resource(f"book-{n}") for n in range(12)))
+    threads: list[threading.Thread] = []
+
+    def counted(catalog: Catalog, query: Query) -> Catalog:
+        threads.append(threading.current_thread())
+        return prepare(catalog, query)
+
+    monkeypatch.setattr(recommending, "prepare", counted)
+    preparations = Preparations()
+    waiting = [asyncio.create_task(preparations.ready(catalog, Query(text=f"question {n}"))) for n in range(20)]
+    waiting[0].cancel()  # one member gives up: the others' answers still get what they wait for
+    results = await asyncio.gather(*waiting, return_exceptions=True)
+    assert isinstance(results[0], asyncio.CancelledError) and results[1:] == [None] * 19
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert is_prepared(catalog, ANY_QUESTION)
+    await preparations.ready(catalog, Query(text="later"))
+    assert len(threads) == 1  # prepared once: later questions build nothing

@@ -46,6 +46,14 @@ class Catalog(ById[Resource]):
         """Whether the value derived under `key` is already built."""
         return key in self._derived
 
+    def index_teaching(self) -> None:
+        """Build where each concept is taught now (it is otherwise built when a concept is first asked for)."""
+        self.derived("teaching", _TeachingIndex)
+
+    def teaching_indexed(self) -> bool:
+        """Whether where each concept is taught is built."""
+        return self.has_derived("teaching")
+
     def teaching(self, concept_id: str) -> list[tuple[Resource, Section | None]]:
         """Where a concept is taught: (resource, section), or (resource, None) for a resource as a whole."""
         return self.derived("teaching", _TeachingIndex).where(concept_id)

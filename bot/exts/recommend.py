@@ -16,8 +16,6 @@ A member's own private page offers no Start reading on what they are reading alr
 
 from __future__ import annotations
 
-import asyncio
-import gc
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -41,8 +39,6 @@ from bot.recommend import (
     Recommendation,
     describe_query,
     explain_nothing,
-    is_prepared,
-    prepare,
     recommend,
 )
 from bot.ui import embeds, limits, resource_card
@@ -153,10 +149,7 @@ async def recommendation_page(
 ) -> Page:
     """Rank, render and attach buttons; NotFoundError with "did you mean" when the question names nothing."""
     catalog = await catalog_of(interaction)
-    if not is_prepared(catalog, query):  # about a second at 10,000 resources: never on the event loop
-        await asyncio.to_thread(prepare, catalog, query)
-        # What was built lives as long as the catalog: out of the collector's sight, as start-up's is.
-        gc.freeze()
+    await interaction.client.preparations.ready(catalog, query)  # about a second at 10,000 resources, once
     history = await history_of(interaction, target.id)
     store = interaction.client.store
     finished = [rid for rid, status in history.items() if status is ReadingStatus.FINISHED]
