@@ -95,9 +95,15 @@ class PrivateDataFilter(logging.Filter):
         return True
 
 
+PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"  # discord.py's own, without colour
+
+
 def configure_logging(level: str | int, stream: TextIO | None = None) -> logging.Handler:
     """Log at `level` to `stream` (stderr by default) through one handler on the root logger; return it."""
     handler = logging.StreamHandler(stream)
     handler.addFilter(PrivateDataFilter())
-    discord.utils.setup_logging(handler=handler, level=logging.getLevelName(level) if isinstance(level, str) else level)
+    # discord.py colours its log in a Docker container even when it goes to a file; colour only a terminal.
+    plain = None if handler.stream.isatty() else logging.Formatter(PLAIN_FORMAT, "%Y-%m-%d %H:%M:%S", style="{")
+    level = logging.getLevelName(level) if isinstance(level, str) else level
+    discord.utils.setup_logging(handler=handler, formatter=plain or discord.utils.MISSING, level=level)
     return handler

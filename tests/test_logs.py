@@ -48,3 +48,24 @@ def test_a_traceback_through_the_filter_loses_its_tokens() -> None:
     text = written.getvalue()
     assert "Traceback" in text and "RuntimeError" in text
     assert "aW50ZXJhY3Rpb246c2VjcmV0" not in text and text.count("<token>") == 2
+
+
+def test_a_log_written_to_a_file_has_no_colour_codes_even_in_a_container(monkeypatch) -> None:
+    """discord.py colours its log inside Docker whatever the stream; a file the operator greps stays plain."""
+    import discord.utils
+
+    from bot.logs import configure_logging
+
+    monkeypatch.setattr(discord.utils, "is_docker", lambda: True)
+    root = logging.getLogger()
+    level = root.level
+    written = io.StringIO()
+    handler = configure_logging("INFO", stream=written)
+    try:
+        logging.getLogger("bot.test").error("the store is unreachable")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    line = written.getvalue()
+    assert "\x1b[" not in line
+    assert "[ERROR   ] bot.test: the store is unreachable" in line
