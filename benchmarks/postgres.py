@@ -268,14 +268,11 @@ async def drive_both(running: ShardedBots, command: str, count: int, window: int
             record: InteractionRecord = emulator.new_interaction(
                 kind=2, user=users[n % len(users)], data=data(n), guild=guilds[n % len(guilds)]
             )
-            answered = emulator.expect(record)
-            start = time.perf_counter()
-            await emulator.send_interaction(record)
-            try:
-                latencies.append(await asyncio.wait_for(answered, running.timeout) - start)
-            except TimeoutError:
+            latency = await emulator.round_trip(record, running.timeout)
+            if latency is None:
                 unanswered += 1
-            emulator.interactions.pop(record.id, None)
+            else:
+                latencies.append(latency)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(window)))
