@@ -38,7 +38,7 @@ _VOCABULARIES: dict[str, type[StrEnum]] = {
 }
 _FIELDS = tuple(
     dict.fromkeys(
-        [*Resource.model_fields, *Length.model_fields, *(f.name for f in fields(Section)), *Concept.model_fields]
+        [*Resource.model_fields, *(f.name for m in (Length, Section) for f in fields(m)), *Concept.model_fields]
     )
 )
 

@@ -197,10 +197,12 @@ class _CatalogModel(BaseModel):
             object.__setattr__(self, "__pydantic_fields_set__", shared)
 
 
-class Length(_CatalogModel):
+# Slotted like a section (below): one a resource, 56 bytes instead of a model's ~300.
+@pydantic_dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+class Length:
     """How long a resource is, in its own unit (390 pages, 35 lectures)."""
 
-    amount: int = Field(gt=0, le=100_000)
+    amount: Annotated[int, Field(gt=0, le=100_000)]
     unit: LengthUnit
 
     def __str__(self) -> str:
@@ -238,7 +240,7 @@ OneLine = Annotated[PlainText, AfterValidator(_single_line)]
 
 
 # A pydantic dataclass with slots, not a model: a catalog holds eight sections a resource, and a slotted
-# section takes 72 bytes where a model with its __dict__ took about 300 (80,000 sections: 17 MB less).
+# section takes 72 bytes where a model with its __dict__ took about 300 (80,000 sections: 15 MB less).
 @pydantic_dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
 class Section:
     """One part of a resource (a chapter, a lecture), where it starts and the concepts it teaches."""
