@@ -55,7 +55,9 @@ def check_web_url(url: str) -> str:
     url = url.strip()
     if len(url) > MAX_URL:  # checked before any work: normalising only makes a link longer
         raise ValueError(f"must be at most {MAX_URL} characters")
-    for character in url:
+    # In ASCII only a space is a separator (Z) and only what is not printable a control (C): one pass in C.
+    plain_ascii = url.isascii() and url.isprintable() and " " not in url
+    for character in () if plain_ascii else url:
         if character == " ":
             raise ValueError("must not contain a space (write it as %20)")
         if unicodedata.category(character)[0] in "CZ":
@@ -138,6 +140,8 @@ def _refuse_inner_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address
 def _encoded_tail(tail: str) -> str:
     """The path, query and fragment with letters beyond ASCII percent-encoded; ValueError for what a URI
     may not hold."""
+    if tail.count("#") <= 1 and _URI_CHARACTERS.issuperset(tail.replace("#", "")):
+        return tail  # nothing to encode or refuse (no '%' either: it is not among them), as most links are
     parts: list[str] = []
     fragment = False
     for index, character in enumerate(tail):
