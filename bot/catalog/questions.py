@@ -32,6 +32,7 @@ from bot.catalog.vocabulary import Background, Kind, Level, Topic, topic_words
 ACCEPT_RATIO = 0.86
 NAME_SLIP_RATIO = ACCEPT_RATIO - 0.06  # a long name with small slips: 'attn is all u need'
 SUGGEST_RATIO = 0.8
+SUGGESTIONS = 3  # "did you mean" names at most this many
 MIN_FUZZY_LENGTH = 5
 LONGEST_PHRASE = 6
 
@@ -545,40 +546,42 @@ class Understanding:
         return list(dict.fromkeys(n.resource_id for n in self.named if n.role != "wanted"))
 
 
-class _CloseNames:
-    """Names difflib finds close to a phrase typed with slips, narrowed down at once by their letters.
+class _CloseMatches:
+    """difflib's close matches of a phrase among many names, the names narrowed down at once by their letters.
 
     difflib's `quick_ratio` (the letters two strings share, whatever their order) bounds the ratio it accepts
-    by; it computed that bound one name at a time, 45 ms a phrase among 10,000 titles. Each name's letter
+    by; it computed that bound one name at a time: 45 ms a phrase among 10,000 titles. Each name's letter
     counts as one row of a matrix give every bound in one numpy step, with the same arithmetic, so only
     names difflib would not refuse anyway are handed to it: the same answer, in about a millisecond. A
     question's phrases come back in other questions, so each answer is also kept (up to 10,000 phrases).
     """
 
-    __slots__ = ("_counts", "_cutoff", "_letters", "_lengths", "_memo", "_names")
+    __slots__ = ("_counts", "_cutoff", "_letters", "_lengths", "_memo", "_most", "_names")
 
-    def __init__(self, names: list[str], cutoff: float) -> None:
-        self._names, self._cutoff = names, cutoff
-        self._letters = {letter: index for index, letter in enumerate(sorted({c for name in names for c in name}))}
-        self._counts = np.zeros((len(names), len(self._letters)), dtype=np.uint16)
-        for row, name in enumerate(names):
+    def __init__(self, names: Iterable[str], cutoff: float, most: int = 1) -> None:
+        self._names, self._cutoff, self._most = list(names), cutoff, most
+        letters = sorted({letter for name in self._names for letter in name})
+        self._letters = {letter: index for index, letter in enumerate(letters)}
+        self._counts = np.zeros((len(self._names), len(self._letters)), dtype=np.uint16)
+        for row, name in enumerate(self._names):
             for letter in name:
                 self._counts[row, self._letters[letter]] += 1
-        self._lengths = np.array([len(name) for name in names], dtype=np.float64)
-        self._memo: dict[str, str | None] = {}
+        self._lengths = np.array([len(name) for name in self._names], dtype=np.float64)
+        self._memo: dict[str, list[str]] = {}
 
-    def closest(self, phrase: str) -> str | None:
-        """The name closest to `phrase` by difflib's ratio, when it reaches the cutoff."""
-        if phrase in self._memo:
-            return self._memo[phrase]
-        close = difflib.get_close_matches(phrase, self._candidates(phrase), n=1, cutoff=self._cutoff)
-        found = close[0] if close else None
-        if len(self._memo) < 10_000:
-            self._memo[phrase] = found
-        return found
+    def of(self, phrase: str) -> list[str]:
+        """`difflib.get_close_matches(phrase, names, n=most, cutoff=cutoff)`, best first."""
+        found = self._memo.get(phrase)
+        if found is None:
+            found = difflib.get_close_matches(phrase, self._candidates(phrase), n=self._most, cutoff=self._cutoff)
+            if len(self._memo) < 10_000:
+                self._memo[phrase] = found
+        return list(found)
 
     def _candidates(self, phrase: str) -> list[str]:
         """The names whose letters could give `phrase` a ratio of at least the cutoff, in order."""
+        if not self._names:
+            return []
         counts = np.zeros(len(self._letters), dtype=np.uint16)
         for letter in phrase:
             index = self._letters.get(letter)
@@ -595,9 +598,11 @@ class _Reader:
 
     phrases: dict[str, list[tuple[str, object]]]  # phrase → [(what, value)], in precedence order
     names: dict[str, tuple[tuple[str, str], ...]]  # phrase → ((resource id, by), …)
-    long_names: dict[int, _CloseNames]  # names of three words or more by their count of words, for slips in them
+    long_names: dict[int, _CloseMatches]  # names of three words or more by their count of words, for slips in them
     fuzzy_targets: dict[str, tuple[str, object]]  # concept/topic phrase → (what, value), for typos
     suggest_targets: dict[str, tuple[str, object]]  # those, and each word of them ("algebra"), for suggestions
+    fuzzy_close: _CloseMatches  # among fuzzy_targets
+    suggest_close: _CloseMatches  # among suggest_targets
     longest: int
 
     @classmethod
@@ -682,8 +687,17 @@ class _Reader:
         for key in named:
             if len(key.split()) >= 3:
                 by_size.setdefault(len(key.split()), []).append(key)
-        long_names = {size: _CloseNames(keys, NAME_SLIP_RATIO) for size, keys in by_size.items()}
-        return cls(phrases, named, long_names, fuzzy, suggest, min(longest, LONGEST_PHRASE))
+        long_names = {size: _CloseMatches(keys, NAME_SLIP_RATIO) for size, keys in by_size.items()}
+        return cls(
+            phrases,
+            named,
+            long_names,
+            fuzzy,
+            suggest,
+            _CloseMatches(fuzzy, ACCEPT_RATIO, most=2),
+            _CloseMatches(suggest, SUGGEST_RATIO, most=SUGGESTIONS * 3),
+            min(longest, LONGEST_PHRASE),
+        )
 
 
 def prepare_questions(catalog: Catalog) -> None:
@@ -704,7 +718,7 @@ def _fuzzy(reader: _Reader, phrase: str, catalog: Catalog) -> tuple[str, object]
     found = None
     words = phrase.split()
     if len(phrase) >= MIN_FUZZY_LENGTH and words[0] not in STOPWORDS and words[-1] not in STOPWORDS:
-        close = difflib.get_close_matches(phrase, reader.fuzzy_targets, n=2, cutoff=ACCEPT_RATIO)
+        close = reader.fuzzy_close.of(phrase)
         if close and (len(close) == 1 or reader.fuzzy_targets[close[0]] == reader.fuzzy_targets[close[1]]):
             found = reader.fuzzy_targets[close[0]]
         else:
@@ -737,18 +751,18 @@ def one_slip(typed: str, word: str) -> bool:
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
-def suggestions_for(word: str, catalog: Catalog, limit: int = 3) -> list[str]:
+def suggestions_for(word: str, catalog: Catalog) -> list[str]:
     """Topic labels and concept names close to an unknown word, for "did you mean…"."""
     reader = _Reader.of(catalog)
     labels: list[str] = []
-    for match in difflib.get_close_matches(word, reader.suggest_targets, n=limit * 3, cutoff=SUGGEST_RATIO):
+    for match in reader.suggest_close.of(word):
         if match[:1] != word[:1]:  # a typo keeps its first letter; "quaternions" is no misspelt "equations"
             continue
         what, value = reader.suggest_targets[match]
         label = value.label if what == "topic" else catalog.concepts[str(value)].name  # type: ignore[attr-defined]
         if label not in labels:
             labels.append(label)
-    return labels[:limit]
+    return labels[:SUGGESTIONS]
 
 
 def _preceded_by(
@@ -976,8 +990,8 @@ def _has_a_slip(words: list[str], reader: _Reader, lexical: LexicalIndex) -> boo
 def _fuzzy_name(reader: _Reader, phrase: str) -> tuple[tuple[str, str], ...] | None:
     """A resource name of three or more words typed with small slips ('attn is all u need')."""
     same_size = reader.long_names.get(len(phrase.split()))
-    close = same_size.closest(phrase) if same_size is not None else None
-    return reader.names[close] if close is not None else None
+    close = same_size.of(phrase) if same_size is not None else []
+    return reader.names[close[0]] if close else None
 
 
 def _place(result: Understanding, what: str, value: object, add) -> None:  # type: ignore[no-untyped-def]
