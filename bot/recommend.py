@@ -181,11 +181,12 @@ def prepare(catalog: Catalog, query: Query) -> Catalog:
     second, so the bot builds it off the event loop (see `Preparations`); every later recommendation on the
     catalog reuses it.
     """
-    CatalogColumns.of(catalog)
+    columns = CatalogColumns.of(catalog)
     if query.text.strip():
         LexicalIndex.of(catalog)
         prepare_questions(catalog)
         catalog.index_teaching()
+        columns.concept_places()
     return catalog
 
 
@@ -195,7 +196,12 @@ def is_prepared(catalog: Catalog, query: Query) -> bool:
         return False
     if not query.text.strip():
         return True
-    return catalog.has_derived("lexical-index") and questions_prepared(catalog) and catalog.teaching_indexed()
+    return (
+        catalog.has_derived("lexical-index")
+        and questions_prepared(catalog)
+        and catalog.teaching_indexed()
+        and CatalogColumns.of(catalog).concepts_placed()
+    )
 
 
 # What a question in a member's own words needs built: `prepare` with it builds everything.

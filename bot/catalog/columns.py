@@ -67,38 +67,63 @@ class CatalogColumns:
         )
 
     def teaches(self, concept_id: str) -> np.ndarray:
-        """bool by position: the resource teaches the concept (as a whole or in a section); kept per concept."""
-        return self.catalog.derived(("teaches", concept_id), self._teaching_flags(concept_id))
+        """bool by position: the resource teaches the concept (as a whole or in a section)."""
+        return self._flags(self.concept_places().teaching.get(concept_id))
 
     def focus(self, concept_id: str) -> np.ndarray:
         """bool by position: a section of the resource is about the concept by name ('Chapter 11 · Markov chains')."""
-        return self.catalog.derived(("focus", concept_id), self._focus_flags(concept_id))
+        return self._flags(self.concept_places().focus.get(concept_id))
 
-    def _focus_flags(self, concept_id: str):  # type: ignore[no-untyped-def]
-        """A builder of the `focus` column of one concept."""
+    def concept_places(self) -> ConceptPlaces:
+        """Which resources teach each concept, and which have a section about it by name; built once."""
+        return self.catalog.derived("concept-places", ConceptPlaces.of)
+
+    def concepts_placed(self) -> bool:
+        """Whether `concept_places` is built."""
+        return self.catalog.has_derived("concept-places")
+
+    def _flags(self, positions: np.ndarray | None) -> np.ndarray:
+        found = np.zeros(len(self.ids), dtype=bool)
+        if positions is not None:
+            found[positions] = True
+        return found
+
+
+@dataclass(frozen=True)
+class ConceptPlaces:
+    """Per concept, the positions of the resources that teach it and of those with a section about it by name.
+
+    Kept as positions, not as a bool column per concept: 0.8 MB at 10,000 resources with sections where
+    185 concepts' two columns took 3.7 MB, and built in one pass over the catalog (about a second at 10,000,
+    off the event loop) instead of 14 ms on the loop for each concept the first time a member named it.
+    """
+
+    teaching: dict[str, np.ndarray]  # int32 positions, rising
+    focus: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> ConceptPlaces:
         from bot.catalog.questions import phrase_key
 
-        def build(catalog: Catalog) -> np.ndarray:
-            found = np.zeros(len(self.ids), dtype=bool)
-            concept = catalog.concepts.get(concept_id)
-            if concept is None:
-                return found
-            names = {phrase_key(word) for word in (concept.name, *concept.synonyms)} - {""}
-            for resource, section in catalog.teaching(concept_id):
-                title = f" {phrase_key(section.title)} " if section is not None else ""
-                if any(f" {name} " in title for name in names):
-                    found[self.position[resource.id]] = True
-            return found
+        names = {c.id: {phrase_key(word) for word in (c.name, *c.synonyms)} - {""} for c in catalog.concepts}
+        teaching: dict[str, list[int]] = {}
+        focus: dict[str, list[int]] = {}
+        for position, resource in enumerate(catalog):
+            for concept_id in resource.concepts:
+                teaching.setdefault(concept_id, []).append(position)
+            for section in resource.sections:
+                title = None
+                for concept_id in section.concepts:
+                    teaching.setdefault(concept_id, []).append(position)
+                    concept_names = names.get(concept_id)
+                    if not concept_names:
+                        continue
+                    if title is None:
+                        title = f" {phrase_key(section.title)} "
+                    if any(f" {name} " in title for name in concept_names):
+                        focus.setdefault(concept_id, []).append(position)
 
-        return build
+        def positions(found: dict[str, list[int]]) -> dict[str, np.ndarray]:
+            return {concept_id: np.unique(np.array(at, dtype=np.int32)) for concept_id, at in found.items()}
 
-    def _teaching_flags(self, concept_id: str):  # type: ignore[no-untyped-def]
-        """A builder of the `teaches` column of one concept."""
-
-        def build(catalog: Catalog) -> np.ndarray:
-            found = np.zeros(len(self.ids), dtype=bool)
-            for resource, _ in catalog.teaching(concept_id):
-                found[self.position[resource.id]] = True
-            return found
-
-        return build
+        return cls(positions(teaching), positions(focus))

@@ -33,3 +33,29 @@ def test_a_server_that_retires_a_resource_it_added_no_longer_sees_it() -> None:
     live = curated.merged([added], hidden=["added-here"])
 
     assert live.ids == ["first"]
+
+
+def test_each_concepts_columns_say_who_teaches_it_and_whose_section_is_named_for_it() -> None:
+    """The columns built in one pass agree, for every shipped concept, with where the catalog says it is taught."""
+    from pathlib import Path
+
+    from bot.catalog.loader import load_catalog
+    from bot.catalog.questions import phrase_key
+
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "data")
+    columns = CatalogColumns.of(catalog)
+    focused = 0
+    for concept in catalog.concepts:
+        places = catalog.teaching(concept.id)
+        teachers = {resource.id for resource, _ in places}
+        assert {rid for rid, flag in zip(columns.ids, columns.teaches(concept.id), strict=True) if flag} == teachers
+        names = {phrase_key(word) for word in (concept.name, *concept.synonyms)}
+        about = {
+            resource.id
+            for resource, section in places
+            if section is not None and any(f" {n} " in f" {phrase_key(section.title)} " for n in names)
+        }
+        assert {rid for rid, flag in zip(columns.ids, columns.focus(concept.id), strict=True) if flag} == about
+        focused += len(about)
+    assert focused > 20  # sections named for their concept exist: the comparison is not of empty columns
+    assert not columns.teaches("no-such-concept").any() and not columns.focus("no-such-concept").any()
