@@ -33,6 +33,7 @@ def run(quick: bool) -> list[Figure]:
     runs = 300 if quick else 2_000
     figures = core.bench_recommend((100, 1_000, 10_000), runs)
     figures.append(core.bench_recommend_with_signals(10_000, runs))
+    figures.append(core.bench_new_questions(10_000, runs))
     figures.append(core.bench_autocomplete(10_000, runs))
     figures.append(core.bench_path(10_000, runs // 4))
     figures.append(core.bench_path_autocomplete(runs))

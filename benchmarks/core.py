@@ -137,6 +137,50 @@ def bench_recommend_with_signals(size: int, runs: int) -> Figure:
     )  # fmt: skip
 
 
+# Questions in members' own words, each about one concept of the vocabulary: a question is asked only once.
+_NEW_QUESTION_TEMPLATES = (
+    "where do I learn {concept}?",
+    "{concept} for a {someone}",
+    "I'm bad at math, explain {concept} gently",
+    "something rigorous on {concept}, free please",
+    "best book on {concept} with exercises, I am a {someone}",
+    "I know python, teach me {concept}",
+)
+_SOMEONE = ("software developer", "biologist", "physics student", "data analyst", "high school student")
+
+
+def new_questions(catalog: Catalog, count: int, seed: int = 5) -> list[Query]:
+    """`count` different questions naming the catalog's concepts in members' words (fewer if it has few)."""
+    asked = [
+        template.format(concept=concept.name.lower(), someone=someone)
+        for concept in catalog.concepts
+        for template in _NEW_QUESTION_TEMPLATES
+        for someone in _SOMEONE
+        if "{someone}" in template or someone == _SOMEONE[0]
+    ]
+    random.Random(seed).shuffle(asked)
+    return [Query(text=text) for text in asked[:count]]
+
+
+def bench_new_questions(size: int, runs: int) -> Figure:
+    """p99 of recommending for questions never asked before (what is kept per phrase does not help them),
+    against the same questions asked a second time."""
+    catalog = synthetic_catalog(size)
+    histories = _histories(catalog, PROGRESS_ROWS)
+    questions = new_questions(catalog, runs)
+    prepare(catalog, Query(text="warm"))
+    gc.collect()
+    gc.freeze()
+    first, again = iter(questions), iter(questions)
+    samples = time_calls(lambda: recommend(catalog, next(first), histories[0]), len(questions) - 3)
+    base = time_calls(lambda: recommend(catalog, next(again), histories[0]), len(questions) - 3)
+    gc.unfreeze()
+    return p99_ms_figure(
+        f"recommend p99 @ {size:,} resources, questions never asked before", samples, base,
+        "the same questions asked again p99", 2.0, details={"questions": len(questions)},
+    )  # fmt: skip
+
+
 def bench_autocomplete(size: int, runs: int) -> Figure:
     """p99 of resource autocomplete for 3-letter prefixes at `size` resources."""
     catalog = synthetic_catalog(size)
