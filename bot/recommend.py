@@ -212,29 +212,40 @@ class Preparations:
     """`prepare` off the event loop, once per catalog however many interactions ask at the same moment.
 
     A burst of questions right after start-up (or after a catalog reload) would otherwise each start the
-    same second of work in a thread of its own, and every answer would wait for all of them.
+    same second of work in a thread of its own, and every answer would wait for all of them. What a query
+    by topic needs (the columns) is its own stage, so it never waits for what only questions need.
     """
 
     def __init__(self) -> None:
-        self._running: dict[int, asyncio.Task[None]] = {}  # by id(catalog): the task holds the catalog meanwhile
+        # By catalog and stage: the task holds the catalog meanwhile, so its id is not reused.
+        self._running: dict[tuple[int, str], asyncio.Task[None]] = {}
 
     async def ready(self, catalog: Catalog, query: Query = ANY_QUESTION) -> None:
         """Return once ranking `query` on `catalog` is quick; build what is missing, or wait for who builds it."""
         if is_prepared(catalog, query):
             return
-        running = self._running.get(id(catalog))
+        await self._once(catalog, "columns", Query())
+        if query.text.strip():
+            await self._once(catalog, "questions", ANY_QUESTION)
+
+    async def _once(self, catalog: Catalog, stage: str, query: Query) -> None:
+        """`prepare(catalog, query)` in a thread, or wait for the one already running for this stage."""
+        if is_prepared(catalog, query):
+            return
+        key = (id(catalog), stage)
+        running = self._running.get(key)
         if running is None:
-            running = asyncio.get_running_loop().create_task(self._prepare(catalog), name="pillars-prepare")
-            self._running[id(catalog)] = running
+            running = asyncio.get_running_loop().create_task(self._build(key, catalog, query))
+            self._running[key] = running
         await asyncio.shield(running)  # one waiting interaction that gives up does not stop the others' work
 
-    async def _prepare(self, catalog: Catalog) -> None:
+    async def _build(self, key: tuple[int, str], catalog: Catalog, query: Query) -> None:
         try:
-            await asyncio.to_thread(prepare, catalog, ANY_QUESTION)
+            await asyncio.to_thread(prepare, catalog, query)
             # What was built lives as long as the catalog: out of the collector's sight, as start-up's is.
             gc.freeze()
         finally:
-            del self._running[id(catalog)]
+            del self._running[key]
 
 
 @dataclass(frozen=True)

@@ -334,7 +334,17 @@ async def test_many_questions_at_once_prepare_a_catalog_once_off_the_event_loop(
     waiting[0].cancel()  # one member gives up: the others' answers still get what they wait for
     results = await asyncio.gather(*waiting, return_exceptions=True)
     assert isinstance(results[0], asyncio.CancelledError) and results[1:] == [None] * 19
-    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert len(threads) == 2  # once what any query needs (the columns), once what questions need: not 20 times
+    assert threading.main_thread() not in threads
     assert is_prepared(catalog, ANY_QUESTION)
     await preparations.ready(catalog, Query(text="later"))
-    assert len(threads) == 1  # prepared once: later questions build nothing
+    assert len(threads) == 2  # later questions build nothing
+
+
+async def test_a_query_by_topic_does_not_wait_for_what_only_questions_need() -> None:
+    from bot.recommend import ANY_QUESTION, Preparations, is_prepared
+
+    catalog = make_catalog(*(make_resource(f"book-{n}") for n in range(12)))
+    await Preparations().ready(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,)))
+    assert is_prepared(catalog, Query(topics=(Topic.LINEAR_ALGEBRA,)))
+    assert not is_prepared(catalog, ANY_QUESTION)
