@@ -97,7 +97,7 @@ def test_axler_is_open_access_and_puts_vector_spaces_before_determinants(catalog
     axler = catalog[AXLER]
     assert axler.url == "https://linear.axler.net/"
     assert axler.cost is Cost.FREE_ONLINE_PAID_PRINT and axler.is_free
-    assert axler.topics == [Topic.LINEAR_ALGEBRA]
+    assert axler.topics == (Topic.LINEAR_ALGEBRA,)
     assert "determinants" in axler.why.lower() and "vector spaces" in axler.why.lower()
 
 

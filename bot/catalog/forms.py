@@ -247,7 +247,7 @@ def _describe(error: ErrorDetails) -> str:
         return f"**{where}** is required"
     kind = error["type"]
     context = error.get("ctx") or {}
-    if kind in ("too_short", "string_too_short") and error.get("input") in ("", [], None):
+    if kind in ("too_short", "string_too_short") and error.get("input") in ("", [], (), None):
         return f"**{where}** is required"
     if kind in ("too_long", "string_too_long") and "max_length" in context:
         return f"**{where}** is too long: at most {context['max_length']} characters"

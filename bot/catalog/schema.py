@@ -9,12 +9,14 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 import idna
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic_core import PydanticCustomError
 
 from bot.catalog.vocabulary import SECTION_KIND_OF_UNIT, Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
 from bot.words import counted
@@ -164,6 +166,8 @@ def _encoded_tail(tail: str) -> str:
     return "".join(parts)
 
 
+ListedT = TypeVar("ListedT", bound=Sequence[Any])  # a list or tuple the catalog's models hold
+
 WebUrl = Annotated[str, AfterValidator(check_web_url)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 
@@ -254,11 +258,11 @@ class Section:
     # Where the section starts, in the resource's own unit: its first page, or its ordinal for lectures.
     start: int | None = Field(default=None, ge=1, le=100_000)
     kind: SectionKind | None = None
-    concepts: list[Slug] = Field(default_factory=list)
+    concepts: tuple[Slug, ...] = ()
 
     @field_validator("concepts")
     @classmethod
-    def _no_repeats(cls, values: list[str]) -> list[str]:
+    def _no_repeats(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         """A concept listed twice is a typo."""
         return _refuse_repeats(values)
 
@@ -271,7 +275,7 @@ class Section:
         return f"{self.kind_in(unit).value} {self.number}"
 
 
-def _refuse_repeats(values: list) -> list:
+def _refuse_repeats(values: ListedT) -> ListedT:
     """The values unchanged, or ValueError naming the first one listed twice."""
     seen = []
     for value in values:
@@ -297,38 +301,48 @@ class Resource(_CatalogModel):
 
     id: Slug
     title: Annotated[OneLine, Field(min_length=1, max_length=MAX_TITLE)]
-    authors: Annotated[list[Annotated[OneLine, Field(min_length=1, max_length=MAX_AUTHOR)]], Field(min_length=1)]
+    authors: tuple[Annotated[OneLine, Field(min_length=1, max_length=MAX_AUTHOR)], ...]
     kind: Kind
     url: WebUrl
     cost: Cost
-    topics: Annotated[list[Topic], Field(min_length=1)]
+    topics: tuple[Topic, ...]
     level: Level
     # Who the author wrote it for (their stated audience), and who else it suits: a reason says which.
-    written_for: list[Background] = Field(default_factory=list)
-    backgrounds: list[Background] = Field(default_factory=list)
-    prerequisites: list[Slug] = Field(default_factory=list)
+    written_for: tuple[Background, ...] = ()
+    backgrounds: tuple[Background, ...] = ()
+    prerequisites: tuple[Slug, ...] = ()
     length: Length
     year: int | None = Field(default=None, ge=1900, le=2100)
     summary: Annotated[PlainText, Field(min_length=1, max_length=MAX_TEXT)]
     why: Annotated[PlainText, Field(min_length=1, max_length=MAX_TEXT)]
-    not_covered: list[Annotated[PlainText, Field(max_length=200)]] = Field(default_factory=list)
+    not_covered: tuple[Annotated[PlainText, Field(max_length=200)], ...] = ()
     # Other names members call it by: a course number ("18.06"), a nickname ("PRML", "the Deep Learning book").
-    aliases: list[Annotated[OneLine, Field(min_length=2, max_length=80)]] = Field(default_factory=list)
+    aliases: tuple[Annotated[OneLine, Field(min_length=2, max_length=80)], ...] = ()
     # It teaches through code the reader writes or runs (its official description says so).
     hands_on: bool = False
     # Concepts the resource teaches as a whole, besides those its sections name.
-    concepts: list[Slug] = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list, max_length=300)
+    concepts: tuple[Slug, ...] = ()
+    sections: tuple[Section, ...] = Field(default=(), max_length=300)
 
     @field_validator("topics", "backgrounds", "written_for", "prerequisites", "authors", "aliases", "concepts")
     @classmethod
-    def _no_repeats(cls, values: list) -> list:
+    def _no_repeats(cls, values: tuple) -> tuple:
         """A topic or author listed twice is a typo, not emphasis."""
         return _refuse_repeats(values)
 
+    @field_validator("authors", "topics")
+    @classmethod
+    def _at_least_one(cls, values: tuple, info: ValidationInfo) -> tuple:
+        """Checked once the items are valid: pydantic's own length check on a tuple also fires when an item
+        fails, and would report an invalid author as a missing one too."""
+        if not values:
+            what = "author" if info.field_name == "authors" else "topic"
+            raise PydanticCustomError("too_short", f"must list at least one {what}")
+        return values
+
     @field_validator("backgrounds")
     @classmethod
-    def _not_also_written_for(cls, values: list[Background], info: ValidationInfo) -> list[Background]:
+    def _not_also_written_for(cls, values: tuple[Background, ...], info: ValidationInfo) -> tuple[Background, ...]:
         """A background the resource is written for already suits it; listing it in both is a slip."""
         for background in values:
             if background in info.data.get("written_for", ()):
@@ -337,7 +351,7 @@ class Resource(_CatalogModel):
 
     @field_validator("sections")
     @classmethod
-    def _sections_in_order(cls, sections: list[Section], info: ValidationInfo) -> list[Section]:
+    def _sections_in_order(cls, sections: tuple[Section, ...], info: ValidationInfo) -> tuple[Section, ...]:
         """Section numbers are unique; starts rise and stay within the resource's length."""
         numbers: set[str] = set()
         last_start = 0

@@ -178,7 +178,7 @@ def test_an_import_names_known_concepts_but_cannot_bring_a_vocabulary(tmp_path: 
     vocabulary = load_catalog(folder(tmp_path)).concepts
     book = BOOK % "singular-value-decomposition"
     [imported] = parse_resources([("import.yaml", book)], concepts=vocabulary)
-    assert imported.sections[2].concepts == ["singular-value-decomposition"]
+    assert imported.sections[2].concepts == ("singular-value-decomposition",)
 
     with pytest.raises(CatalogError, match="an import holds resources only"):
         parse_resources([("import.yaml", CONCEPTS)], concepts=vocabulary)

@@ -42,13 +42,13 @@ def test_a_section_line_takes_its_number_title_start_and_concepts_by_name_synony
         "8 · Notes",
     )
     resource = resource_with_contents(form, BOOK, CONCEPTS)
-    assert resource.concepts == ["principal-component-analysis", "eigenvalues-and-eigenvectors"]
+    assert resource.concepts == ("principal-component-analysis", "eigenvalues-and-eigenvectors")
     seven, appendix, eight = resource.sections
     assert (seven.number, seven.title, seven.start, seven.kind) == ("7", "Operators on Inner Product Spaces", 225, None)
-    assert seven.concepts == ["spectral-theorem", "singular-value-decomposition"]
+    assert seven.concepts == ("spectral-theorem", "singular-value-decomposition")
     assert (appendix.number, appendix.kind, appendix.start) == ("A", SectionKind.APPENDIX, 300)
-    assert appendix.concepts == ["joint-distributions", "bayes-rule"]  # a name holding commas is one concept
-    assert (eight.start, eight.concepts) == (None, [])
+    assert appendix.concepts == ("joint-distributions", "bayes-rule")  # a name holding commas is one concept
+    assert (eight.start, eight.concepts) == (None, ())
     assert resource.title == BOOK.title and resource.url == BOOK.url  # nothing else changes
 
 

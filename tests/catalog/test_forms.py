@@ -42,8 +42,8 @@ def problems(form: ResourceForm) -> str:
 def test_a_complete_form_becomes_a_valid_resource() -> None:
     resource = resource_from_form(GOOD, "mml-book")
     assert resource.id == "mml-book"
-    assert resource.authors == ["Marc Peter Deisenroth", "A. Aldo Faisal", "Cheng Soon Ong"]
-    assert resource.topics == [Topic.LINEAR_ALGEBRA, Topic.PROBABILITY, Topic.MULTIVARIATE_CALCULUS]
+    assert resource.authors == ("Marc Peter Deisenroth", "A. Aldo Faisal", "Cheng Soon Ong")
+    assert resource.topics == (Topic.LINEAR_ALGEBRA, Topic.PROBABILITY, Topic.MULTIVARIATE_CALCULUS)
     assert (resource.level, resource.kind, resource.cost) == (Level.INTERMEDIATE, Kind.BOOK, Cost.FREE)
     assert (resource.length.amount, resource.length.unit) == (398, LengthUnit.PAGES)
     assert resource.summary.startswith("The maths") and resource.why.startswith("The seed's bridge")

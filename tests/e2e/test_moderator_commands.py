@@ -104,7 +104,7 @@ async def test_admin_adds_a_resource_through_the_form(pillars: PillarsSandbox) -
     private_and_quiet(added)
     assert f"Added **Matrix Computations** (`{NEW_BOOK_ID}`)" in added.content
     resource = await pillars.bot.store.resource(SANDBOX_GUILD_ID, NEW_BOOK_ID)
-    assert resource.authors == ["Gene H. Golub", "Charles F. Van Loan"]
+    assert resource.authors == ("Gene H. Golub", "Charles F. Van Loan")
     assert resource.length.amount == 756
     assert ("add", NEW_BOOK_ID, user_id(pillars, "admin")) in await audit_actions(pillars)
 
@@ -147,7 +147,7 @@ async def test_edit_opens_the_form_filled_with_the_current_values_and_saves_the_
     assert "Saved" in saved.content
     edited = await pillars.bot.store.resource(SANDBOX_GUILD_ID, LADR)
     assert edited.title == "Linear Algebra Done Right, 4th ed."
-    assert edited.prerequisites == [ESSENCE]  # what the form does not show is kept
+    assert edited.prerequisites == (ESSENCE,)  # what the form does not show is kept
     assert ("edit", LADR, user_id(pillars, "admin")) in await audit_actions(pillars)
 
 
@@ -175,7 +175,7 @@ async def test_edit_shows_every_prefilled_value_whole_within_its_input(pillars: 
     assert all(len(i.value or "") <= (i.max_length or 4000) for i in form.modal.inputs)
     saved = await pillars.submit_modal("admin", form, {"title": "Consortium Report, revised"})
     assert "Saved" in saved.content
-    assert (await pillars.bot.store.resource(SANDBOX_GUILD_ID, "consortium-report")).authors == authors
+    assert (await pillars.bot.store.resource(SANDBOX_GUILD_ID, "consortium-report")).authors == tuple(authors)
 
 
 async def test_edit_says_what_it_cannot_show_and_keeps_it_when_left_empty(pillars: PillarsSandbox) -> None:
@@ -192,7 +192,7 @@ async def test_edit_says_what_it_cannot_show_and_keeps_it_when_left_empty(pillar
     saved = await pillars.submit_modal("admin", form, {"title": "Consortium Report, revised"})
     assert "Saved" in saved.content
     edited = await pillars.bot.store.resource(SANDBOX_GUILD_ID, "consortium-report")
-    assert (edited.title, edited.authors) == ("Consortium Report, revised", authors)
+    assert (edited.title, edited.authors) == ("Consortium Report, revised", tuple(authors))
 
 
 async def test_a_moderator_who_loses_the_role_cannot_submit_the_form_they_opened(pillars: PillarsSandbox) -> None:
