@@ -403,12 +403,14 @@ async def test_import_shows_a_dry_run_then_confirm_adds_and_audits(pillars: Pill
 
 async def test_an_import_may_name_concepts_of_the_vocabulary_but_no_unknown_one(pillars: PillarsSandbox) -> None:
     [notes] = parse_resources([("notes.yaml", IMPORT_YAML)])
-    with_contents = notes.model_copy(update={"sections": [Section(number="1", title="Bayes", concepts=["bayes-rule"])]})
+    with_contents = notes.model_copy(
+        update={"sections": (Section(number="1", title="Bayes", concepts=("bayes-rule",)),)}
+    )
     checked = await pillars.command("admin", "catalog import", file=("mine.yaml", dump_resources([with_contents])))
     assert "➕ 1 to add" in checked.text, checked.text
 
     unknown = with_contents.model_copy(
-        update={"sections": [Section(number="1", title="Bayes", concepts=["bayes-rules"])]}
+        update={"sections": (Section(number="1", title="Bayes", concepts=("bayes-rules",)),)}
     )
     refused = await pillars.command("admin", "catalog import", file=("mine.yaml", dump_resources([unknown])))
     assert "Nothing was imported" in refused.content and "bayes-rules" in refused.content
