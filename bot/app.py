@@ -251,8 +251,9 @@ class PillarsBot(commands.Bot):
     async def close(self) -> None:
         """Stop the scheduler, close the gateway, then the store, so acknowledged writes are on disk."""
         try:
-            if self._memory_trim is not None:
-                self._memory_trim.cancel()
+            for task in [self._memory_trim, *self._background]:  # a trim, a preparation waiting to connect, a reload
+                if task is not None:
+                    task.cancel()
             if self._scheduler is not None:
                 await self._scheduler.stop()
             await super().close()

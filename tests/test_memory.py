@@ -114,6 +114,8 @@ async def test_the_running_bot_trims_its_memory_until_it_closes(make_pillars) ->
         assert len(trims) == 1 and not trims[0].done()
     await asyncio.sleep(0)
     assert trims[0].cancelled()
+    left = [task.get_name() for task in asyncio.all_tasks() if task.get_name().startswith("pillars-")]
+    assert left == []  # nothing the bot started outlives it
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
