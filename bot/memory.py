@@ -8,7 +8,8 @@ off the event loop) each grow one. Measured with the start-up benchmark's load (
 from a bot in its own process), after 10,000 interactions: 117.6 MB on the shipped catalog with glibc's
 arenas, 92.9 MB with two, flat to 20,000 (94.1 MB); at 10,000 resources 190 MB, then 174 MB. In the same
 run of the end-to-end benchmark two arenas answered 1,268 /recommend and 2,089 /progress log a second against
-1,144 and 1,806 with eight: the threads spend their time in SQLite and numpy, not in malloc.
+1,144 and 1,806 with eight (/progress log counted to its acknowledgement, as the driver did then): the threads
+spend their time in SQLite and numpy, not in malloc.
 
 Freed memory handed back: glibc keeps the pages of what Python freed (the YAML a cold start parsed, the
 answers of a burst of interactions) resident until asked to return them with malloc_trim. At 10,000
