@@ -204,6 +204,7 @@ def test_close_matches_are_difflibs_over_every_name() -> None:
     close = _CloseMatches(names, NAME_SLIP_RATIO, most=3)
     rng = random.Random(7)
     phrases = ["attn is all u need", "attention is al you ned", "optimisation stochastic theory", "where do i"]
+    phrases += ["a" * 300 + " is all you need", "e" * 70_000]  # more of a letter than a count's type holds
     for name in rng.sample(names, 200):
         slipped = list(name)
         for _ in range(rng.randint(0, 4)):
