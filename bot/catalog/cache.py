@@ -29,7 +29,7 @@ from bot.catalog import concepts, loader, schema, vocabulary
 from bot.catalog.catalog import Catalog
 from bot.catalog.concepts import ConceptGraph
 from bot.catalog.loader import parse_catalog_files, read_catalog_files
-from bot.catalog.schema import Concept, Resource
+from bot.catalog.schema import Concept, Resource, equal_values_shared
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,9 @@ def read_cache(cache_file: Path, key: str) -> Catalog | None:
         log.warning("The catalog cache %s is incomplete; reading the catalog files", cache_file)
         return None
     try:
-        vocabulary = ConceptGraph(Concept.model_validate_json(line) for line in lines[:concept_count])
-        return Catalog((Resource.model_validate_json(line) for line in lines[concept_count:]), vocabulary)
+        with equal_values_shared():
+            vocabulary = ConceptGraph(Concept.model_validate_json(line) for line in lines[:concept_count])
+            return Catalog((Resource.model_validate_json(line) for line in lines[concept_count:]), vocabulary)
     except ValidationError as exc:
         log.warning("The catalog cache %s is damaged (%s); reading the catalog files", cache_file, exc.title)
         return None

@@ -6,6 +6,8 @@ numpy arrays takes a fraction of one. Built once per catalog (catalogs are immut
 
 from __future__ import annotations
 
+from array import array
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -106,24 +108,25 @@ class ConceptPlaces:
         from bot.catalog.questions import phrase_key
 
         names = {c.id: {phrase_key(word) for word in (c.name, *c.synonyms)} - {""} for c in catalog.concepts}
-        teaching: dict[str, list[int]] = {}
-        focus: dict[str, list[int]] = {}
+        # Typed arrays while collecting, not lists: no Python int is kept a place.
+        teaching: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
+        focus: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
         for position, resource in enumerate(catalog):
             for concept_id in resource.concepts:
-                teaching.setdefault(concept_id, []).append(position)
+                teaching[concept_id].append(position)
             for section in resource.sections:
                 title = None
                 for concept_id in section.concepts:
-                    teaching.setdefault(concept_id, []).append(position)
+                    teaching[concept_id].append(position)
                     concept_names = names.get(concept_id)
                     if not concept_names:
                         continue
                     if title is None:
                         title = f" {phrase_key(section.title)} "
                     if any(f" {name} " in title for name in concept_names):
-                        focus.setdefault(concept_id, []).append(position)
+                        focus[concept_id].append(position)
 
-        def positions(found: dict[str, list[int]]) -> dict[str, np.ndarray]:
-            return {concept_id: np.unique(np.array(at, dtype=np.int32)) for concept_id, at in found.items()}
+        def positions(found: dict[str, array[int]]) -> dict[str, np.ndarray]:
+            return {concept_id: np.unique(np.frombuffer(at, dtype=np.int32)) for concept_id, at in found.items()}
 
         return cls(positions(teaching), positions(focus))

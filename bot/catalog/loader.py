@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from bot.catalog.catalog import Catalog
 from bot.catalog.concepts import ConceptGraph, concept_key
 from bot.catalog.matching import closest, did_you_mean
-from bot.catalog.schema import Concept, Length, Resource, Section
+from bot.catalog.schema import Concept, Length, Resource, Section, equal_values_shared
 from bot.catalog.vocabulary import Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
 from bot.errors import InvalidInputError
 from bot.words import counted
@@ -759,7 +759,8 @@ def parse_catalog_files(files: Sequence[tuple[str, bytes]]) -> Catalog:
             documents.append((name, data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")))
         except UnicodeDecodeError as exc:
             raise CatalogError([CatalogIssue(name, 0, f"cannot be read: {exc}")]) from exc
-    resources, concepts = parse_documents(documents)
+    with equal_values_shared():
+        resources, concepts = parse_documents(documents)
     return Catalog(resources, ConceptGraph(concepts))
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -276,13 +278,34 @@ class Section:
 
 
 def _refuse_repeats(values: ListedT) -> ListedT:
-    """The values unchanged, or ValueError naming the first one listed twice."""
-    seen = []
-    for value in values:
-        if value in seen:
-            raise ValueError(f"lists {value!s} twice")
-        seen.append(value)
-    return values
+    """The values (the equal tuple read before, while a catalog is read), or ValueError naming the first one
+    listed twice."""
+    if len(values) > 1 and len(set(values)) < len(values):
+        seen = []
+        for value in values:
+            if value in seen:
+                raise ValueError(f"lists {value!s} twice")
+            seen.append(value)
+    shared = _EQUAL_VALUES.get()
+    if shared is None or not isinstance(values, tuple):  # a concept's lists are lists, not kept once
+        return values
+    return shared.setdefault(values, values)
+
+
+# While a whole catalog is read, equal lists are kept once: resources repeat their topics, authors and
+# backgrounds, sections their concepts. A context variable, so a read in another thread shares nothing with it.
+_EQUAL_VALUES: ContextVar[dict[Any, Any] | None] = ContextVar("equal_values", default=None)
+
+
+@contextmanager
+def equal_values_shared() -> Iterator[None]:
+    """Within: the lists validated (see `_refuse_repeats`) are the same object as an equal one read before.
+    The table goes with the block, so nothing outlives the catalog that was read."""
+    token = _EQUAL_VALUES.set({})
+    try:
+        yield
+    finally:
+        _EQUAL_VALUES.reset(token)
 
 
 # The most of each unit that still reads as short: a long essay, a weekend of videos.

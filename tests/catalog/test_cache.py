@@ -127,3 +127,17 @@ def test_the_key_covers_names_and_bytes() -> None:
     assert key != cache.cache_key([("b.yaml", b"x")])
     assert key != cache.cache_key([("a.yaml", b"y")])
     assert cache.cache_key([("a", b"bc")]) != cache.cache_key([("ab", b"c")])
+
+
+def test_a_catalog_read_keeps_equal_lists_once_and_a_lone_resource_shares_nothing(tmp_path: Path) -> None:
+    folder, cache_file = catalog_folder(tmp_path, "First", "Second"), tmp_path / "cache.json"
+
+    for catalog in (load_catalog_cached(folder, cache_file), load_catalog_cached(folder, cache_file)):  # YAML, cache
+        first, second = list(catalog)
+        assert first.topics == second.topics and first.authors == second.authors
+        assert first.topics is second.topics and first.authors is second.authors
+
+    from bot.catalog.schema import Resource
+
+    alone = [Resource.model_validate(r.model_dump()) for r in load_catalog(folder)]
+    assert alone[0].topics == alone[1].topics and alone[0].topics is not alone[1].topics
