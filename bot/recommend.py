@@ -551,7 +551,7 @@ def _focus_points(resource: Resource, concept_id: str, catalog: Catalog | None) 
 def _teaching_reason(resource: Resource, concept_id: str, catalog: Catalog | None) -> str:
     """'teaches singular value decomposition: chapter 7 · Operators on Inner Product Spaces'."""
     name = _name(concept_id, catalog)
-    teaching = [s for s in resource.sections if concept_id in s.concepts]
+    teaching = resource.sections.teaching(concept_id)
     concept = catalog.concepts.get(concept_id) if catalog is not None else None
     if concept is not None and len(teaching) > 1:  # the section named for it, where there is one
         names = {phrase_key(word) for word in (concept.name, *concept.synonyms)} - {""}
@@ -843,7 +843,7 @@ def _lexical_reasons(resource: Resource, query: Query) -> list[str]:
     fields = [
         ("title", [resource.title, *resource.aliases]),
         ("author", resource.authors),
-        ("section", [s.title for s in resource.sections]),
+        ("section", resource.sections.titles),
         ("summary", [resource.summary]),
     ]
     for name, texts in fields:

@@ -102,9 +102,9 @@ class _TeachingIndex:
             place = position * self._SPAN
             for concept_id in resource.concepts:
                 self._places_of(concept_id).append(place + self._WHOLE)
-            for index, section in enumerate(resource.sections, start=1):
-                for concept_id in section.concepts:
-                    self._places_of(concept_id).append(place + index)
+            for index in range(len(resource.sections)):
+                for concept_id in resource.sections.concepts_at(index):
+                    self._places_of(concept_id).append(place + index + 1)
 
     def _places_of(self, concept_id: str) -> array[int]:
         places = self._places.get(concept_id)

@@ -114,15 +114,17 @@ class ConceptPlaces:
         for position, resource in enumerate(catalog):
             for concept_id in resource.concepts:
                 teaching[concept_id].append(position)
-            for section in resource.sections:
+            sections = resource.sections
+            titles = sections.titles
+            for index in range(len(sections)):
                 title = None
-                for concept_id in section.concepts:
+                for concept_id in sections.concepts_at(index):
                     teaching[concept_id].append(position)
                     concept_names = names.get(concept_id)
                     if not concept_names:
                         continue
                     if title is None:
-                        title = f" {phrase_key(section.title)} "
+                        title = f" {phrase_key(titles[index])} "
                     if any(f" {name} " in title for name in concept_names):
                         focus[concept_id].append(position)
 

@@ -38,7 +38,7 @@ def resource_parts(resource: Resource) -> list[str]:
         *resource.aliases,
         *resource.authors,
         resource.summary,
-        *(s.title for s in resource.sections),
+        *resource.sections.titles,
     ]
 
 
