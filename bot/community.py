@@ -229,11 +229,12 @@ def _members_per_section(resource: Resource, sections: list[Section], positions:
     A popular resource has a count at hundreds of positions; since a later position is never in an earlier
     section, each section's first position is found by bisection, asking `section_at` a few times per section.
     """
-    index_of = {id(section): index for index, section in enumerate(sections)}  # models compare slowly
+    # By number, unique within a resource: a section is made anew each time it is read (see `Sections`).
+    index_of = {section.number: index for index, section in enumerate(sections)}
 
     def section_index(position: int) -> int:
         found = resource.section_at(position)
-        return -1 if found is None else index_of[id(found)]
+        return -1 if found is None else index_of[found.number]
 
     ordered = sorted((int(position), members) for position, members in positions.items())
     places = [position for position, _ in ordered]

@@ -559,13 +559,13 @@ class Resource(_CatalogModel):
         """
         place = position + 1 if self.length.unit.counts_parts else max(position, 1)
         found = None
-        for section in self.sections:
-            if section.start is None:
+        for index, start in enumerate(self.sections.starts):  # starts only: one section is made, the one found
+            if start is None:
                 continue
-            if section.start > place:
+            if start > place:
                 break
-            found = section
-        return found
+            found = index
+        return None if found is None else self.sections[found]
 
     @property
     def is_short(self) -> bool:
