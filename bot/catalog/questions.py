@@ -18,6 +18,7 @@ What is read, in order:
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -547,6 +548,9 @@ class Understanding:
         return list(dict.fromkeys(n.resource_id for n in self.named if n.role != "wanted"))
 
 
+CLOSE_MATCHES_KEPT = 2048  # phrases whose close matches each _CloseMatches keeps
+
+
 class _CloseMatches:
     """difflib's close matches of a phrase among many names, the names narrowed down at once by their letters.
 
@@ -556,8 +560,8 @@ class _CloseMatches:
     left then meet a tighter bound: difflib's matching blocks are a common subsequence, so twice the longest
     common subsequence over both lengths bounds its ratio too, and a bit-parallel count of it (Hyyrö's) costs
     a few microseconds where difflib's own ratio took 200. Only names difflib would not refuse anyway are
-    handed to it: the same answer. A question's phrases come back in other questions, so each answer is
-    also kept (up to 10,000 phrases).
+    handed to it: the same answer. A question's phrases come back in other questions, so the answers for the
+    phrases met lately are kept too.
     """
 
     __slots__ = ("_counts", "_cutoff", "_letters", "_lengths", "_memo", "_most", "_names")
@@ -573,16 +577,16 @@ class _CloseMatches:
                 counts[self._letters[letter], column] += 1
         self._counts = counts  # one row a letter: a phrase reads only the rows of its own letters
         self._lengths = np.array([len(name) for name in self._names], dtype=np.float64)
-        self._memo: dict[str, list[str]] = {}
+        # The phrases met lately, each about 180 bytes: a catalog keeps one of these per length of title and two
+        # more, so 10,000 phrases each (as it was) could come to 14 MB in a bot asked many different questions.
+        self._memo = functools.lru_cache(maxsize=CLOSE_MATCHES_KEPT)(self._close_matches)
 
     def of(self, phrase: str) -> list[str]:
         """`difflib.get_close_matches(phrase, names, n=most, cutoff=cutoff)`, best first."""
-        found = self._memo.get(phrase)
-        if found is None:
-            found = difflib.get_close_matches(phrase, self._candidates(phrase), n=self._most, cutoff=self._cutoff)
-            if len(self._memo) < 10_000:
-                self._memo[phrase] = found
-        return list(found)
+        return list(self._memo(phrase))
+
+    def _close_matches(self, phrase: str) -> tuple[str, ...]:
+        return tuple(difflib.get_close_matches(phrase, self._candidates(phrase), n=self._most, cutoff=self._cutoff))
 
     def _candidates(self, phrase: str) -> list[str]:
         """The names whose letters could give `phrase` a ratio of at least the cutoff, in order."""

@@ -217,3 +217,25 @@ def test_close_matches_are_difflibs_over_every_name() -> None:
         assert close.of(phrase) == expected, phrase  # the kept answer too
         found += bool(expected)
     assert found > 100  # most slipped names are still found: the comparison is not of empty answers
+
+
+def test_close_matches_keep_only_the_phrases_met_lately_and_still_answer_as_difflib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import difflib
+
+    from bot.catalog import questions
+    from bot.catalog.questions import _CloseMatches
+
+    monkeypatch.setattr(questions, "CLOSE_MATCHES_KEPT", 8)
+    names = ["linear algebra done right", "zero to hero", "convex optimization"]
+    close = _CloseMatches(names, 0.8)
+    asked = [f"linear algebra done rihgt {n}" for n in range(20)] + ["zero to heor"]
+
+    for phrase in asked:
+        assert close.of(phrase) == difflib.get_close_matches(phrase, names, n=1, cutoff=0.8)
+
+    assert close._memo.cache_info().currsize == 8  # not one a phrase ever asked: memory stays bounded
+    assert close.of("zero to heor") == ["zero to hero"]  # kept, and a copy: changing it changes nothing kept
+    close.of("zero to heor").append("x")
+    assert close.of("zero to heor") == ["zero to hero"]
