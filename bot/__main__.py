@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.catalog.cache import cache_file_beside, load_catalog_cached
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import CatalogError, load_catalog
+from bot.catalog.files import CatalogError
 from bot.catalog.matching import did_you_mean, resolve_topic, suggest_words
 from bot.catalog.schema import Concept, Resource
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
@@ -154,6 +154,8 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
 )
 def _cmd_check(args: argparse.Namespace) -> int:
     """Validate the catalog and print a one-line summary or every issue."""
+    from bot.catalog.loader import load_catalog  # the YAML reader: only the commands that read YAML import it
+
     path = _catalog_path(args.path)
     try:
         catalog = load_catalog(path)
@@ -195,6 +197,7 @@ def _cmd_links(args: argparse.Namespace) -> int:
 
     from bot.catalog.links import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, LinkState, LinkTarget, check_links
     from bot.catalog.links import summary as link_summary
+    from bot.catalog.loader import load_catalog
 
     concurrency = args.concurrency or DEFAULT_CONCURRENCY
     seconds_each = args.timeout or DEFAULT_TIMEOUT

@@ -33,7 +33,7 @@ from discord.ext import commands
 import bot.exts
 from bot.catalog.cache import cache_file_beside, load_catalog_cached
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import CatalogError, load_catalog
+from bot.catalog.files import CatalogError
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.cooldown import WriteLimiter
@@ -212,6 +212,8 @@ class PillarsBot(commands.Bot):
 
     async def _reload_curated(self) -> None:
         """Load the curated files again; serve them only when they are valid (as /catalog reload does)."""
+        from bot.catalog.loader import load_catalog  # the YAML reader, which a warm start never imports
+
         try:
             fresh = await asyncio.to_thread(load_catalog, self.settings.catalog_path)
         except CatalogError as exc:

@@ -97,3 +97,32 @@ class ConceptGraph(ById[Concept]):
     def unlocks(self, concept_id: str) -> list[Concept]:
         """The concepts that list this one as a direct prerequisite: what it opens up next."""
         return self.in_order(self._unlocks.get(concept_id, ()))
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each prerequisite cycle once, as the list of ids along it (iterative DFS, so deep chains are fine)."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
+    cycles: list[list[str]] = []
+    for start in graph:
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                colour[node] = grey
+                path.append(node)
+            children = graph.get(node, [])
+            if index < len(children):
+                stack.append((node, index + 1))
+                child = children[index]
+                if colour.get(child, black) == white:
+                    stack.append((child, 0))
+                elif colour.get(child) == grey:
+                    cycles.append(path[path.index(child) :])
+            else:
+                colour[node] = black
+                path.pop()
+    return cycles

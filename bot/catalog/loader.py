@@ -1,5 +1,8 @@
 """Reading catalog files: YAML in, validated resources out, every problem reported with file and line.
 
+Imported only where YAML is read (a cold start, a reload, an upload, the command line): a warm start reads
+the cache and never imports PyYAML (about 1 MB and 12 ms). What start-up needs is in `bot.catalog.files`.
+
 A curator edits YAML by hand and a moderator uploads it from Discord, so errors are written for
 people: all of them at once, each with the file and line it comes from and a plain-English message
 (with a "did you mean" where a word is close to an allowed one).
@@ -18,12 +21,11 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.concepts import ConceptGraph, concept_key
+from bot.catalog.concepts import ConceptGraph, concept_key, find_cycles
+from bot.catalog.files import CONCEPTS, RESOURCES, CatalogError, CatalogIssue, catalog_files, read_catalog_files
 from bot.catalog.matching import closest, did_you_mean
 from bot.catalog.schema import Concept, Length, Resource, Section, equal_values_shared
 from bot.catalog.vocabulary import Background, Cost, Kind, LengthUnit, Level, SectionKind, Topic
-from bot.errors import InvalidInputError
-from bot.words import counted
 
 # Field name → the vocabulary it draws from, for friendly "not a known topic" messages.
 _VOCABULARIES: dict[str, type[StrEnum]] = {
@@ -43,8 +45,6 @@ _FIELDS = tuple(
 )
 
 # What a file holds, by its one top-level key, and the model each item of its list is.
-RESOURCES = "resources"
-CONCEPTS = "concepts"
 _MODELS: dict[str, type[Resource] | type[Concept]] = {RESOURCES: Resource, CONCEPTS: Concept}
 
 # What one file's YAML may make of itself, checked on its nodes before anything expands them. An alias
@@ -55,28 +55,6 @@ MAX_DEPTH = 10
 MAX_REPEATED_IN_ENTRY = 1_000  # values that aliases repeat in one resource or concept
 MAX_REPEATED_VALUES = 10_000  # that aliases repeat in one file, beyond as many as the file writes out itself
 MAX_QUOTED = 60  # characters of a value quoted in an error message
-
-
-@dataclass(frozen=True, order=True)
-class CatalogIssue:
-    """One problem in a catalog file, located by file and line."""
-
-    source: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        # Line 0 is the file (or path) as a whole: it does not exist, cannot be read, holds nothing.
-        return f"{self.source}: {self.message}" if self.line == 0 else f"{self.source}:{self.line}: {self.message}"
-
-
-class CatalogError(InvalidInputError):
-    """A catalog file has problems; `issues` lists every one of them."""
-
-    def __init__(self, issues: Sequence[CatalogIssue]) -> None:
-        self.issues = sorted(issues)
-        heading = f"The catalog has {counted(len(self.issues), 'problem')}:"
-        super().__init__("\n".join([heading, *(f"  {issue}" for issue in self.issues)]))
 
 
 @dataclass(frozen=True)
@@ -593,35 +571,6 @@ def _check_concepts_named(
     return issues
 
 
-def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Each prerequisite cycle once, as the list of ids along it (iterative DFS, so deep chains are fine)."""
-    white, grey, black = 0, 1, 2
-    colour = dict.fromkeys(graph, white)
-    cycles: list[list[str]] = []
-    for start in graph:
-        if colour[start] != white:
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = []
-        while stack:
-            node, index = stack.pop()
-            if index == 0:
-                colour[node] = grey
-                path.append(node)
-            children = graph.get(node, [])
-            if index < len(children):
-                stack.append((node, index + 1))
-                child = children[index]
-                if colour.get(child, black) == white:
-                    stack.append((child, 0))
-                elif colour.get(child) == grey:
-                    cycles.append(path[path.index(child) :])
-            else:
-                colour[node] = black
-                path.pop()
-    return cycles
-
-
 def parse_documents(
     documents: Sequence[tuple[str, str]],
     known_ids: Iterable[str] = (),
@@ -727,29 +676,6 @@ def _graph_is_sound(items: Sequence[Resource | Concept], known_ids: frozenset[st
     return not find_cycles({i.id: [p for p in i.prerequisites if p in ids] for i in items})
 
 
-def catalog_files(path: Path) -> list[Path]:
-    """The YAML files a catalog path stands for: the file itself, or every *.yaml / *.yml in a folder."""
-    if path.is_dir():
-        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    return [path]
-
-
-def read_catalog_files(path: Path | str) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of each YAML file a catalog path stands for; CatalogError when there are none."""
-    path = Path(path)
-    if not path.exists():
-        raise CatalogError([CatalogIssue(str(path), 0, "no such file or folder")])
-    files = []
-    for file in catalog_files(path):
-        try:
-            files.append((str(file), file.read_bytes()))
-        except OSError as exc:
-            raise CatalogError([CatalogIssue(str(file), 0, f"cannot be read: {exc}")]) from exc
-    if not files:
-        raise CatalogError([CatalogIssue(str(path), 0, "holds no *.yaml files")])
-    return files
-
-
 def parse_catalog_files(files: Sequence[tuple[str, bytes]]) -> Catalog:
     """The catalog the files hold, validated; CatalogError with every issue."""
     documents = []
@@ -767,3 +693,18 @@ def parse_catalog_files(files: Sequence[tuple[str, bytes]]) -> Catalog:
 def load_catalog(path: Path | str) -> Catalog:
     """Load and validate the curated catalog from a file or a folder; raise CatalogError with every issue."""
     return parse_catalog_files(read_catalog_files(path))
+
+
+__all__ = [
+    "CONCEPTS",
+    "RESOURCES",
+    "CatalogError",
+    "CatalogIssue",
+    "catalog_files",
+    "find_cycles",
+    "load_catalog",
+    "parse_catalog_files",
+    "parse_documents",
+    "parse_resources",
+    "read_catalog_files",
+]

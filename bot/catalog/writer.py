@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from bot.catalog.loader import RESOURCES
+from bot.catalog.files import RESOURCES
 from bot.catalog.schema import Resource
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .'()/&+-]*(?<! )")

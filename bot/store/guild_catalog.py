@@ -26,7 +26,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import find_cycles
+from bot.catalog.concepts import find_cycles
 from bot.catalog.schema import Resource
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.store.audit import append_entry, resource_json

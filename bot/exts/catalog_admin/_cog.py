@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.catalog.files import CatalogError
 from bot.catalog.forms import ResourceForm, form_for
-from bot.catalog.loader import CatalogError, load_catalog
 from bot.catalog.matching import resource_choices
 from bot.errors import ConflictError, InvalidInputError, NotFoundError
 from bot.exts.catalog_admin._files import PACKED_SUFFIX, export_attachment
@@ -189,6 +189,8 @@ class CatalogAdmin(PillarsCog):
         guild_id = server_id(interaction)
         await acknowledge(interaction)  # the files take a while to read, and the audit entry is a write
         path = self.bot.settings.catalog_path
+        from bot.catalog.loader import load_catalog  # the YAML reader, which a warm start never imports
+
         try:
             fresh = await asyncio.to_thread(load_catalog, path)
         except CatalogError as error:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 
-from bot.catalog.loader import CatalogError, parse_resources
+from bot.catalog.files import CatalogError
 from bot.catalog.schema import Resource
 from bot.errors import InvalidInputError, NotFoundError
 from bot.exts.catalog_admin._files import read_upload
@@ -94,6 +94,8 @@ async def check_import(
     store = interaction.client.store
     text = await read_upload(file)
     live = await store.catalog_for(guild_id)
+    from bot.catalog.loader import parse_resources  # the YAML reader, which a warm start never imports
+
     try:
         # In a worker thread: a large upload is parsed without holding up every other member's command.
         resources = await asyncio.to_thread(
