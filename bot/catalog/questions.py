@@ -592,12 +592,17 @@ class _CloseMatches:
         """The names whose letters could give `phrase` a ratio of at least the cutoff, in order."""
         if not self._names:
             return []
-        shared = np.zeros(len(self._names), dtype=np.int32)
         most = int(np.iinfo(self._counts.dtype).max)  # no name holds more of a letter: a longer run shares no more
+        rows, counts = [], []
         for letter, count in Counter(phrase).items():
             row = self._letters.get(letter)
             if row is not None:  # a letter no name holds shares nothing
-                shared += np.minimum(self._counts[row], min(count, most))
+                rows.append(row)
+                counts.append(min(count, most))
+        # Every letter's row at once: three numpy calls a phrase, not two a letter (their overhead was the cost).
+        shared = np.minimum(self._counts[rows], np.array(counts, dtype=self._counts.dtype)[:, None]).sum(
+            axis=0, dtype=np.int32
+        )
         bound = 2.0 * shared / (len(phrase) + self._lengths)  # in float64, as difflib divides
         names = [self._names[index] for index in np.flatnonzero(bound >= self._cutoff)]
         if not names:

@@ -398,6 +398,11 @@ class Sections(Sequence[Section]):
         return self._concepts[self._ends[index - 1] if index else 0 : self._ends[index]]
 
     @property
+    def concepts(self) -> tuple[str, ...]:
+        """Every section's concept ids, in order, one section's after another's (repeats kept)."""
+        return self._concepts
+
+    @property
     def titles(self) -> list[str]:
         """Every section's title, in order, without making the sections."""
         return self._titles.split("\n") if self._ends else []
@@ -571,10 +576,7 @@ class Resource(_CatalogModel):
     @property
     def taught_concepts(self) -> tuple[str, ...]:
         """Every concept it teaches: its own list, then each section's, once each, in order."""
-        found = dict.fromkeys(self.concepts)
-        for index in range(len(self.sections)):
-            found.update(dict.fromkeys(self.sections.concepts_at(index)))
-        return tuple(found)
+        return tuple(dict.fromkeys((*self.concepts, *self.sections.concepts)))
 
     def section_at(self, position: int) -> Section | None:
         """The section a member at `position` (in the resource's unit) is in, where sections give starts.

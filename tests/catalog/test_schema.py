@@ -51,6 +51,10 @@ def test_sections_read_back_as_given_though_held_packed() -> None:
     assert sections.titles == ["Vectors", "Exercises", "Singular values"]
     assert sections.numbers == ["1", "2", "3.1"] and sections.starts == [1, None, 150]
     assert sections.concepts_at(2) == ("svd", "eigenvalues")
+    assert sections.concepts == ("vectors", "svd", "eigenvalues")
+    assert make_resource("packed", sections=SECTIONS, concepts=["svd", "limits"]).taught_concepts == (
+        "svd", "limits", "vectors", "eigenvalues"
+    )  # fmt: skip
     assert sections.teaching("svd") == [given[2]] and sections.teaching("limits") == []
     with pytest.raises(IndexError):
         sections[3]
