@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
@@ -97,20 +98,15 @@ class _TeachingIndex:
         self._resources = tuple(catalog)
         # Appended to typed arrays as found: lists would hold a Python int a place until the end (6 MB more at
         # 10,000 resources), and the heap they leave behind is not given back.
-        self._places: dict[str, array[int]] = {}
+        places: defaultdict[str, array[int]] = defaultdict(lambda: array("q"))
         for position, resource in enumerate(self._resources):
             place = position * self._SPAN
             for concept_id in resource.concepts:
-                self._places_of(concept_id).append(place + self._WHOLE)
+                places[concept_id].append(place + self._WHOLE)
             for index in range(len(resource.sections)):
                 for concept_id in resource.sections.concepts_at(index):
-                    self._places_of(concept_id).append(place + index + 1)
-
-    def _places_of(self, concept_id: str) -> array[int]:
-        places = self._places.get(concept_id)
-        if places is None:
-            places = self._places[concept_id] = array("q")
-        return places
+                    places[concept_id].append(place + index + 1)
+        self._places = dict(places)  # a concept no resource teaches is not added by asking for it
 
     def where(self, concept_id: str) -> list[tuple[Resource, Section | None]]:
         """(resource, section) for every place that teaches the concept, (resource, None) for a whole one."""
