@@ -17,7 +17,7 @@ import difflib
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.concepts import concept_key
@@ -26,7 +26,9 @@ from bot.catalog.schema import Concept, Resource, Section
 from bot.catalog.vocabulary import BACKGROUND_LEVEL, Background, Cost, Level, Topic, topic_words
 from bot.pace import Pace
 from bot.reading import ReadingStatus
-from bot.store.models import ShelfEntry
+
+if TYPE_CHECKING:  # for its type only: importing the store would cost a command line that draws no path 30 ms
+    from bot.store.models import ShelfEntry
 
 # Every topic path of the shipped vocabulary fits (the longest, machine learning, has 75 steps); the bound
 # is for a vocabulary that grows past what a member would read through.

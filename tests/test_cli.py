@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +178,22 @@ def test_a_backup_into_a_folder_named_with_a_slash_that_does_not_exist_is_refuse
     assert main(["db", "backup", f"{tmp_path / 'DIR'}/", "--database", str(database)]) == 1
     assert f"There is no folder {tmp_path / 'DIR'}" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["live.db"]
+
+
+def test_recommend_and_path_import_no_part_of_the_store(tmp_path: Path) -> None:
+    # They read only the catalog; importing the store (SQL, migrations, the rhythm it schedules) cost a cold
+    # command line about 30 ms of its 0.5 s.
+    program = (
+        "import contextlib, io, sys\n"
+        "from bot.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['recommend', '--query', 'where do I learn the singular value decomposition?'])\n"
+        "    main(['path', 'svd'])\n"
+        "print(sorted(m for m in sys.modules if m == 'bot.store' or m.startswith('bot.store.')))\n"
+    )
+    env = {**os.environ, "CATALOG_PATH": str(ROOT / "data"), "DATABASE_PATH": str(tmp_path / "pillars.db")}
+
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, env=env)
+
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "[]"

@@ -111,24 +111,30 @@ class ConceptPlaces:
         # Typed arrays while collecting, not lists: no Python int is kept a place.
         teaching: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
         focus: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
+
+        def add(places: array[int], position: int) -> None:
+            if not places or places[-1] != position:  # positions come in order: a repeat can only be the last
+                places.append(position)
+
         for position, resource in enumerate(catalog):
             for concept_id in resource.concepts:
-                teaching[concept_id].append(position)
+                add(teaching[concept_id], position)
             sections = resource.sections
             titles = sections.titles
             for index in range(len(sections)):
                 title = None
                 for concept_id in sections.concepts_at(index):
-                    teaching[concept_id].append(position)
+                    add(teaching[concept_id], position)
                     concept_names = names.get(concept_id)
                     if not concept_names:
                         continue
                     if title is None:
                         title = f" {phrase_key(titles[index])} "
                     if any(f" {name} " in title for name in concept_names):
-                        focus[concept_id].append(position)
+                        add(focus[concept_id], position)
 
         def positions(found: dict[str, array[int]]) -> dict[str, np.ndarray]:
-            return {concept_id: np.unique(np.frombuffer(at, dtype=np.int32)) for concept_id, at in found.items()}
+            # A copy owns exactly its places; the array it was collected in grew with room to spare.
+            return {concept_id: np.frombuffer(at, dtype=np.int32).copy() for concept_id, at in found.items()}
 
         return cls(positions(teaching), positions(focus))
