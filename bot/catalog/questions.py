@@ -556,27 +556,41 @@ class _CloseMatches:
 
     difflib's `quick_ratio` (the letters two strings share, whatever their order) bounds the ratio it accepts
     by; it computed that bound one name at a time: 45 ms a phrase among 10,000 titles. Each name's letter
-    counts as one row of a matrix give every bound in one numpy step, with the same arithmetic. The names
-    left then meet a tighter bound: difflib's matching blocks are a common subsequence, so twice the longest
+    counts as one row of a matrix give every bound in one numpy step, each compared with the fewest letters
+    difflib's test lets a pair of that total length share (worked out once per length). The names left then
+    meet a tighter bound: difflib's matching blocks are a common subsequence, so twice the longest
     common subsequence over both lengths bounds its ratio too, and a bit-parallel count of it (Hyyrö's) costs
     a few microseconds where difflib's own ratio took 200. Only names difflib would not refuse anyway are
     handed to it: the same answer. A question's phrases come back in other questions, so the answers for the
     phrases met lately are kept too.
     """
 
-    __slots__ = ("_counts", "_cutoff", "_letters", "_lengths", "_memo", "_most", "_names")
+    __slots__ = (
+        "_bytes_alike",
+        "_counts",
+        "_cutoff",
+        "_letters",
+        "_lengths",
+        "_longest",
+        "_memo",
+        "_most",
+        "_names",
+        "_needed",
+    )
 
     def __init__(self, names: Iterable[str], cutoff: float, most: int = 1) -> None:
         self._names, self._cutoff, self._most = list(names), cutoff, most
+        self._bytes_alike = all(_one_byte_a_letter(name) for name in self._names)  # see _common_lengths
         letters = sorted({letter for name in self._names for letter in name})
         self._letters = {letter: index for index, letter in enumerate(letters)}
-        longest = max((len(name) for name in self._names), default=0)
+        self._longest = longest = max((len(name) for name in self._names), default=0)
         counts = np.zeros((len(self._letters), len(self._names)), dtype=np.uint8 if longest < 256 else np.uint16)
         for column, name in enumerate(self._names):
             for letter in name:
                 counts[self._letters[letter], column] += 1
         self._counts = counts  # one row a letter: a phrase reads only the rows of its own letters
-        self._lengths = np.array([len(name) for name in self._names], dtype=np.float64)
+        self._lengths = np.array([len(name) for name in self._names], dtype=np.intp)
+        self._needed = _letters_needed(cutoff, longest + _PHRASE_ROOM, longest + 1)
         # The phrases met lately, each about 180 bytes: a catalog keeps one of these per length of title and two
         # more, so 10,000 phrases each (as it was) could come to 14 MB in a bot asked many different questions.
         self._memo = functools.lru_cache(maxsize=CLOSE_MATCHES_KEPT)(self._close_matches)
@@ -586,35 +600,90 @@ class _CloseMatches:
         return list(self._memo(phrase))
 
     def _close_matches(self, phrase: str) -> tuple[str, ...]:
-        return tuple(difflib.get_close_matches(phrase, self._candidates(phrase), n=self._most, cutoff=self._cutoff))
+        candidates = self._candidates(phrase)
+        if not candidates:  # most phrases: difflib would still index the phrase's letters first
+            return ()
+        return tuple(difflib.get_close_matches(phrase, candidates, n=self._most, cutoff=self._cutoff))
 
     def _candidates(self, phrase: str) -> list[str]:
         """The names whose letters could give `phrase` a ratio of at least the cutoff, in order."""
         if not self._names:
             return []
-        most = int(np.iinfo(self._counts.dtype).max)  # no name holds more of a letter: a longer run shares no more
+        dtype = self._counts.dtype
+        most = int(np.iinfo(dtype).max)  # no name holds more of a letter: a longer run of it shares no more
         rows, counts = [], []
         for letter, count in Counter(phrase).items():
             row = self._letters.get(letter)
             if row is not None:  # a letter no name holds shares nothing
                 rows.append(row)
                 counts.append(min(count, most))
-        # Every letter's row at once: three numpy calls a phrase, not two a letter (their overhead was the cost).
-        shared = np.minimum(self._counts[rows], np.array(counts, dtype=self._counts.dtype)[:, None]).sum(
-            axis=0, dtype=np.int32
-        )
-        bound = 2.0 * shared / (len(phrase) + self._lengths)  # in float64, as difflib divides
-        names = [self._names[index] for index in np.flatnonzero(bound >= self._cutoff)]
+        # Every letter's row at once: a few numpy calls a phrase, not two a letter (their overhead was the cost).
+        # A name shares at most its own length, so the sum fits the counts' own type (summing in it is 2.5×
+        # faster than in int32).
+        shared = np.minimum(self._counts[rows], np.array(counts, dtype=dtype)[:, None]).sum(axis=0, dtype=dtype)
+        if len(phrase) + self._longest >= len(self._needed):  # a phrase longer than questions hold
+            self._needed = _letters_needed(self._cutoff, len(phrase) + self._longest + _PHRASE_ROOM, self._longest + 1)
+        needed = self._needed[len(phrase) :].take(self._lengths)  # by the name's length: phrase's plus name's
+        names = [self._names[index] for index in np.flatnonzero(shared >= needed)]
         if not names:
             return names
         where: dict[str, int] = {}  # each letter of the phrase → the bits of its positions
         for position, letter in enumerate(phrase):
             where[letter] = where.get(letter, 0) | (1 << position)
+        if len(names) >= _ALL_AT_ONCE and len(phrase) < 64 and _one_byte_a_letter(phrase) and self._bytes_alike:
+            common = _common_lengths(where, len(phrase), names)
+            return [
+                name
+                for name, length in zip(names, common.tolist(), strict=True)
+                if 2.0 * length / (len(phrase) + len(name)) >= self._cutoff
+            ]
         return [
             name
             for name in names
             if 2.0 * _common_length(where, len(phrase), name) / (len(phrase) + len(name)) >= self._cutoff
         ]
+
+
+# From this many names on, their common subsequences with a phrase are counted all at once in numpy (five
+# numpy calls a letter of the longest name, 120-200 µs) rather than one name at a time in Python (5-7 µs each).
+_ALL_AT_ONCE = 32
+_PHRASE_ROOM = 256  # phrases up to this long read the table of letters needed as it is built
+
+
+def _letters_needed(cutoff: float, totals: int, cap: int) -> np.ndarray:
+    """By the total length of a phrase and a name (below `totals`), the fewest letters they must share for
+    `2.0 * shared / total >= cutoff`, difflib's own test in float64, exactly; `cap` (unreachable) where more.
+
+    The bound is then one comparison of integers a name instead of a division.
+    """
+    total = np.arange(totals, dtype=np.float64)
+    total[0] = 1.0  # no phrase or name is empty
+    needed = np.ceil(cutoff * total / 2.0)
+    needed[2.0 * (needed - 1) / total >= cutoff] -= 1  # where rounding put the ceiling one too high
+    needed[2.0 * needed / total < cutoff] += 1  # or one too low
+    return np.minimum(needed, cap).astype(np.int64 if cap > 2**15 else np.int16)
+
+
+def _one_byte_a_letter(text: str) -> bool:
+    """Whether a text's letters are ASCII bytes other than the one `_common_lengths` pads names with."""
+    return text.isascii() and "\0" not in text
+
+
+def _common_lengths(where: dict[str, int], size: int, names: list[str]) -> np.ndarray:
+    """`_common_length` of a phrase (shorter than 64 letters) and each of `names`, all at once, every letter one
+    byte (`_one_byte_a_letter`): the same recurrence on one 64-bit word a name, the names' letters read column
+    by column (the padding byte matches nothing, so it leaves a row as it is)."""
+    width = max(map(len, names))
+    padded = "".join(name.ljust(width, "\0") for name in names).encode("ascii")
+    letters = np.frombuffer(padded, dtype=np.uint8).reshape(len(names), width).T.copy()  # one row a column
+    positions = np.zeros(256, dtype=np.uint64)
+    positions[[ord(letter) for letter in where]] = list(where.values())
+    full = np.uint64((1 << size) - 1)
+    row = np.full(len(names), full, dtype=np.uint64)
+    for column in letters:
+        matched = row & positions[column]
+        row = ((row + matched) | (row - matched)) & full  # below 2**64: size < 64, matched ≤ row ≤ full
+    return size - np.bitwise_count(row)
 
 
 def _common_length(where: dict[str, int], size: int, other: str) -> int:
@@ -638,6 +707,7 @@ class _Reader:
     fuzzy_targets: dict[str, tuple[str, object]]  # concept/topic phrase → (what, value), for typos
     suggest_targets: dict[str, tuple[str, object]]  # those, and each word of them ("algebra"), for suggestions
     fuzzy_close: _CloseMatches  # among fuzzy_targets
+    slip_targets: dict[tuple[str, int], tuple[str, ...]]  # fuzzy_targets by first letter and length
     suggest_close: _CloseMatches  # among suggest_targets
     longest: int
 
@@ -724,6 +794,9 @@ class _Reader:
             if len(key.split()) >= 3:
                 by_size.setdefault(len(key.split()), []).append(key)
         long_names = {size: _CloseMatches(keys, NAME_SLIP_RATIO) for size, keys in by_size.items()}
+        slip_targets: dict[tuple[str, int], list[str]] = {}
+        for key in fuzzy:
+            slip_targets.setdefault((key[0], len(key)), []).append(key)
         return cls(
             phrases,
             named,
@@ -731,6 +804,7 @@ class _Reader:
             fuzzy,
             suggest,
             _CloseMatches(fuzzy, ACCEPT_RATIO, most=2),
+            {start: tuple(keys) for start, keys in slip_targets.items()},
             _CloseMatches(suggest, SUGGEST_RATIO, most=SUGGESTIONS * 3),
             min(longest, LONGEST_PHRASE),
         )
@@ -759,9 +833,9 @@ def _fuzzy(reader: _Reader, phrase: str, catalog: Catalog) -> tuple[str, object]
             found = reader.fuzzy_targets[close[0]]
         else:
             # One slip (a swapped pair, a letter missing, extra or wrong) that difflib scores low: 'hessain'.
-            slips = {
-                reader.fuzzy_targets[t] for t in reader.fuzzy_targets if t[:1] == phrase[:1] and one_slip(phrase, t)
-            }
+            # A slip keeps the first letter and changes the length by one at most.
+            near = (reader.slip_targets.get((phrase[0], len(phrase) + step), ()) for step in (-1, 0, 1))
+            slips = {reader.fuzzy_targets[t] for targets in near for t in targets if one_slip(phrase, t)}
             if len(slips) == 1:
                 found = slips.pop()
     if len(cache) < 10_000:

@@ -219,6 +219,53 @@ def test_close_matches_are_difflibs_over_every_name() -> None:
     assert found > 100  # most slipped names are still found: the comparison is not of empty answers
 
 
+def test_close_matches_among_names_of_the_same_letters_count_them_all_at_once_and_still_answer_as_difflib() -> None:
+    """Names that are one another's words reordered all share a phrase's letters, so the letter bound keeps
+    them all and their common subsequences are counted together in numpy: the same answers as difflib, for
+    ASCII names and (one at a time) for names that are not."""
+    import difflib
+    import itertools
+
+    from bot.catalog.questions import _ALL_AT_ONCE, NAME_SLIP_RATIO, _CloseMatches
+
+    words = ["linear", "convex", "matrix", "gradient", "bayesian"]
+    names = [" ".join(order) for order in itertools.permutations(words, 4)]  # 120 names, alike in letters
+    accented = [name.replace("e", "é", 1) for name in names[:40]]
+    phrases = ["linear convex matrix gradeint", "bayesian linaer matrix convex", "matrix gradient convex linear"]
+    phrases += ["gradient bayesian linear", "linéar convex matrix gradient"]
+    for these in (names, names + accented):
+        close = _CloseMatches(these, NAME_SLIP_RATIO, most=3)
+        for phrase in phrases:
+            assert close.of(phrase) == difflib.get_close_matches(phrase, these, n=3, cutoff=NAME_SLIP_RATIO)
+    assert len(names) > _ALL_AT_ONCE
+
+
+def test_common_subsequences_counted_all_at_once_are_those_counted_one_at_a_time() -> None:
+    import random
+
+    from bot.catalog.questions import _common_length, _common_lengths
+
+    rng = random.Random(3)
+    for _ in range(50):
+        phrase = "".join(rng.choice("abcde ") for _ in range(rng.randint(1, 63)))
+        names = ["".join(rng.choice("abcdef ") for _ in range(rng.randint(1, 80))) for _ in range(40)]
+        where: dict[str, int] = {}
+        for position, letter in enumerate(phrase):
+            where[letter] = where.get(letter, 0) | (1 << position)
+        one_at_a_time = [_common_length(where, len(phrase), name) for name in names]
+        assert _common_lengths(where, len(phrase), names).tolist() == one_at_a_time
+
+
+def test_a_slip_difflib_scores_low_is_still_read_as_the_concept() -> None:
+    from pathlib import Path
+
+    from bot.catalog.loader import load_catalog
+
+    shipped = load_catalog(Path(__file__).resolve().parents[2] / "data")
+    # 'hessain' is too far from 'hessian' for difflib's cutoff; one swapped pair of letters is still a slip.
+    assert understand("where do i learn the hessain", shipped).concepts == ["hessian"]
+
+
 def test_close_matches_keep_only_the_phrases_met_lately_and_still_answer_as_difflib(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
