@@ -875,16 +875,26 @@ def suggestions_for(word: str, catalog: Catalog) -> list[str]:
     return labels[:SUGGESTIONS]
 
 
+@functools.cache
+def _cues_by_length(cues: tuple[str, ...]) -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
+    """Cue phrases as their words, by their count of words: a place is looked up once for each count."""
+    by_length: dict[int, set[tuple[str, ...]]] = {}
+    for cue in cues:
+        words = tuple(cue.split())
+        by_length.setdefault(len(words), set()).add(words)
+    return tuple((size, frozenset(found)) for size, found in by_length.items())
+
+
 def _preceded_by(
-    words: list[str], start: int, cues: Iterable[str], reach: int = 3, clauses: set[int] | None = None
+    words: list[str], start: int, cues: tuple[str, ...], reach: int = 3, clauses: set[int] | None = None
 ) -> bool:
     """Whether one of the cue phrases ends at most `reach` words before words[start], in the same clause."""
     clause = max((c for c in clauses or () if c <= start), default=0)
-    for cue in cues:
-        cue_words = cue.split()
-        for end in range(start, max(start - reach, 0) - 1, -1):
-            begin = end - len(cue_words)
-            if begin >= clause and words[begin:end] == cue_words:
+    by_length = _cues_by_length(cues)
+    for end in range(start, max(start - reach, 0) - 1, -1):
+        for size, phrases in by_length:
+            begin = end - size
+            if begin >= clause and tuple(words[begin:end]) in phrases:
                 return True
     return False
 
@@ -955,12 +965,12 @@ def _asked_for(words: list[str], start: int, end: int, used: list[bool]) -> bool
     return _preceded_by(words, start, _REQUEST_BEFORE, reach=1) or _followed_by(words, end, _REQUEST_AFTER, reach=0)
 
 
-def _followed_by(words: list[str], end: int, cues: Iterable[str], reach: int = 3) -> bool:
+def _followed_by(words: list[str], end: int, cues: tuple[str, ...], reach: int = 3) -> bool:
     """Whether one of the cue phrases starts at most `reach` words after words[end - 1]."""
-    for cue in cues:
-        cue_words = cue.split()
-        for begin in range(end, min(end + reach, len(words)) + 1):
-            if words[begin : begin + len(cue_words)] == cue_words:
+    by_length = _cues_by_length(cues)
+    for begin in range(end, min(end + reach, len(words)) + 1):
+        for size, phrases in by_length:
+            if tuple(words[begin : begin + size]) in phrases:
                 return True
     return False
 
@@ -980,6 +990,9 @@ def understand(text: str, catalog: Catalog) -> Understanding:
         if value not in bucket:
             bucket.append(value)
 
+    # Only a phrase holding a word nothing knows may be a misspelt name ('attn is all u need'): 'series on
+    # multivariable calc' is no misspelt title.
+    strange = [_is_strange(word, key, reader, lexical) for word, key in zip(words, keys, strict=True)]
     for size in range(reader.longest, 0, -1):
         for start in range(len(words) - size + 1):
             if any(used[start : start + size]):
@@ -987,12 +1000,7 @@ def understand(text: str, catalog: Catalog) -> Understanding:
             phrase = " ".join(keys[start : start + size])
             named = reader.names.get(phrase)
             found = reader.phrases.get(phrase)
-            if (
-                named is None
-                and found is None
-                and size >= 3
-                and _has_a_slip(words[start : start + size], reader, lexical)
-            ):
+            if named is None and found is None and size >= 3 and any(strange[start : start + size]):
                 named = _fuzzy_name(reader, phrase)
             if named is not None and (found is None or size > 1 or named[0][1] == "alias"):
                 role = _role_of(words, start, start + size)
@@ -1091,10 +1099,9 @@ def _kind_after(words: list[str], end: int, used: list[bool]) -> Kind | None:
     return None
 
 
-def _has_a_slip(words: list[str], reader: _Reader, lexical: LexicalIndex) -> bool:
-    """Whether some word of a phrase is no word the catalog or the vocabulary knows: only then may it be a
-    misspelt name ('attn is all u need'), and 'series on multivariable calc' is no misspelt title."""
-    return any(word not in STOPWORDS and fold(word) not in reader.phrases and not lexical.known(word) for word in words)
+def _is_strange(word: str, key: str, reader: _Reader, lexical: LexicalIndex) -> bool:
+    """Whether a word (`key` its folded form) is none the vocabulary or the catalog's text knows."""
+    return word not in STOPWORDS and key not in reader.phrases and not lexical.known(word)
 
 
 def _fuzzy_name(reader: _Reader, phrase: str) -> tuple[tuple[str, str], ...] | None:
