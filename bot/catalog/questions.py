@@ -567,33 +567,53 @@ class _CloseMatches:
 
     __slots__ = (
         "_bytes_alike",
-        "_counts",
+        "_bits",
         "_cutoff",
-        "_letters",
+        "_letter_bits",
         "_lengths",
         "_longest",
         "_memo",
         "_most",
         "_names",
         "_needed",
+        "_wide",
     )
 
     def __init__(self, names: Iterable[str], cutoff: float, most: int = 1) -> None:
         self._names, self._cutoff, self._most = list(names), cutoff, most
         self._bytes_alike = all(_one_byte_a_letter(name) for name in self._names)  # see _common_lengths
-        letters = sorted({letter for name in self._names for letter in name})
-        self._letters = {letter: index for index, letter in enumerate(letters)}
         self._longest = longest = max((len(name) for name in self._names), default=0)
-        counts = np.zeros((len(self._letters), len(self._names)), dtype=np.uint8 if longest < 256 else np.uint16)
-        for column, name in enumerate(self._names):
-            for letter in name:
-                counts[self._letters[letter], column] += 1
-        self._counts = counts  # one row a letter: a phrase reads only the rows of its own letters
+        # Letters as bits: the n-th of a letter in a name is one bit, so the letters a phrase and a name share
+        # (difflib's quick_ratio counts them: for each letter the fewer of the two) are the bits both have set.
+        counted = [Counter(name) for name in self._names]
+        most_of: dict[str, int] = {}
+        for counts in counted:
+            for letter, count in counts.items():
+                most_of[letter] = max(count, most_of.get(letter, 0))
+        self._letter_bits: dict[str, tuple[int, int]] = {}  # letter → (its first bit, how many it has)
+        for letter in sorted(most_of):
+            self._letter_bits[letter] = (sum(m for _, m in self._letter_bits.values()), most_of[letter])
+        masks = [self._mask(counts) for counts in counted]
+        words = max(1, -(-sum(most_of.values()) // 64))
+        self._bits = np.array(
+            [[(mask >> (64 * word)) & _LOW_64_BITS for mask in masks] for word in range(words)], np.uint64
+        )
+        self._wide = words * 64 > 255  # counts of bits could pass what a byte holds
         self._lengths = np.array([len(name) for name in self._names], dtype=np.intp)
         self._needed = _letters_needed(cutoff, longest + _PHRASE_ROOM, longest + 1)
         # The phrases met lately, each about 180 bytes: a catalog keeps one of these per length of title and two
         # more, so 10,000 phrases each (as it was) could come to 14 MB in a bot asked many different questions.
         self._memo = functools.lru_cache(maxsize=CLOSE_MATCHES_KEPT)(self._close_matches)
+
+    def _mask(self, counts: Counter[str]) -> int:
+        """A text's letters (`counts`) as bits: the first n of each letter's, those no name holds dropped."""
+        mask = 0
+        for letter, count in counts.items():
+            place = self._letter_bits.get(letter)
+            if place is not None:  # no name holds more of a letter than its bits say: more shares no more
+                first, most = place
+                mask |= ((1 << min(count, most)) - 1) << first
+        return mask
 
     def of(self, phrase: str) -> list[str]:
         """`difflib.get_close_matches(phrase, names, n=most, cutoff=cutoff)`, best first."""
@@ -609,18 +629,19 @@ class _CloseMatches:
         """The names whose letters could give `phrase` a ratio of at least the cutoff, in order."""
         if not self._names:
             return []
-        dtype = self._counts.dtype
-        most = int(np.iinfo(dtype).max)  # no name holds more of a letter: a longer run of it shares no more
-        rows, counts = [], []
-        for letter, count in Counter(phrase).items():
-            row = self._letters.get(letter)
-            if row is not None:  # a letter no name holds shares nothing
-                rows.append(row)
-                counts.append(min(count, most))
-        # Every letter's row at once: a few numpy calls a phrase, not two a letter (their overhead was the cost).
-        # A name shares at most its own length, so the sum fits the counts' own type (summing in it is 2.5×
-        # faster than in int32).
-        shared = np.minimum(self._counts[rows], np.array(counts, dtype=dtype)[:, None]).sum(axis=0, dtype=dtype)
+        mask = self._mask(Counter(phrase))
+        if not mask:  # no letter any name holds: nothing shared, and the cutoff asks for some
+            return []
+        # Every name at once: two numpy calls a word of 64 letters, whatever the phrase holds.
+        shared = None
+        for word, bits in enumerate(self._bits):
+            part = (mask >> (64 * word)) & _LOW_64_BITS
+            if part:
+                count = np.bitwise_count(bits & np.uint64(part))
+                if shared is None:
+                    shared = count.astype(np.uint16) if self._wide else count
+                else:
+                    shared += count
         if len(phrase) + self._longest >= len(self._needed):  # a phrase longer than questions hold
             self._needed = _letters_needed(self._cutoff, len(phrase) + self._longest + _PHRASE_ROOM, self._longest + 1)
         needed = self._needed[len(phrase) :].take(self._lengths)  # by the name's length: phrase's plus name's
@@ -648,6 +669,7 @@ class _CloseMatches:
 # numpy calls a letter of the longest name, 120-200 µs) rather than one name at a time in Python (5-7 µs each).
 _ALL_AT_ONCE = 32
 _PHRASE_ROOM = 256  # phrases up to this long read the table of letters needed as it is built
+_LOW_64_BITS = (1 << 64) - 1
 
 
 def _letters_needed(cutoff: float, totals: int, cap: int) -> np.ndarray:
