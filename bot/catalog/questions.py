@@ -565,55 +565,29 @@ class _CloseMatches:
     phrases met lately are kept too.
     """
 
-    __slots__ = (
-        "_bytes_alike",
-        "_bits",
-        "_cutoff",
-        "_letter_bits",
-        "_lengths",
-        "_longest",
-        "_memo",
-        "_most",
-        "_names",
-        "_needed",
-        "_wide",
-    )
+    __slots__ = ("_bytes_alike", "_cutoff", "_letters", "_lengths", "_longest", "_memo", "_most", "_names", "_needed")
 
     def __init__(self, names: Iterable[str], cutoff: float, most: int = 1) -> None:
         self._names, self._cutoff, self._most = list(names), cutoff, most
         self._bytes_alike = all(_one_byte_a_letter(name) for name in self._names)  # see _common_lengths
         self._longest = longest = max((len(name) for name in self._names), default=0)
-        # Letters as bits: the n-th of a letter in a name is one bit, so the letters a phrase and a name share
-        # (difflib's quick_ratio counts them: for each letter the fewer of the two) are the bits both have set.
-        counted = [Counter(name) for name in self._names]
-        most_of: dict[str, int] = {}
-        for counts in counted:
-            for letter, count in counts.items():
-                most_of[letter] = max(count, most_of.get(letter, 0))
-        self._letter_bits: dict[str, tuple[int, int]] = {}  # letter → (its first bit, how many it has)
-        for letter in sorted(most_of):
-            self._letter_bits[letter] = (sum(m for _, m in self._letter_bits.values()), most_of[letter])
-        masks = [self._mask(counts) for counts in counted]
-        words = max(1, -(-sum(most_of.values()) // 64))
-        self._bits = np.array(
-            [[(mask >> (64 * word)) & _LOW_64_BITS for mask in masks] for word in range(words)], np.uint64
-        )
-        self._wide = words * 64 > 255  # counts of bits could pass what a byte holds
+        self._letters: _LetterBits | None = None  # built on first use (`prepare`): a command line seldom needs it
         self._lengths = np.array([len(name) for name in self._names], dtype=np.intp)
         self._needed = _letters_needed(cutoff, longest + _PHRASE_ROOM, longest + 1)
         # The phrases met lately, each about 180 bytes: a catalog keeps one of these per length of title and two
         # more, so 10,000 phrases each (as it was) could come to 14 MB in a bot asked many different questions.
         self._memo = functools.lru_cache(maxsize=CLOSE_MATCHES_KEPT)(self._close_matches)
 
-    def _mask(self, counts: Counter[str]) -> int:
-        """A text's letters (`counts`) as bits: the first n of each letter's, those no name holds dropped."""
-        mask = 0
-        for letter, count in counts.items():
-            place = self._letter_bits.get(letter)
-            if place is not None:  # no name holds more of a letter than its bits say: more shares no more
-                first, most = place
-                mask |= ((1 << min(count, most)) - 1) << first
-        return mask
+    def prepare(self) -> _LetterBits:
+        """The names' letters as bits, built now if they are not yet."""
+        if self._letters is None:
+            self._letters = _LetterBits.of(self._names)  # one assignment: a thread reads it whole or not at all
+        return self._letters
+
+    @property
+    def prepared(self) -> bool:
+        """Whether the names' letters are built."""
+        return self._letters is not None
 
     def of(self, phrase: str) -> list[str]:
         """`difflib.get_close_matches(phrase, names, n=most, cutoff=cutoff)`, best first."""
@@ -629,19 +603,9 @@ class _CloseMatches:
         """The names whose letters could give `phrase` a ratio of at least the cutoff, in order."""
         if not self._names:
             return []
-        mask = self._mask(Counter(phrase))
-        if not mask:  # no letter any name holds: nothing shared, and the cutoff asks for some
+        shared = self.prepare().shared(Counter(phrase))
+        if shared is None:  # no letter any name holds: nothing shared, and the cutoff asks for some
             return []
-        # Every name at once: two numpy calls a word of 64 letters, whatever the phrase holds.
-        shared = None
-        for word, bits in enumerate(self._bits):
-            part = (mask >> (64 * word)) & _LOW_64_BITS
-            if part:
-                count = np.bitwise_count(bits & np.uint64(part))
-                if shared is None:
-                    shared = count.astype(np.uint16) if self._wide else count
-                else:
-                    shared += count
         if len(phrase) + self._longest >= len(self._needed):  # a phrase longer than questions hold
             self._needed = _letters_needed(self._cutoff, len(phrase) + self._longest + _PHRASE_ROOM, self._longest + 1)
         needed = self._needed[len(phrase) :].take(self._lengths)  # by the name's length: phrase's plus name's
@@ -663,6 +627,58 @@ class _CloseMatches:
             for name in names
             if 2.0 * _common_length(where, len(phrase), name) / (len(phrase) + len(name)) >= self._cutoff
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class _LetterBits:
+    """Names' letters as bits: the n-th of a letter in a name is one bit, so the letters a text and a name share
+    (difflib's quick_ratio counts them: for each letter the fewer of the two) are the bits both have set."""
+
+    places: dict[str, tuple[int, int]]  # letter → (its first bit, the most of it a name holds)
+    bits: np.ndarray  # uint64, one row a word of 64 bits, one column a name
+    wide: bool  # counts of shared bits could pass what a byte holds
+
+    @classmethod
+    def of(cls, names: list[str]) -> _LetterBits:
+        counted = [Counter(name) for name in names]
+        most_of: dict[str, int] = {}
+        for counts in counted:
+            for letter, count in counts.items():
+                most_of[letter] = max(count, most_of.get(letter, 0))
+        places: dict[str, tuple[int, int]] = {}
+        first = 0
+        for letter in sorted(most_of):
+            places[letter] = (first, most_of[letter])
+            first += most_of[letter]
+        words = max(1, -(-first // 64))
+        masks = [_mask(places, counts) for counts in counted]
+        bits = np.array([[(mask >> (64 * word)) & _LOW_64_BITS for mask in masks] for word in range(words)], np.uint64)
+        return cls(places, bits, words * 64 > 255)
+
+    def shared(self, counts: Counter[str]) -> np.ndarray | None:
+        """How many letters a text (its letter `counts`) shares with each name; None when it shares none."""
+        mask = _mask(self.places, counts)
+        shared = None
+        for word, bits in enumerate(self.bits):  # two numpy calls a word of 64 letters, whatever the text holds
+            part = (mask >> (64 * word)) & _LOW_64_BITS
+            if part:
+                count = np.bitwise_count(bits & np.uint64(part))
+                if shared is None:
+                    shared = count.astype(np.uint16) if self.wide else count
+                else:
+                    shared += count
+        return shared
+
+
+def _mask(places: dict[str, tuple[int, int]], counts: Counter[str]) -> int:
+    """Letters (`counts`) as bits at their `places`: the first n of each letter's, those no name holds dropped."""
+    mask = 0
+    for letter, count in counts.items():
+        place = places.get(letter)
+        if place is not None:  # no name holds more of a letter than its bits say: more shares no more
+            first, most = place
+            mask |= ((1 << min(count, most)) - 1) << first
+    return mask
 
 
 # From this many names on, their common subsequences with a phrase are counted all at once in numpy (five
@@ -732,6 +748,10 @@ class _Reader:
     slip_targets: dict[tuple[str, int], tuple[str, ...]]  # fuzzy_targets by first letter and length
     suggest_close: _CloseMatches  # among suggest_targets
     longest: int
+
+    def close_matches(self) -> list[_CloseMatches]:
+        """Every matcher of close matches the reader holds."""
+        return [*self.long_names.values(), self.fuzzy_close, self.suggest_close]
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Reader:
@@ -833,13 +853,15 @@ class _Reader:
 
 
 def prepare_questions(catalog: Catalog) -> None:
-    """Build the catalog's question reader now (it is otherwise built on the first question)."""
-    _Reader.of(catalog)
+    """Build the catalog's question reader now, its close matches too (it is otherwise built on the first
+    question, and its close matches when a question first needs them: a command line asks one question)."""
+    for matches in _Reader.of(catalog).close_matches():
+        matches.prepare()
 
 
 def questions_prepared(catalog: Catalog) -> bool:
-    """Whether the catalog's question reader is built."""
-    return catalog.has_derived("question-reader")
+    """Whether the catalog's question reader is built, and its close matches."""
+    return catalog.has_derived("question-reader") and all(m.prepared for m in _Reader.of(catalog).close_matches())
 
 
 def _fuzzy(reader: _Reader, phrase: str, catalog: Catalog) -> tuple[str, object] | None:

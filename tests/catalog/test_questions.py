@@ -266,6 +266,24 @@ def test_a_slip_difflib_scores_low_is_still_read_as_the_concept() -> None:
     assert understand("where do i learn the hessain", shipped).concepts == ["hessian"]
 
 
+def test_close_matches_are_built_when_a_question_first_needs_them_or_when_prepared() -> None:
+    from pathlib import Path
+
+    from bot.catalog.loader import load_catalog
+    from bot.catalog.questions import _Reader, prepare_questions, questions_prepared
+
+    shipped = load_catalog(Path(__file__).resolve().parents[2] / "data")
+    assert understand("where do i learn the singular value decomposition", shipped).concepts  # every word known
+    reader = _Reader.of(shipped)
+    assert not any(matches.prepared for matches in reader.close_matches())  # a command line needs none of them
+    assert not questions_prepared(shipped)  # so the bot still prepares them off its event loop
+
+    assert understand("where do i learn the hessain", shipped).concepts == ["hessian"]  # needs them: built now
+    assert reader.fuzzy_close.prepared
+    prepare_questions(shipped)
+    assert questions_prepared(shipped) and all(matches.prepared for matches in reader.close_matches())
+
+
 def test_close_matches_keep_only_the_phrases_met_lately_and_still_answer_as_difflib(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
