@@ -555,8 +555,8 @@ class _CloseMatches:
     """difflib's close matches of a phrase among many names, the names narrowed down at once by their letters.
 
     difflib's `quick_ratio` (the letters two strings share, whatever their order) bounds the ratio it accepts
-    by; it computed that bound one name at a time: 45 ms a phrase among 10,000 titles. Each name's letter
-    counts as one row of a matrix give every bound in one numpy step, each compared with the fewest letters
+    by; it computed that bound one name at a time: 45 ms a phrase among 10,000 titles. Every name's letters
+    held as bits (`_LetterBits`) give every bound in a few numpy steps, each compared with the fewest letters
     difflib's test lets a pair of that total length share (worked out once per length). The names left then
     meet a tighter bound: difflib's matching blocks are a common subsequence, so twice the longest
     common subsequence over both lengths bounds its ratio too, and a bit-parallel count of it (Hyyrö's) costs
