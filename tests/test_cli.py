@@ -197,3 +197,26 @@ def test_recommend_and_path_import_no_part_of_the_store(tmp_path: Path) -> None:
 
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc (Linux)")
+def test_numpy_starts_no_threads_of_its_own_unless_the_operator_asks() -> None:
+    # OpenBLAS starting a thread a core took a third of `import numpy` and the bot does no matrix product.
+    program = (
+        "import os, bot, numpy\n"
+        "print(len(os.listdir('/proc/self/task')), os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))\n"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+
+    default = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, env=env)
+    chosen = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "OPENBLAS_NUM_THREADS": "4"},
+    )
+
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split() == ["1", "1"]
+    assert chosen.stdout.split()[1] == "4"
