@@ -740,6 +740,7 @@ class _Reader:
     """Everything a catalog's questions are read with, built once per catalog."""
 
     phrases: dict[str, list[tuple[str, object]]]  # phrase → [(what, value)], in precedence order
+    phrase_words: frozenset[str]  # every word of those phrases ("school" of "high school student")
     names: dict[str, tuple[tuple[str, str], ...]]  # phrase → ((resource id, by), …)
     long_names: dict[int, _CloseMatches]  # names of three words or more by their count of words, for slips in them
     fuzzy_targets: dict[str, tuple[str, object]]  # concept/topic phrase → (what, value), for typos
@@ -841,6 +842,7 @@ class _Reader:
             slip_targets.setdefault((key[0], len(key)), []).append(key)
         return cls(
             phrases,
+            frozenset(word for phrase in phrases for word in phrase.split()),
             named,
             long_names,
             fuzzy,
@@ -1144,8 +1146,13 @@ def _kind_after(words: list[str], end: int, used: list[bool]) -> Kind | None:
 
 
 def _is_strange(word: str, key: str, reader: _Reader, lexical: LexicalIndex) -> bool:
-    """Whether a word (`key` its folded form) is none the vocabulary or the catalog's text knows."""
-    return word not in STOPWORDS and key not in reader.phrases and not lexical.known(word)
+    """Whether a word (`key` its folded form) is none the vocabulary or the catalog's text knows.
+
+    A word of a longer phrase counts as known ("school" of "high school student"): every phrase holding a word
+    nothing knows is looked for among the names of as many words, and a question of known cues and subjects had
+    each of its windows so looked for (45 of them in "best book on sample spaces and events with exercises, I am
+    a high school student", 1.5 ms at 10,000 resources)."""
+    return word not in STOPWORDS and key not in reader.phrase_words and not lexical.known(word)
 
 
 def _fuzzy_name(reader: _Reader, phrase: str) -> tuple[tuple[str, str], ...] | None:

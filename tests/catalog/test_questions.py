@@ -284,6 +284,30 @@ def test_close_matches_are_built_when_a_question_first_needs_them_or_when_prepar
     assert questions_prepared(shipped) and all(matches.prepared for matches in reader.close_matches())
 
 
+def test_a_question_of_known_cues_and_subjects_is_not_read_for_misspelt_titles(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.catalog.questions import _CloseMatches, _Reader
+
+    long_names = set(map(id, _Reader.of(catalog).long_names.values()))
+    looked_for: list[str] = []
+    of = _CloseMatches.of
+
+    def recording(self: _CloseMatches, phrase: str) -> list[str]:
+        if id(self) in long_names:
+            looked_for.append(phrase)
+        return of(self, phrase)
+
+    monkeypatch.setattr(_CloseMatches, "of", recording)
+    # Each word is one of a cue's or a concept's ("school" of "high school student"), none the catalog's text.
+    meaning = understand("kullback leibler divergence for a high school student", catalog)
+    assert meaning.concepts == ["kl-divergence"] and meaning.backgrounds == [Background.HIGH_SCHOOL_MATH]
+    assert looked_for == []
+
+    assert understand("neural netwrks zero to hero", catalog).named  # a slip in a title is still looked for
+    assert looked_for
+
+
 def test_close_matches_keep_only_the_phrases_met_lately_and_still_answer_as_difflib(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
