@@ -56,6 +56,11 @@ def test_each_concepts_columns_say_who_teaches_it_and_whose_section_is_named_for
             if section is not None and any(f" {n} " in f" {phrase_key(section.title)} " for n in names)
         }
         assert {rid for rid, flag in zip(columns.ids, columns.focus(concept.id), strict=True) if flag} == about
+        # The same places as positions, and asked of one resource at a time.
+        assert {columns.ids[p] for p in columns.teaching(concept.id)} == teachers
+        assert {columns.ids[p] for p in columns.focusing(concept.id)} == about
+        assert {rid for p, rid in enumerate(columns.ids) if columns.focuses_at(concept.id, p)} == about
         focused += len(about)
     assert focused > 20  # sections named for their concept exist: the comparison is not of empty columns
     assert not columns.teaches("no-such-concept").any() and not columns.focus("no-such-concept").any()
+    assert not len(columns.teaching("no-such-concept")) and not columns.focuses_at("no-such-concept", 0)
