@@ -741,7 +741,7 @@ class _Reader:
 
     phrases: dict[str, list[tuple[str, object]]]  # phrase → [(what, value)], in precedence order
     phrase_words: frozenset[str]  # every word of those phrases ("school" of "high school student")
-    names: dict[str, tuple[tuple[str, str], ...]]  # phrase → ((resource id, by), …)
+    names: dict[str, tuple[str, ...]]  # phrase → (resource id, by, resource id, by, …): see `named`
     long_names: dict[int, _CloseMatches]  # names of three words or more by their count of words, for slips in them
     fuzzy_targets: dict[str, tuple[str, object]]  # concept/topic phrase → (what, value), for typos
     suggest_targets: dict[str, tuple[str, object]]  # those, and each word of them ("algebra"), for suggestions
@@ -749,6 +749,11 @@ class _Reader:
     slip_targets: dict[tuple[str, int], tuple[str, ...]]  # fuzzy_targets by first letter and length
     suggest_close: _CloseMatches  # among suggest_targets
     longest: int
+
+    def named(self, phrase: str) -> tuple[tuple[str, str], ...] | None:
+        """The resources a phrase names, each with what named it ("title", "alias", "author"); None for none."""
+        flat = self.names.get(phrase)
+        return None if flat is None else tuple(zip(flat[::2], flat[1::2], strict=True))
 
     def close_matches(self) -> list[_CloseMatches]:
         """Every matcher of close matches the reader holds."""
@@ -792,7 +797,7 @@ class _Reader:
         for word in HANDS_ON_CUES:
             add(word, "hands-on", True)
         vocabulary = set(phrases) | STOPWORDS
-        names: dict[str, list[tuple[str, str]]] = {}
+        names: dict[str, list[str]] = {}  # phrase → [resource id, by, resource id, by, …]
         for resource in catalog:
             # The whole title, and each side of a colon ("Neural Networks: Zero to Hero" → "Zero to Hero").
             candidates = [(resource.title, "title")]
@@ -811,8 +816,8 @@ class _Reader:
                 if not key or (by != "alias" and key in vocabulary):
                     continue
                 entry = names.setdefault(key, [])
-                if (resource.id, by) not in entry and all(rid != resource.id for rid, _ in entry):
-                    entry.append((resource.id, by))
+                if resource.id not in entry[::2]:  # a resource is named once by a phrase, by what named it first
+                    entry += (resource.id, by)
         fuzzy = {
             key: found[0]
             for key, found in phrases.items()
@@ -831,7 +836,7 @@ class _Reader:
                 if len(word) >= MIN_FUZZY_LENGTH and word not in STOPWORDS:
                     suggest.setdefault(word, target)
         longest = max((len(k.split()) for k in [*phrases, *names]), default=1)
-        named = {k: tuple(v) for k, v in names.items()}
+        named = {k: tuple(v) for k, v in names.items()}  # each kept flat: a tuple a pair was 1 MB at 10,000
         by_size: dict[int, list[str]] = {}
         for key in named:
             if len(key.split()) >= 3:
@@ -1044,7 +1049,7 @@ def understand(text: str, catalog: Catalog) -> Understanding:
             if any(used[start : start + size]):
                 continue
             phrase = " ".join(keys[start : start + size])
-            named = reader.names.get(phrase)
+            named = reader.named(phrase)
             found = reader.phrases.get(phrase)
             if named is None and found is None and size >= 3 and any(strange[start : start + size]):
                 named = _fuzzy_name(reader, phrase)
@@ -1159,7 +1164,7 @@ def _fuzzy_name(reader: _Reader, phrase: str) -> tuple[tuple[str, str], ...] | N
     """A resource name of three or more words typed with small slips ('attn is all u need')."""
     same_size = reader.long_names.get(len(phrase.split()))
     close = same_size.of(phrase) if same_size is not None else []
-    return reader.names[close[0]] if close else None
+    return reader.named(close[0]) if close else None
 
 
 def _place(result: Understanding, what: str, value: object, add) -> None:  # type: ignore[no-untyped-def]
