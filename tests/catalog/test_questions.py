@@ -308,6 +308,19 @@ def test_a_question_of_known_cues_and_subjects_is_not_read_for_misspelt_titles(
     assert looked_for
 
 
+def test_the_catalogs_own_words_are_indexed_only_when_a_question_needs_them() -> None:
+    from pathlib import Path
+
+    from bot.catalog.loader import load_catalog
+
+    shipped = load_catalog(Path(__file__).resolve().parents[2] / "data")
+    assert understand("where do i learn the singular value decomposition", shipped).concepts  # all known words
+    assert not shipped.has_derived("lexical-index")
+
+    assert understand("a book by strang on singular values", shipped).concepts  # "strang": the catalog's text
+    assert shipped.has_derived("lexical-index")
+
+
 def test_close_matches_keep_only_the_phrases_met_lately_and_still_answer_as_difflib(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
