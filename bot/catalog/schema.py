@@ -10,6 +10,7 @@ import ipaddress
 import re
 import unicodedata
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -391,7 +392,16 @@ class Sections(Sequence[Section]):
 
     def teaching(self, concept_id: str) -> list[Section]:
         """The sections that name a concept, in order; only those are made."""
-        return [self[index] for index in range(len(self._ends)) if concept_id in self.concepts_at(index)]
+        found: list[Section] = []
+        at = 0
+        while True:  # the concept's places in the one tuple of them all (found there in C), then their sections
+            try:
+                at = self._concepts.index(concept_id, at)
+            except ValueError:
+                return found
+            index = bisect_right(self._ends, at)
+            found.append(self[index])
+            at = self._ends[index]
 
     def concepts_at(self, index: int) -> tuple[str, ...]:
         """The concept ids section `index` names, without making the section."""

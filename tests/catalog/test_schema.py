@@ -56,6 +56,9 @@ def test_sections_read_back_as_given_though_held_packed() -> None:
         "svd", "limits", "vectors", "eigenvalues"
     )  # fmt: skip
     assert sections.teaching("svd") == [given[2]] and sections.teaching("limits") == []
+    twice = [*SECTIONS, {"number": "4", "title": "SVD again", "concepts": ["eigenvalues", "svd"]}]
+    again = make_resource("twice", sections=twice).sections
+    assert again.teaching("svd") == [again[2], again[3]] and again.teaching("vectors") == [again[0]]
     with pytest.raises(IndexError):
         sections[3]
     assert make_resource("bare").sections == () and not make_resource("bare").sections
