@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -298,6 +299,9 @@ def test_the_console_keeps_a_line_history_and_leaves_at_ctrl_c(tmp_path: Path) -
     def on_the_terminal() -> None:
         """In the child: the pty is its controlling terminal, so Ctrl-C typed there interrupts it."""
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        # A test run started in the background (`pytest &` from a script) ignores SIGINT, and an ignored signal
+        # stays ignored across exec: Python would then install no KeyboardInterrupt and Ctrl-C would do nothing.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     console = subprocess.Popen(
         [sys.executable, "-m", "bot", "sandbox"],
