@@ -91,8 +91,10 @@ async def test_closed_dms_and_no_channel_warn_at_once_and_fail_the_job_saying_wh
 
 
 async def test_after_days_offline_one_catch_up_reminder_says_it_is_late(pillars: PillarsSandbox) -> None:
+    # From 07:00, so the day the reminder is set has no 06:00 still to come (run before 06:00 UTC, it had five).
+    start = today_in(pillars, "UTC") + timedelta(days=1)
+    await move_to(pillars, local("UTC", start, time(7)))
     await pillars.command("alice", "reminders set", time="06:00", timezone="UTC")
-    start = today_in(pillars, "UTC")
     posted = await move_to(pillars, local("UTC", start + timedelta(days=4), time(9)))  # four 06:00s passed
     assert len(posted) == 1
     assert "I was offline at" in posted[0].content and "3 earlier reminders while I was away" in posted[0].content
