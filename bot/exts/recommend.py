@@ -25,6 +25,7 @@ from discord import app_commands
 from bot.catalog.catalog import Catalog
 from bot.catalog.vocabulary import Background, Kind, Level, Topic
 from bot.errors import InvalidInputError, NotFoundError
+from bot.interactions.answers import NO_PINGS, answer, in_time, update_message, waiting_for_answer
 from bot.interactions.buttons import MEMBER_ID, Look, PersistentButton, ensure_shown_to_presser
 from bot.interactions.cogs import PillarsCog
 from bot.interactions.help_text import example
@@ -244,13 +245,16 @@ class MoreButton(_PageButton, template=rf"pillars:more:{_PAGE_ARGUMENTS}"):
         """Replace a private answer in place; on a public message, answer the presser privately."""
         target = await member_named(interaction, self.user_id)
         private = interaction.message is not None and interaction.message.flags.ephemeral
-        page = await recommendation_page(
-            interaction, query_of(self.query, interaction.message), target, offset=self.offset, shareable=private
+        query = query_of(self.query, interaction.message)
+        page = await in_time(
+            interaction,
+            recommendation_page(interaction, query, target, offset=self.offset, shareable=private),
+            update=private,
         )
         if private:
-            await interaction.response.edit_message(embed=page.embed, view=page.view)
+            await update_message(interaction, embed=page.embed, view=page.view)
         else:
-            await interaction.response.send_message(embed=page.embed, view=page.view, ephemeral=True)
+            await answer(interaction, embed=page.embed, view=page.view)
 
 
 class PreviousButton(MoreButton, template=rf"pillars:back:{_PAGE_ARGUMENTS}"):
@@ -279,10 +283,16 @@ class ShareButton(_PageButton, template=rf"pillars:share:{_PAGE_ARGUMENTS}"):
             f"Picks for {literal(target.display_name)}" if target.id != interaction.user.id else f"Picks for {sharer}"
         )
         query = query_of(self.query, interaction.message)
-        page = await recommendation_page(interaction, query, target, offset=self.offset, shareable=False, title=title)
-        private = await recommendation_page(interaction, query, target, offset=self.offset)
-        await interaction.response.edit_message(
-            content=f"📣 Shared picks {page.shown} in the channel.", embed=private.embed, view=private.view
+
+        async def both_pages() -> tuple[Page, Page]:
+            public = await recommendation_page(
+                interaction, query, target, offset=self.offset, shareable=False, title=title
+            )
+            return public, await recommendation_page(interaction, query, target, offset=self.offset)
+
+        page, private = await in_time(interaction, both_pages(), update=True)
+        await update_message(
+            interaction, content=f"📣 Shared picks {page.shown} in the channel.", embed=private.embed, view=private.view
         )
         await interaction.followup.send(
             content=limits.content(f"Shared by {sharer}"),
@@ -343,8 +353,8 @@ class Recommend(PillarsCog):
             text=query or "",
         )
         target = for_member or interaction.user
-        page = await recommendation_page(interaction, asked, target)
-        await interaction.response.send_message(embed=page.embed, view=page.view, ephemeral=True)
+        page = await in_time(interaction, recommendation_page(interaction, asked, target))
+        await answer(interaction, embed=page.embed, view=page.view)
 
     async def recommend_from_message(
         self, interaction: discord.Interaction[PillarsBot], message: discord.Message
@@ -355,18 +365,21 @@ class Recommend(PillarsCog):
             raise InvalidInputError("That message has no text to recommend from.")
         author = message.author
         title = f"Picks for {literal(author.display_name)}'s question"
+        asked = Query(text=text[:1000])
         try:
-            page = await recommendation_page(interaction, Query(text=text[:1000]), author, shareable=False, title=title)
+            page = await in_time(
+                interaction, recommendation_page(interaction, asked, author, shareable=False, title=title), public=True
+            )
         except NotFoundError as exc:
-            # The question named nothing we know: tell the asker privately rather than post a non-answer.
-            await interaction.response.send_message(limits.content(exc.message), ephemeral=True)
+            # The question named nothing we know: tell the asker privately rather than post a non-answer, and
+            # take back the channel's "thinking…" if it was shown.
+            if waiting_for_answer(interaction):
+                await interaction.delete_original_response()
+                await interaction.followup.send(limits.content(exc.message), ephemeral=True, allowed_mentions=NO_PINGS)
+            else:
+                await interaction.response.send_message(limits.content(exc.message), ephemeral=True)
             return
-        await interaction.response.send_message(
-            content=limits.content(f"Re: {message.jump_url}"),
-            embed=page.embed,
-            view=page.view,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await answer(interaction, f"Re: {message.jump_url}", embed=page.embed, view=page.view, public=True)
 
 
 async def setup(bot: PillarsBot) -> None:

@@ -7,11 +7,17 @@ which can wait on a busy database, a slow disk or a queue of writers; a large im
 changes yet), and `answer` or `update_message` completes that same answer later, within the token's 15
 minutes. A failure after `acknowledge` turns the waiting answer into the error's sentence
 (`bot.interactions.errors.send_ephemeral`), which also copes with an interaction already answered or expired.
+
+What is quick nearly always but not always (a recommendation: milliseconds on a prepared catalog, a second or
+more when a moderator's change makes the server's catalog be read and prepared again while a burst of commands
+waits on the database) runs `in_time`: answered in one response when it is quick, acknowledged first when not.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import discord
 from discord.utils import MISSING
@@ -20,6 +26,11 @@ from bot.ui import limits
 
 NO_PINGS = discord.AllowedMentions.none()
 ANSWERED = "pillars.answered"  # in `interaction.extras` once a deferred answer was completed
+# How long `in_time` lets work run before it acknowledges: a third of Discord's 3 seconds, so that an
+# acknowledgement sent from a busy event loop, and the network's delays both ways, still arrive in time.
+ACKNOWLEDGE_AFTER = 1.0
+
+T = TypeVar("T")
 
 
 def waiting_for_answer(interaction: discord.Interaction[Any]) -> bool:
@@ -28,14 +39,33 @@ def waiting_for_answer(interaction: discord.Interaction[Any]) -> bool:
     return deferred and not interaction.extras.get(ANSWERED)
 
 
-async def acknowledge(interaction: discord.Interaction[Any], *, update: bool = False) -> None:
-    """Acknowledge now, answer later: privately ("thinking…"), or with `update` as an edit of the pressed message."""
+async def acknowledge(interaction: discord.Interaction[Any], *, update: bool = False, public: bool = False) -> None:
+    """Acknowledge now, answer later: privately ("thinking…"), publicly with `public`, or with `update` as an
+    edit of the pressed message."""
     if interaction.response.is_done():
         return
     if update:
         await interaction.response.defer()
     else:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+
+
+async def in_time(
+    interaction: discord.Interaction[Any], work: Awaitable[T], *, update: bool = False, public: bool = False
+) -> T:
+    """What `work` gives, acknowledged first (as `acknowledge` does) when it is not done within
+    `ACKNOWLEDGE_AFTER`: the answer given next (`answer`, `update_message`) then completes it.
+
+    `work` only computes; nothing is sent while it runs, so the acknowledgement never races an answer.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=ACKNOWLEDGE_AFTER)
+        if not done:
+            await acknowledge(interaction, update=update, public=public)
+        return await task
+    finally:
+        task.cancel()  # nothing once done; the work of an interaction that failed or was cancelled meanwhile
 
 
 async def answer(
