@@ -1,11 +1,16 @@
 """A cache of the validated curated catalog, so a restart does not parse the same YAML again.
 
 Parsing 10,000 resources of YAML takes about two seconds; reading them back from JSON with pydantic takes
-a tenth of that. The cache is one file: a first line with its key and counts, then one concept a line, then
-one resource a line, as JSON with the fields the curator gave (read one by one, so no JSON tree of the whole
-catalog is ever held). The
-key is a hash of every catalog file's name and bytes, and of what decides validity (the schema, the
-vocabulary and the loader's source, pydantic's version), so any change to either makes the cache stale.
+a tenth of that. The cache is one file: a first line with its key, the digest of the rest and counts, then one concept a
+line, then one resource a line, as JSON with the fields the curator gave (read one by one, so no JSON tree of
+the whole catalog is ever held). The key is a hash of every catalog file's name and bytes, and of what decides
+validity (the schema, the vocabulary and the loader's source, pydantic's version), so any change to either
+makes the cache stale.
+
+What the cache holds was validated by this very code when it was written; the key says the code is the same,
+the digest that the bytes are. So it is read with pydantic's checks alone, not the catalog's own written in
+Python (`validated_before`), which were two fifths of the read: at 10,000 resources it takes 0.6 of the time
+(0.68-1.0 s against 1.32-1.67 on one slow machine, in turn), and the warm start 0.75 (2.1 s against 2.7).
 
 A cache is only ever written after the files were loaded and validated in full, and only used when its
 key matches the files as they are now: a broken catalog never matches one, and is always refused with
@@ -29,11 +34,11 @@ from bot.catalog import concepts, files, schema, vocabulary
 from bot.catalog.catalog import Catalog
 from bot.catalog.concepts import ConceptGraph
 from bot.catalog.files import read_catalog_files
-from bot.catalog.schema import Concept, Resource, equal_values_shared
+from bot.catalog.schema import Concept, Resource, equal_values_shared, validated_before
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = b"pillars-catalog-cache 3"
+CACHE_FORMAT = b"pillars-catalog-cache 4"
 _LOADER_SOURCE = Path(__file__).with_name("loader.py")
 
 
@@ -56,6 +61,11 @@ def cache_key(files: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def _digest(body: bytes) -> bytes:
+    """What tells a cache's body from a damaged one (11 ms for 15 MB, a 10,000-resource catalog)."""
+    return hashlib.sha256(body).hexdigest().encode()
+
+
 def read_cache(cache_file: Path, key: str) -> Catalog | None:
     """The cached catalog when the cache holds this key and all it holds validates; None otherwise."""
     try:
@@ -64,32 +74,36 @@ def read_cache(cache_file: Path, key: str) -> Catalog | None:
         return None
     header, _, body = data.partition(b"\n")
     del data
-    stored_key, _, counts = header.partition(b" ")
+    stored_key, _, rest = header.partition(b" ")
     if stored_key != key.encode():
+        return None
+    digest, _, counts = rest.partition(b" ")
+    if digest != _digest(body):
+        log.warning("The catalog cache %s is damaged or incomplete; reading the catalog files", cache_file)
         return None
     lines = body.split(b"\n") if body else []
     try:
         resource_count, concept_count = (int(count) for count in counts.split(b" "))
         if resource_count + concept_count != len(lines):
-            raise ValueError("incomplete")
+            raise ValueError("miscounted")
     except ValueError:
-        log.warning("The catalog cache %s is incomplete; reading the catalog files", cache_file)
+        log.warning("The catalog cache %s is damaged or incomplete; reading the catalog files", cache_file)
         return None
     try:
-        with equal_values_shared():
+        with equal_values_shared(), validated_before():
             vocabulary = ConceptGraph(Concept.model_validate_json(line) for line in lines[:concept_count])
             return Catalog((Resource.model_validate_json(line) for line in lines[concept_count:]), vocabulary)
     except ValidationError as exc:
-        log.warning("The catalog cache %s is damaged (%s); reading the catalog files", cache_file, exc.title)
+        log.warning("The catalog cache %s does not validate (%s); reading the catalog files", cache_file, exc.title)
         return None
 
 
 def write_cache(cache_file: Path, key: str, catalog: Catalog) -> None:
     """Store the catalog under this key, atomically; a failure is logged and otherwise ignored."""
-    header = f"{key} {len(catalog)} {len(catalog.concepts)}".encode()
     # One line each: JSON escapes every newline inside a string. Only the given fields, as the YAML had them.
     items = [*catalog.concepts, *catalog]
     body = b"\n".join(item.model_dump_json(exclude_unset=True).encode() for item in items)
+    header = key.encode() + b" " + _digest(body) + f" {len(catalog)} {len(catalog.concepts)}".encode()
     try:
         handle, temporary = tempfile.mkstemp(prefix=cache_file.name + ".", suffix=".tmp", dir=cache_file.parent)
         try:

@@ -158,3 +158,31 @@ def test_a_catalog_read_keeps_equal_lists_once_and_a_lone_resource_shares_nothin
 
     alone = [Resource.model_validate(r.model_dump()) for r in load_catalog(folder)]
     assert alone[0].topics == alone[1].topics and alone[0].topics is not alone[1].topics
+
+
+def test_a_cache_edited_to_hold_what_the_checks_refuse_is_never_served(tmp_path: Path) -> None:
+    # The cache is read without the catalog's own checks (they ran when it was written): its digest is what
+    # stops a changed byte, here a link to a private address that `check_web_url` would refuse, from being served.
+    folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
+    served_url = load_catalog_cached(folder, cache_file)["book-0"].url
+    written = cache_file.read_bytes()
+    assert served_url.encode() in written
+    cache_file.write_bytes(written.replace(served_url.encode(), b"http://10.0.0.1/admin"))
+
+    assert load_catalog_cached(folder, cache_file)["book-0"].url == served_url
+    assert cache_file.read_bytes() == written  # replaced by a cache of the files
+
+
+def test_only_the_cache_read_skips_the_checks(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from bot.catalog.schema import Resource
+
+    folder, cache_file = catalog_folder(tmp_path, "First"), tmp_path / "cache.json"
+    load_catalog_cached(folder, cache_file)
+    warm = load_catalog_cached(folder, cache_file)["book-0"]
+
+    data = warm.model_dump(mode="json")
+    for field, refused in [("url", "http://localhost/x"), ("title", "  line\x00 "), ("authors", ["A", "A"])]:
+        with pytest.raises(ValidationError):  # after a warm read, what a moderator gives is checked as ever
+            Resource.model_validate_json(__import__("json").dumps({**data, field: refused}))
