@@ -475,22 +475,59 @@ class Sections(Sequence[Section]):
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: object, handler: GetCoreSchemaHandler) -> CoreSchema:
-        # Validated as a tuple of sections (each a pydantic dataclass), then packed; dumped as that tuple.
+        # Validated as a tuple of sections (each a pydantic dataclass), then packed; dumped as that tuple. The
+        # catalog cache holds them packed (`PACKED`), as they were once validated, and reads them back so.
         items = core_schema.tuple_schema(
             [handler.generate_schema(Section)], variadic_item_index=0, max_length=MAX_SECTIONS
         )
-        return core_schema.no_info_after_validator_function(
-            cls._of,
+        return core_schema.no_info_wrap_validator_function(
+            cls._validated,
             items,
-            serialization=core_schema.plain_serializer_function_ser_schema(tuple, return_schema=items),
+            serialization=core_schema.wrap_serializer_function_ser_schema(cls._dumped, info_arg=True, schema=items),
         )
 
     @classmethod
-    def _of(cls, sections: tuple[Section, ...]) -> Sections:
+    def _validated(cls, value: Any, validate: core_schema.ValidatorFunctionWrapHandler) -> Sections:
+        if isinstance(value, dict) and _VALIDATED_BEFORE.get():
+            return cls._unpacked(value)
+        sections = validate(value)
         return cls(sections) if sections else NO_SECTIONS
+
+    @staticmethod
+    def _dumped(sections: Sections, dump: core_schema.SerializerFunctionWrapHandler, info: Any) -> Any:
+        if isinstance(info.context, dict) and info.context.get(PACKED):
+            return sections._packed()
+        return dump(tuple(sections))
+
+    def _packed(self) -> dict[str, Any]:
+        """The columns as JSON can hold them: what the catalog cache stores (see `_unpacked`)."""
+        return {
+            "titles": self._titles,
+            "numbers": self._numbers,
+            "starts": None if self._starts is None else self._starts.tolist(),
+            "kinds": None if self._kinds is None else [None if k is None else k.value for k in self._kinds],
+            "concepts": self._concepts,
+            "ends": self._ends.tolist(),
+        }
+
+    @classmethod
+    def _unpacked(cls, packed: dict[str, Any]) -> Sections:
+        """Sections from `_packed`'s columns, read back from a catalog cache (whose digest vouches for them)."""
+        if not packed["ends"]:
+            return NO_SECTIONS
+        sections = object.__new__(cls)
+        sections._titles, sections._numbers = packed["titles"], packed["numbers"]
+        starts, kinds = packed["starts"], packed["kinds"]
+        sections._starts = None if starts is None else array("i", starts)
+        sections._kinds = None if kinds is None else tuple(None if k is None else SectionKind(k) for k in kinds)
+        sections._concepts = _shared(tuple(packed["concepts"]))
+        sections._ends = array("H", packed["ends"])
+        return sections
 
 
 NO_SECTIONS = Sections()
+# In a dump's context: sections as their packed columns, not as a list (the catalog cache's form).
+PACKED = "packed-sections"
 
 
 def _refuse_repeats(values: ListedT, *, share: bool = True) -> ListedT:

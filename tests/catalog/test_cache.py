@@ -186,3 +186,40 @@ def test_only_the_cache_read_skips_the_checks(tmp_path: Path) -> None:
     for field, refused in [("url", "http://localhost/x"), ("title", "  line\x00 "), ("authors", ["A", "A"])]:
         with pytest.raises(ValidationError):  # after a warm read, what a moderator gives is checked as ever
             Resource.model_validate_json(__import__("json").dumps({**data, field: refused}))
+
+
+def test_sections_are_cached_packed_and_read_back_as_they_were(tmp_path: Path) -> None:
+    cache_file = tmp_path / "pillars.db.catalog-cache.json"
+    cold = load_catalog_cached(DATA, cache_file)
+    warm = load_catalog_cached(DATA, cache_file)
+
+    with_sections = [r for r in cold if len(r.sections) > 1]
+    assert with_sections and b'"sections":{"titles":' in cache_file.read_bytes()  # columns, not a Section a line
+    for resource in with_sections:
+        again = warm[resource.id].sections
+        assert list(again) == list(resource.sections) and again == resource.sections
+        assert (again.titles, again.numbers, again.starts) == (
+            resource.sections.titles,
+            resource.sections.numbers,
+            resource.sections.starts,
+        )
+        concept = resource.sections.concepts[0] if resource.sections.concepts else None
+        if concept is not None:
+            assert again.teaching(concept) == resource.sections.teaching(concept)
+    assert [r.sections for r in warm] == [r.sections for r in cold]
+
+
+def test_packed_sections_are_refused_anywhere_but_in_the_cache(tmp_path: Path) -> None:
+    # A moderator's import or a stored row could otherwise carry sections no check ever saw.
+    from pydantic import ValidationError
+
+    from bot.catalog.schema import PACKED, Resource
+
+    cache_file = tmp_path / "pillars.db.catalog-cache.json"
+    resource = next(r for r in load_catalog_cached(DATA, cache_file) if len(r.sections) > 1)
+    packed = resource.model_dump_json(context={PACKED: True})
+    assert '"sections":{"titles":' in packed
+
+    with pytest.raises(ValidationError):
+        Resource.model_validate_json(packed)
+    assert '"sections":[{' in resource.model_dump_json()  # without the context, a list as ever
