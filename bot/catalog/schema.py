@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_right
@@ -520,7 +521,9 @@ class Sections(Sequence[Section]):
         starts, kinds = packed["starts"], packed["kinds"]
         sections._starts = None if starts is None else array("i", starts)
         sections._kinds = None if kinds is None else tuple(None if k is None else SectionKind(k) for k in kinds)
-        sections._concepts = _shared(tuple(packed["concepts"]))
+        # Interned: read as a list from JSON, each id would be a string of its own (160,000 at 10,000 resources,
+        # 10 MB), where pydantic's validation of them as slugs had handed back one string per id.
+        sections._concepts = _shared(tuple(map(sys.intern, packed["concepts"])))
         sections._ends = array("H", packed["ends"])
         return sections
 

@@ -207,6 +207,8 @@ def test_sections_are_cached_packed_and_read_back_as_they_were(tmp_path: Path) -
         if concept is not None:
             assert again.teaching(concept) == resource.sections.teaching(concept)
     assert [r.sections for r in warm] == [r.sections for r in cold]
+    named = [concept for r in warm for concept in r.sections.concepts]
+    assert len({id(concept) for concept in named}) == len(set(named))  # one string per id, not one per mention
 
 
 def test_packed_sections_are_refused_anywhere_but_in_the_cache(tmp_path: Path) -> None:
